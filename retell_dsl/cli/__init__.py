@@ -1,0 +1,29 @@
+"""The ``retell-dsl`` command line.
+
+Start-up is kept quick: this module imports only typer; every command imports
+the heavy parts (the Retell SDK, pydantic models, uvicorn) when it runs.
+"""
+
+from __future__ import annotations
+
+import typer
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="retell-dsl",
+    help=(
+        "Retell AI voice agents as code.\n\n"
+        "Every command talks to the embedded Retell API emulator (.retell/emulator.sqlite) unless "
+        "RETELL_API_KEY is set or --target live is given, and says which target it uses."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    """Entry point of the ``retell-dsl`` console script."""
+    app()

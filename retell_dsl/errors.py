@@ -1,0 +1,51 @@
+"""The error tree of retell-dsl.
+
+Every error the library raises on purpose derives from :class:`RetellDSLError`.
+Errors caused by a user's misuse also subclass the matching builtin, so
+``except ValueError`` keeps working for people who do not know our names.
+
+>>> issubclass(InvalidSpec, ValueError)
+True
+>>> str(NotSupportedYet("playground completion", "the simulation engine"))
+'playground completion is not supported yet: it needs the simulation engine.'
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigurationError",
+    "InvalidArgument",
+    "InvalidSpec",
+    "NotSupportedYet",
+    "RetellDSLError",
+    "SchemaError",
+]
+
+
+class RetellDSLError(Exception):
+    """Base class of every error retell-dsl raises on purpose."""
+
+
+class InvalidArgument(RetellDSLError, TypeError):
+    """A builder or function was called with an argument of the wrong kind."""
+
+
+class InvalidSpec(RetellDSLError, ValueError):
+    """A spec is well-typed but breaks a rule of the Retell API or of the DSL."""
+
+
+class SchemaError(RetellDSLError, ValueError):
+    """A payload does not match the Retell API's request schema."""
+
+
+class ConfigurationError(RetellDSLError, ValueError):
+    """The environment or the command line asks for something inconsistent."""
+
+
+class NotSupportedYet(RetellDSLError, NotImplementedError):
+    """A feature is known and planned, but not implemented yet."""
+
+    def __init__(self, what: str, needs: str) -> None:
+        self.what = what
+        self.needs = needs
+        super().__init__(f"{what} is not supported yet: it needs {needs}.")

@@ -1,0 +1,360 @@
+"""Check JSON payloads against the request types of the official ``retell-sdk``.
+
+The SDK describes every request body as a ``TypedDict``. pydantic can validate
+those, but it silently drops unknown keys and validates ``Iterable[...]`` fields
+lazily, so it would accept payloads the API rejects. This module walks the type
+annotations itself and reports *every* problem with a JSON-path-like location:
+missing required keys, unknown keys (with a "did you mean" hint), wrong types,
+values outside a ``Literal`` enum, and unknown discriminators of tagged unions.
+
+Both the emulator (to answer 400 like the API) and the DSL compiler (to check
+its own output) use it, so the two can never disagree about the schema.
+
+>>> from retell.types import agent_publish_params
+>>> check_payload({"version": 1}, agent_publish_params.AgentPublishParams)
+[]
+>>> [str(i) for i in check_payload({"versoin": 1}, agent_publish_params.AgentPublishParams)]
+["versoin: unknown field (did you mean 'version'?)", 'version: missing required field']
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+import typing_extensions
+
+__all__ = ["SchemaIssue", "check_payload", "describe_value"]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaIssue:
+    """One place where a payload does not match the schema."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def check_payload(value: object, schema: object, *, path: str = "") -> list[SchemaIssue]:
+    """Return every way ``value`` fails to match ``schema`` (an SDK type), in document order.
+
+    An empty list means the payload is acceptable.
+    """
+    issues: list[SchemaIssue] = []
+    _node_for(schema).check(value, path, issues)
+    return issues
+
+
+def describe_value(value: object) -> str:
+    """A short, human description of a JSON value for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"string {shown!r}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return type(value).__name__
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class _Node:
+    label = "value"
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        raise NotImplementedError
+
+
+class _Any(_Node):
+    label = "any value"
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        return
+
+
+class _Scalar(_Node):
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+        self.label = {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}.get(
+            kind, "null"
+        )
+
+    def accepts(self, value: object) -> bool:
+        if self.kind is type(None):
+            return value is None
+        if self.kind is bool:
+            return isinstance(value, bool)
+        if self.kind is int:
+            if isinstance(value, bool):
+                return False
+            return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if self.kind is float:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(value, self.kind)
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        if not self.accepts(value):
+            issues.append(SchemaIssue(path, f"expected {self.label}, got {describe_value(value)}"))
+
+
+class _Literal(_Node):
+    def __init__(self, values: tuple[object, ...]) -> None:
+        self.values = values
+        self.label = "one of " + ", ".join(repr(v) for v in values)
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        if isinstance(value, bool) and not any(isinstance(v, bool) for v in self.values):
+            ok = False
+        else:
+            ok = any(value == v and type(value) is type(v) for v in self.values)
+        if not ok:
+            issues.append(SchemaIssue(path, f"expected {self.label}; got {describe_value(value)}"))
+
+
+class _List(_Node):
+    label = "an array"
+
+    def __init__(self) -> None:
+        self.item: _Node = _Any()
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        if not isinstance(value, list | tuple):
+            issues.append(SchemaIssue(path, f"expected an array, got {describe_value(value)}"))
+            return
+        for i, item in enumerate(value):
+            self.item.check(item, f"{path}[{i}]", issues)
+
+
+class _Dict(_Node):
+    label = "an object"
+
+    def __init__(self) -> None:
+        self.value: _Node = _Any()
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        if not isinstance(value, Mapping):
+            issues.append(SchemaIssue(path, f"expected an object, got {describe_value(value)}"))
+            return
+        for k, v in value.items():
+            if not isinstance(k, str):
+                issues.append(SchemaIssue(path, f"object keys must be strings, got {describe_value(k)}"))
+                continue
+            self.value.check(v, _join(path, k), issues)
+
+
+class _Struct(_Node):
+    """A TypedDict: known keys, some required; anything else is an unknown field."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.label = "an object"
+        self.fields: dict[str, _Node] = {}
+        self.required: tuple[str, ...] = ()
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        if not isinstance(value, Mapping):
+            issues.append(SchemaIssue(path, f"expected an object, got {describe_value(value)}"))
+            return
+        for key, item in value.items():
+            node = self.fields.get(key) if isinstance(key, str) else None
+            if node is None:
+                hint = difflib.get_close_matches(str(key), self.fields, n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                issues.append(SchemaIssue(_join(path, str(key)), f"unknown field{extra}"))
+                continue
+            node.check(item, _join(path, key), issues)
+        for key in self.required:
+            if key not in value:
+                issues.append(SchemaIssue(_join(path, key), "missing required field"))
+
+
+class _Union(_Node):
+    def __init__(self) -> None:
+        self.options: list[_Node] = []
+        self.nullable = False
+        self.tag: str | None = None
+        self.by_tag: dict[object, _Node] = {}
+
+    def finish(self) -> None:
+        parts = [o.label for o in self.options]
+        if self.nullable:
+            parts.append("null")
+        self.label = " or ".join(dict.fromkeys(parts))
+        structs = [o for o in self.options if isinstance(o, _Struct)]
+        if len(structs) < 2 or len(structs) != len(self.options):
+            return
+        for candidate in ("type", "role", "mode"):
+            table: dict[object, _Node] = {}
+            for s in structs:
+                lit = s.fields.get(candidate)
+                if candidate not in s.required or not isinstance(lit, _Literal):
+                    break
+                for v in lit.values:
+                    table[v] = s
+            else:
+                self.tag, self.by_tag = candidate, table
+                return
+
+    def check(self, value: object, path: str, issues: list[SchemaIssue]) -> None:
+        if value is None and self.nullable:
+            return
+        if self.tag is not None and isinstance(value, Mapping):
+            tag_value = value.get(self.tag)
+            chosen = self.by_tag.get(tag_value) if isinstance(tag_value, str | int) else None
+            if chosen is None:
+                allowed = ", ".join(repr(v) for v in self.by_tag)
+                got = "missing" if self.tag not in value else describe_value(tag_value)
+                issues.append(SchemaIssue(_join(path, self.tag), f"expected one of {allowed}; got {got}"))
+                return
+            chosen.check(value, path, issues)
+            return
+        best: list[SchemaIssue] | None = None
+        for option in self.options:
+            found: list[SchemaIssue] = []
+            option.check(value, path, found)
+            if not found:
+                return
+            if best is None or len(found) < len(best):
+                best = found
+        shape_mismatch = best is None or (len(best) == 1 and best[0].path == path)
+        if shape_mismatch:
+            issues.append(SchemaIssue(path, f"expected {self.label}, got {describe_value(value)}"))
+        else:
+            issues.extend(best or ())
+
+
+# --------------------------------------------------------------------------- building
+
+_building: dict[object, _Node] = {}
+_REQUIRED_MARKERS = (
+    typing_extensions.Required,
+    typing.Required,
+    typing_extensions.NotRequired,
+    typing.NotRequired,
+)
+
+
+@functools.cache
+def _node_for(tp: object) -> _Node:
+    return _build(tp)
+
+
+def _build(tp: object) -> _Node:
+    if tp in _building:  # a recursive type refers to itself
+        return _building[tp]
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if tp is Any or tp is object:
+        return _Any()
+    if origin in (typing.Annotated, typing_extensions.Annotated):
+        return _build(args[0])
+    if origin in _REQUIRED_MARKERS:
+        return _build(args[0])
+    if tp in (str, int, float, bool, type(None), None):
+        return _Scalar(type(None) if tp is None else typing.cast(type, tp))
+    if origin in (Literal, typing_extensions.Literal):
+        return _Literal(args)
+    if origin in (Union, types.UnionType):
+        node = _Union()
+        for arg in args:
+            if arg is type(None):
+                node.nullable = True
+            else:
+                node.options.append(_build(arg))
+        if len(node.options) == 1 and not node.nullable:
+            return node.options[0]
+        node.finish()
+        return node
+    if origin in (list, tuple, Iterable, Sequence) or (
+        origin is not None and getattr(origin, "__name__", "") in ("SequenceNotStr", "Sequence", "Iterable")
+    ):
+        lst = _List()
+        _building[tp] = lst
+        try:
+            lst.item = _build(args[0]) if args else _Any()
+        finally:
+            del _building[tp]
+        return lst
+    if origin in (dict, Mapping) or tp is dict:
+        dct = _Dict()
+        _building[tp] = dct
+        try:
+            dct.value = _build(args[1]) if len(args) == 2 else _Any()
+        finally:
+            del _building[tp]
+        return dct
+    if isinstance(tp, type) and typing_extensions.is_typeddict(tp):
+        return _build_struct(tp)
+    # Files and other client-side types never appear in JSON bodies.
+    return _Any()
+
+
+def _build_struct(tp: type) -> _Struct:
+    struct = _Struct(tp.__name__)
+    _building[tp] = struct
+    try:
+        hints = typing_extensions.get_type_hints(tp, include_extras=True)
+        total = bool(getattr(tp, "__total__", True))
+        required: list[str] = []
+        for attr, hint in hints.items():
+            wire = _alias_of(hint) or attr
+            struct.fields[wire] = _build(hint)
+            if _is_required(hint, total=total):
+                required.append(wire)
+        struct.required = tuple(required)
+    finally:
+        del _building[tp]
+    return struct
+
+
+def _is_required(hint: object, *, total: bool) -> bool:
+    """Whether a TypedDict field is required (``Required[...]``/``NotRequired[...]``, else totality).
+
+    ``__required_keys__`` cannot be trusted: with postponed annotations it misses ``Required``.
+    """
+    while True:
+        origin = typing.get_origin(hint)
+        if origin in _REQUIRED_MARKERS[:2]:
+            return True
+        if origin in _REQUIRED_MARKERS[2:]:
+            return False
+        if origin in (typing.Annotated, typing_extensions.Annotated):
+            hint = typing.get_args(hint)[0]
+            continue
+        return total
+
+
+def _alias_of(hint: object) -> str | None:
+    """The wire name given by a Stainless ``PropertyInfo(alias=...)`` annotation, if any."""
+    while True:
+        origin = typing.get_origin(hint)
+        if origin in (typing.Annotated, typing_extensions.Annotated):
+            for meta in getattr(hint, "__metadata__", ()):
+                alias = getattr(meta, "alias", None)
+                if isinstance(alias, str):
+                    return alias
+            hint = typing.get_args(hint)[0]
+        elif origin in _REQUIRED_MARKERS:
+            hint = typing.get_args(hint)[0]
+        else:
+            return None
