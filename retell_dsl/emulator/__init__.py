@@ -1,0 +1,25 @@
+"""An embedded emulator of the Retell REST API, faithful enough for the official SDK.
+
+In process it hands out real ``retell`` clients over an httpx ``MockTransport``;
+``retell-dsl emulator`` serves the same core over HTTP with uvicorn.
+"""
+
+from __future__ import annotations
+
+from retell_dsl.emulator.clock import Clock, IdFactory, ManualClock, SystemClock
+from retell_dsl.emulator.emulator import DEFAULT_BASE_URL, Emulator, generate_api_key
+from retell_dsl.emulator.faults import Faults
+from retell_dsl.emulator.http import EmuRequest, EmuResponse
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "Clock",
+    "EmuRequest",
+    "EmuResponse",
+    "Emulator",
+    "Faults",
+    "IdFactory",
+    "ManualClock",
+    "SystemClock",
+    "generate_api_key",
+]

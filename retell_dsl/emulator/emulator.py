@@ -1,0 +1,126 @@
+"""The :class:`Emulator` facade: state, transports and SDK clients in one object."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from retell_dsl.emulator.clock import Clock, SystemClock
+from retell_dsl.emulator.core import Core
+from retell_dsl.emulator.faults import Faults
+from retell_dsl.emulator.http import EmuRequest, EmuResponse
+from retell_dsl.emulator.resources import build_router
+from retell_dsl.emulator.state import EmulatorConfig, State
+from retell_dsl.emulator.store import Document, Store
+from retell_dsl.emulator.transport import asgi_app, async_transport, sync_transport
+
+if TYPE_CHECKING:
+    import httpx
+    from retell import AsyncRetell, Retell
+
+__all__ = ["DEFAULT_BASE_URL", "Emulator"]
+
+#: The base URL in-process clients use; nothing listens there, the transport answers.
+DEFAULT_BASE_URL = "http://retell-emulator.invalid"
+
+
+def generate_api_key() -> str:
+    """A fresh key in Retell's format (``key_`` + 28 hex characters)."""
+    return "key_" + secrets.token_hex(14)
+
+
+class Emulator:
+    """An in-process Retell API: hand its clients to code that expects the real service.
+
+    >>> emu = Emulator()
+    >>> client = emu.client()
+    >>> [v.voice_id for v in client.voice.list()][:2]
+    ['11labs-Adrian', '11labs-Anthony']
+    >>> llm = client.llm.create(general_prompt="You are helpful.")
+    >>> client.llm.retrieve(llm.llm_id).general_prompt
+    'You are helpful.'
+    """
+
+    def __init__(
+        self,
+        db: str | Path = ":memory:",
+        *,
+        api_key: str | None = None,
+        clock: Clock | None = None,
+        seed: str = "retell-dsl",
+        concurrency_limit: int = 20,
+        kb_processing_ms: int = 0,
+        fault_seed: int | str = 0,
+    ) -> None:
+        self.api_key = api_key or generate_api_key()
+        self.clock: Clock = clock or SystemClock()
+        self.config = EmulatorConfig(concurrency_limit=concurrency_limit, kb_processing_ms=kb_processing_ms, seed=seed)
+        self.store = Store(db)
+        self.state = State(self.store, self.clock, self.config)
+        self.faults = Faults(fault_seed)
+        self.router = build_router()
+        self.core = Core(self.state, self.router, self.api_key, self.faults)
+
+    # ------------------------------------------------------------------ requests
+
+    def handle(self, request: EmuRequest) -> EmuResponse:
+        """Answer one request directly (no transport, no injected latency or drops)."""
+        return self.core.handle(request).response
+
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport for synchronous clients."""
+        return sync_transport(self.core)
+
+    def async_transport(self) -> httpx.MockTransport:
+        """An httpx transport for asynchronous clients."""
+        return async_transport(self.core)
+
+    def asgi(self) -> Callable[..., Any]:
+        """The emulator as an ASGI application (what ``retell-dsl emulator`` serves)."""
+        return asgi_app(self.core)
+
+    def client(self, **kwargs: Any) -> Retell:
+        """A real ``retell.Retell`` client bound to this emulator (``max_retries=0`` unless given)."""
+        import httpx
+        from retell import Retell
+
+        kwargs.setdefault("max_retries", 0)
+        kwargs.setdefault("base_url", DEFAULT_BASE_URL)
+        return Retell(api_key=self.api_key, http_client=httpx.Client(transport=self.transport()), **kwargs)
+
+    def async_client(self, **kwargs: Any) -> AsyncRetell:
+        """A real ``retell.AsyncRetell`` client bound to this emulator."""
+        import httpx
+        from retell import AsyncRetell
+
+        kwargs.setdefault("max_retries", 0)
+        kwargs.setdefault("base_url", DEFAULT_BASE_URL)
+        http_client = httpx.AsyncClient(transport=self.async_transport())
+        return AsyncRetell(api_key=self.api_key, http_client=http_client, **kwargs)
+
+    # ------------------------------------------------------------------ white-box
+
+    def dump(self) -> dict[str, dict[str, list[Document]]]:
+        """Everything stored, as ``{kind: {id: [version documents…]}}`` (private keys included)."""
+        return self.store.dump()
+
+    def reset(self) -> None:
+        """Forget every object, counter and fault rule."""
+        self.store.reset()
+        self.faults.clear()
+
+    def assign_tag(self, agent_id: str, tag: str, version: int) -> None:
+        """Assign an environment tag (e.g. ``"prod"``) to one agent version, as the dashboard does."""
+        with self.store.transaction():
+            for doc in self.store.versions("agent", agent_id):
+                tags = set(doc.get("_tags", []))
+                tags.discard(tag)
+                if doc["version"] == version:
+                    tags.add(tag)
+                doc["_tags"] = sorted(tags)
+                self.store.put("agent", agent_id, doc, doc["version"])
+
+    def close(self) -> None:
+        self.store.close()
