@@ -55,6 +55,11 @@ _SENTINELS = {
 _FAILED_TRANSFER_TYPES = ("transfer_call", "agent_swap")
 
 
+def _num(value: float | None) -> str:
+    """``7200000`` rather than ``7.2e+06``; ``0.5`` stays ``0.5``."""
+    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
+
+
 def check_ranges(doc: Mapping[str, Any], ranges: Mapping[str, tuple[float | None, float | None]]) -> list[str]:
     problems = []
     for field, (lo, hi) in ranges.items():
@@ -62,12 +67,11 @@ def check_ranges(doc: Mapping[str, Any], ranges: Mapping[str, tuple[float | None
         if not isinstance(value, int | float) or isinstance(value, bool):
             continue
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            bounds = (
-                f"between {lo:g} and {hi:g}"
-                if lo is not None and hi is not None
-                else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
-            )
-            problems.append(f"{field} must be {bounds}, got {value:g}")
+            if lo is not None and hi is not None:
+                bounds = f"between {_num(lo)} and {_num(hi)}"
+            else:
+                bounds = f"at least {_num(lo)}" if lo is not None else f"at most {_num(hi)}"
+            problems.append(f"{field} must be {bounds}, got {_num(value)}")
     return problems
 
 
