@@ -22,9 +22,7 @@ def _free_port(host: str) -> int:
 def _config(emulator: Emulator, host: str, port: int, log_level: str) -> Any:
     import uvicorn
 
-    return uvicorn.Config(
-        emulator.asgi(), host=host, port=port, log_level=log_level, lifespan="on", access_log=False
-    )
+    return uvicorn.Config(emulator.asgi(), host=host, port=port, log_level=log_level, lifespan="on", access_log=False)
 
 
 def serve_forever(emulator: Emulator, host: str = "127.0.0.1", port: int = 8080, log_level: str = "warning") -> None:

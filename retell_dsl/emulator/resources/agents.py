@@ -137,17 +137,15 @@ def _delete(state: State, agent_id: str, channel: str) -> EmuResponse:
 
 def _summary(doc: Document) -> Document:
     tags: dict[str, Any] = {}
-    summary = {
+    return {
         "agent_id": doc["agent_id"],
+        "agent_name": doc.get("agent_name") or "",  # required string in summaries, even when unnamed
         "channel": doc["_channel"],
         "is_suspended": False,
         "is_transfer_agent": bool(doc.get("is_transfer_agent", False)),
         "tags": tags,
         "user_modified_timestamp": doc["last_modification_timestamp"],
     }
-    if doc.get("agent_name") is not None:  # the summary's agent_name may be absent, never null
-        summary["agent_name"] = doc["agent_name"]
-    return summary
 
 
 def _string_op(op: str, actual: str, expected: str) -> bool:
