@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import typer
 
+from retell_dsl.cli import _emulator
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -22,6 +24,14 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root() -> None:
+    """Retell AI voice agents as code."""
+
+
+_emulator.register(app)
 
 
 def main() -> None:

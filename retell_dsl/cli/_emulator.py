@@ -1,0 +1,65 @@
+"""``retell-dsl emulator``: serve the embedded Retell API emulator over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def emulator(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8080,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key",
+            envvar="RETELL_EMULATOR_API_KEY",
+            help="Bearer key clients must send. Generated and printed when omitted.",
+            show_default=False,
+        ),
+    ] = None,
+    db: Annotated[
+        str,
+        typer.Option(help="SQLite file that keeps the emulator's state across restarts; ':memory:' for none."),
+    ] = str(Path(".retell") / "emulator.sqlite"),
+    concurrency_limit: Annotated[int, typer.Option(help="Concurrent-call limit reported by get-concurrency.")] = 20,
+) -> None:
+    """Serve the Retell API emulator over HTTP, for clients in other processes or languages.
+
+    Point any Retell client at it:
+
+        retell-dsl emulator --port 8080 --api-key key_test
+
+        RETELL_BASE_URL=http://127.0.0.1:8080 RETELL_API_KEY=key_test python my_script.py
+
+    State lives in --db, so a restart keeps every agent, LLM, flow, number and call.
+    Press Ctrl+C to stop.
+    """
+    from rich.console import Console
+
+    from retell_dsl.emulator import Emulator, generate_api_key
+    from retell_dsl.emulator.serve import serve_forever
+
+    console = Console(stderr=True)
+    key = api_key or generate_api_key()
+    emu = Emulator(db, api_key=key, concurrency_limit=concurrency_limit)
+    where = "in memory (nothing is kept)" if db == ":memory:" else db
+    console.print(f"[bold]Retell API emulator[/] listening on [cyan]http://{host}:{port}[/]")
+    console.print(f"  state:   {where}")
+    if api_key is None:
+        console.print(f"  api key: [green]{key}[/] (generated; pass --api-key to choose one)")
+    else:
+        console.print("  api key: as given by --api-key / RETELL_EMULATOR_API_KEY")
+    console.print(f"  try:     RETELL_BASE_URL=http://{host}:{port} RETELL_API_KEY=<key> python your_script.py")
+    try:
+        serve_forever(emu, host=host, port=port)
+    finally:
+        emu.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("emulator")(emulator)
