@@ -43,7 +43,7 @@ def _mix(client: Any, llm_ids: list[str], agent_id: str) -> list[Callable[[], ob
         lambda: client.llm.update(llm_ids[1], general_prompt="updated"),
         lambda: client.agent.update(agent_id, agent_name="bench"),
         lambda: llm_ids.append(client.llm.create(general_prompt="bench").llm_id),
-        lambda: client.concurrency.retrieve(),
+        client.concurrency.retrieve,
         lambda: client.llm.retrieve(llm_ids[-1]),
     ]
 
