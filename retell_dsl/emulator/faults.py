@@ -27,6 +27,8 @@ class FaultRule:
     error_statuses: tuple[int, ...] = (429, 500)
     drop_rate: float = 0.0
     retry_after_s: float = 0.0
+    #: Apply to this many matching requests only (``None``: forever).
+    times: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class Faults:
 
     def __init__(self, seed: int | str = 0) -> None:
         self._rules: list[FaultRule] = []
+        self._uses: list[int] = []
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
 
@@ -54,26 +57,36 @@ class Faults:
         error_statuses: tuple[int, ...] = (429, 500),
         drop_rate: float = 0.0,
         retry_after_s: float = 0.0,
+        times: int | None = None,
     ) -> None:
-        """Add a rule; every matching rule applies (latencies add up, the first failure wins)."""
+        """Add a rule; every matching rule applies (latencies add up, the first failure wins).
+
+        ``times`` limits the rule to the next N matching requests, for deterministic tests.
+        """
         for name, rate in (("error_rate", error_rate), ("drop_rate", drop_rate)):
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {rate}")
         with self._lock:
             self._rules.append(
-                FaultRule(route, latency_ms, error_rate, tuple(error_statuses), drop_rate, retry_after_s)
+                FaultRule(route, latency_ms, error_rate, tuple(error_statuses), drop_rate, retry_after_s, times)
             )
+            self._uses.append(0)
 
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
+            self._uses.clear()
 
     def decide(self, route_name: str) -> FaultDecision:
         with self._lock:
             latency = 0.0
-            for rule in self._rules:
+            for i, rule in enumerate(self._rules):
                 if not fnmatch.fnmatchcase(route_name, rule.route):
                     continue
+                if rule.times is not None:
+                    if self._uses[i] >= rule.times:
+                        continue
+                    self._uses[i] += 1
                 latency += rule.latency_ms / 1000
                 if rule.drop_rate and self._rng.random() < rule.drop_rate:
                     return FaultDecision(latency_s=latency, drop=True)
