@@ -12,9 +12,7 @@ import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "live: needs a real Retell account (RETELL_API_KEY); skipped without it"
-    )
+    config.addinivalue_line("markers", "live: needs a real Retell account (RETELL_API_KEY); skipped without it")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

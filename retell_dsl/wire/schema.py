@@ -95,9 +95,7 @@ class _Any(_Node):
 class _Scalar(_Node):
     def __init__(self, kind: type) -> None:
         self.kind = kind
-        self.label = {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}.get(
-            kind, "null"
-        )
+        self.label = {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}.get(kind, "null")
 
     def accepts(self, value: object) -> bool:
         if self.kind is type(None):
