@@ -90,8 +90,8 @@ def _tour(client: Retell, console: Console) -> dict[str, Any]:
     draft = client.agent.create_version(agent.agent_id, base_version=0)
     versions = client.agent.list_versions(agent.agent_id, sort_order="ascending").items
     table = Table("version", "published", "based on", title=f"agent {agent.agent_id}")
-    for v in versions:
-        table.add_row(str(v.version), "yes" if v.is_published else "draft", str(v.base_version))
+    for item in versions:
+        table.add_row(str(item.version), "yes" if item.is_published else "draft", str(item.base_version))
     console.print(table)
     console.print(
         f"Publishing froze version 0 and its LLM version; the new draft {draft.version} "
