@@ -121,18 +121,23 @@ class Store:
     # ------------------------------------------------------------------ documents
 
     def put(self, kind: str, ident: str, data: Document, version: int = 0) -> None:
-        """Insert or replace one version of an object; the first put fixes its list position."""
+        """Insert or replace one version of an object; creating (or re-creating) it fixes its list position."""
         with self._lock:
+            fresh = (
+                self._conn.execute("SELECT 1 FROM objects WHERE kind = ? AND id = ? LIMIT 1", (kind, ident)).fetchone()
+                is None
+            )
             self._conn.execute(
                 "INSERT INTO objects (kind, id, version, data) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(kind, id, version) DO UPDATE SET data = excluded.data",
                 (kind, ident, version, _dumps(data)),
             )
-            self._conn.execute(
-                "INSERT OR IGNORE INTO seqs (kind, id, seq) VALUES (?, ?, "
-                "(SELECT COALESCE(MAX(seq), 0) + 1 FROM seqs))",
-                (kind, ident),
-            )
+            if fresh:  # new, or re-created after a delete: it goes to the end of lists
+                self._conn.execute(
+                    "INSERT INTO seqs (kind, id, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM seqs)) "
+                    "ON CONFLICT(kind, id) DO UPDATE SET seq = excluded.seq",
+                    (kind, ident),
+                )
 
     def get(self, kind: str, ident: str, version: int | None = None) -> Document | None:
         """One version of an object; the highest version when ``version`` is None."""

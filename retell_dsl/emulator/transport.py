@@ -79,9 +79,12 @@ def asgi_app(core: Core) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         req = EmuRequest.build(
-            scope["method"], raw_path.decode("latin-1"), scope["query_string"].decode("latin-1"),
-            headers, b"".join(chunks),
-        )  # fmt: skip
+            scope["method"],
+            raw_path.decode("latin-1"),
+            scope["query_string"].decode("latin-1"),
+            headers,
+            b"".join(chunks),
+        )
         outcome = await anyio.to_thread.run_sync(core.handle, req)
         if outcome.latency_s:
             await asyncio.sleep(outcome.latency_s)

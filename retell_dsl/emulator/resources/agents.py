@@ -7,7 +7,7 @@ version endpoints serve both; ``_channel`` tells them apart.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, TypedDict
 
 from retell.types import (
     agent_create_params,
@@ -238,8 +238,13 @@ def _create_version(state: State, req: EmuRequest, agent_id: str) -> EmuResponse
     return json_response(201, render_agent(_new_draft(state, base)))
 
 
-def _legacy_publish(state: State, agent_id: str) -> EmuResponse:
+class _NoBody(TypedDict):
+    """The legacy publish endpoint takes no body: an empty object (or nothing) is all it accepts."""
+
+
+def _legacy_publish(state: State, req: EmuRequest, agent_id: str) -> EmuResponse:
     """``POST /publish-agent/{id}``: publish the latest version, then open draft ``version + 1``."""
+    json_body(req, _NoBody)
     latest = resolve_agent_version(state, agent_id, None, None)
     if not latest.get("_published"):
         _publish_version(state, latest, {})
@@ -294,7 +299,7 @@ def register(router: Router) -> None:
         _bind(router, channel, prefix)
     router.add("POST", "/v2/list-agents")(lambda s, r, p: _list(s, r))
     router.add("POST", "/publish-agent-version/{agent_id}")(lambda s, r, p: _publish(s, r, p["agent_id"]))
-    router.add("POST", "/publish-agent/{agent_id}")(lambda s, r, p: _legacy_publish(s, p["agent_id"]))
+    router.add("POST", "/publish-agent/{agent_id}")(lambda s, r, p: _legacy_publish(s, r, p["agent_id"]))
     router.add("POST", "/create-agent-version/{agent_id}")(lambda s, r, p: _create_version(s, r, p["agent_id"]))
     router.add("GET", "/list-agent-versions/{agent_id}")(lambda s, r, p: _list_versions(s, r, p["agent_id"]))
     router.add("DELETE", "/delete-agent-version/{agent_id}")(lambda s, r, p: _delete_version(s, r, p["agent_id"]))

@@ -13,8 +13,13 @@ from retell_dsl.emulator.state import State, strip_private
 
 __all__ = ["register", "voice_exists"]
 
-_PROVIDER_PREFIX = {"elevenlabs": "11labs", "cartesia": "cartesia", "minimax": "minimax",
-                    "fish_audio": "fish", "inworld": "inworld"}  # fmt: skip
+_PROVIDER_PREFIX = {
+    "elevenlabs": "11labs",
+    "cartesia": "cartesia",
+    "minimax": "minimax",
+    "fish_audio": "fish",
+    "inworld": "inworld",
+}
 
 
 def voice_exists(state: State, voice_id: str) -> bool:
