@@ -19,6 +19,7 @@ __all__ = [
     "NotSupportedYet",
     "RetellDSLError",
     "SchemaError",
+    "ValidationFailed",
 ]
 
 
@@ -49,3 +50,13 @@ class NotSupportedYet(RetellDSLError, NotImplementedError):
         self.what = what
         self.needs = needs
         super().__init__(f"{what} is not supported yet: it needs {needs}.")
+
+
+class ValidationFailed(InvalidSpec):
+    """``compile()`` found errors; ``issues`` holds every one (warnings included)."""
+
+    def __init__(self, issues: object) -> None:
+        self.issues = issues
+        errors = getattr(issues, "errors", ())
+        body = "\n".join(str(i) for i in errors)
+        super().__init__(f"the spec has {len(errors)} error(s):\n{body}")

@@ -1,0 +1,1 @@
+"""Complete, realistic agents built with retell-dsl; each module exposes a ``stack``."""

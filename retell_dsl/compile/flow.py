@@ -1,0 +1,267 @@
+"""Compile conversation flows: nodes (ids derived from names), edges with sentinel prompts, tools."""
+
+from __future__ import annotations
+
+from retell_dsl.compile._wire import (
+    JSON,
+    kb_config,
+    merge_extra,
+    model_config,
+    node_id,
+    put,
+    put_all,
+    ref_or_id,
+    text,
+    tool_id,
+)
+from retell_dsl.compile.llm import mcp_server
+from retell_dsl.compile.tools import (
+    compile_data_field,
+    compile_flow_tool,
+    compile_tool,
+    destination,
+    sms_destination,
+    transfer_option,
+)
+from retell_dsl.spec._base import UNSET, Unset, slug
+from retell_dsl.spec.conditions import Equation, PromptCondition, as_condition
+from retell_dsl.spec.flow import (
+    AgentSwapNode,
+    BranchNode,
+    BridgeTransferNode,
+    CancelTransferNode,
+    CodeNode,
+    Component,
+    ComponentNode,
+    ConversationFlow,
+    ConversationNode,
+    EndNode,
+    ExtractNode,
+    FunctionNode,
+    GlobalNode,
+    MCPNode,
+    Node,
+    PressDigitNode,
+    RoutedNode,
+    SMSNode,
+    SubagentNode,
+    TransferNode,
+)
+from retell_dsl.spec.prompt import Prompt
+
+__all__ = ["compile_flow", "compile_node", "condition"]
+
+ELSE = "Else"
+ALWAYS = "Always"
+SKIP_RESPONSE = "Skip response"
+TRANSFER_FAILED = "Transfer failed"
+SMS_SENT = "Sent successfully"
+SMS_FAILED = "Failed to send"
+SENTINELS = (ELSE, ALWAYS, SKIP_RESPONSE, TRANSFER_FAILED, SMS_SENT, SMS_FAILED)
+
+
+def condition(value: PromptCondition | Equation) -> JSON:
+    """A ``transition_condition``."""
+    if isinstance(value, PromptCondition):
+        return {"type": "prompt", "prompt": text(value.prompt)}
+    equations = []
+    for c in value.comparisons:
+        eq: JSON = {"left": c.left, "operator": c.operator}
+        if c.right is not None:
+            eq["right"] = c.right
+        equations.append(eq)
+    return {"type": "equation", "operator": value.operator, "equations": equations}
+
+
+def _edge(edge_id: str, to: str | Unset, cond: JSON) -> JSON:
+    out: JSON = {"id": edge_id, "transition_condition": cond}
+    if to is not UNSET:
+        out["destination_node_id"] = node_id(to)
+    return out
+
+
+def _special(nid: str, suffix: str, to: str | Unset, sentinel: str) -> JSON:
+    return _edge(f"{nid}.{suffix}", to, {"type": "prompt", "prompt": sentinel})
+
+
+def _instruction(prompt: str | Prompt | Unset, static_text: str | Prompt | Unset) -> JSON | None:
+    if prompt is not UNSET:
+        return {"type": "prompt", "text": text(prompt)}
+    if static_text is not UNSET:
+        return {"type": "static_text", "text": text(static_text)}
+    return None
+
+
+def _global(g: GlobalNode) -> JSON:
+    cond = as_condition(g.condition)
+    out: JSON = {"condition": text(cond.prompt) if isinstance(cond, PromptCondition) else condition(cond)}
+    if g.go_back:
+        out["go_back_conditions"] = [
+            {"id": f"go-back-{i}", "transition_condition": condition(as_condition(c))} for i, c in enumerate(g.go_back)
+        ]
+    put(out, "cool_down", g.cool_down)
+    return out
+
+
+_TALK_FIELDS = (
+    "skippable",
+    "interruption_sensitivity",
+    "responsiveness",
+    "voice_speed",
+    "stt_mode",
+    "boosted_keywords",
+    "allow_dtmf_interruption",
+    "reminder_trigger_ms",
+    "reminder_max_count",
+)
+_ACT_FIELDS = ("speak_during_execution", "enable_typing_sound")
+
+
+def compile_node(node: Node) -> JSON:
+    """One node, with its id derived from its name and its edges' ids derived from the node id."""
+    nid = node_id(node.name)
+    out: JSON = {"id": nid, "type": node.TYPE, "name": node.name}
+    if isinstance(node, RoutedNode):
+        if node.edges:
+            out["edges"] = [_edge(f"{nid}.edge-{i}", e.to, condition(e.condition)) for i, e in enumerate(node.edges)]
+        if node.else_to is not UNSET or isinstance(node, BranchNode | ComponentNode):
+            out["else_edge"] = _special(nid, "else", node.else_to, ELSE)
+    if isinstance(node, ConversationNode):
+        instruction = _instruction(node.prompt, node.static_text)
+        if instruction is not None:
+            out["instruction"] = instruction
+        if node.always_to is not UNSET:
+            out["always_edge"] = _special(nid, "always", node.always_to, ALWAYS)
+        if node.skip_response_to is not UNSET:
+            out["skip_response_edge"] = _special(nid, "skip-response", node.skip_response_to, SKIP_RESPONSE)
+        put_all(out, node, _TALK_FIELDS)
+        if node.knowledge_bases:
+            out["knowledge_base_ids"] = [ref_or_id(kb) for kb in node.knowledge_bases]
+        kb = kb_config(node.kb_top_k, node.kb_filter_score)
+        if kb is not None:
+            out["kb_config"] = kb
+        if isinstance(node, SubagentNode):
+            if node.tools:
+                out["tools"] = [compile_tool(t) for t in node.tools]
+            if node.tool_names:
+                out["tool_ids"] = [tool_id(n) for n in node.tool_names]
+    elif isinstance(node, EndNode | BridgeTransferNode | CancelTransferNode):
+        instruction = _instruction(node.prompt, node.static_text)
+        if instruction is not None:
+            out["instruction"] = instruction
+        put(out, "speak_during_execution", node.speak_during_execution)
+        if isinstance(node, EndNode):
+            put(out, "custom_sip_headers", node.custom_sip_headers)
+    elif isinstance(node, FunctionNode | CodeNode | MCPNode):
+        instruction = _instruction(node.prompt, node.static_text)
+        if instruction is not None:
+            out["instruction"] = instruction
+        put_all(out, node, _ACT_FIELDS)
+        out["wait_for_result"] = node.wait_for_result
+        if isinstance(node, FunctionNode):
+            out["tool_id"] = node.tool if node.shared else tool_id(node.tool)
+            out["tool_type"] = "shared" if node.shared else "local"
+        elif isinstance(node, CodeNode):
+            put_all(out, node, ("code", "response_variables", "timeout_ms"))
+        else:
+            out["mcp_id"] = node.mcp
+            out["mcp_tool_name"] = node.tool
+            put(out, "response_variables", node.response_variables)
+    elif isinstance(node, TransferNode):
+        out["transfer_destination"] = destination(node.destination, node.extension)
+        out["transfer_option"] = transfer_option(node.option)
+        out["edge"] = _special(nid, "transfer-failed", node.failed_to, TRANSFER_FAILED)
+        instruction = _instruction(node.prompt, node.static_text)
+        if instruction is not None:
+            out["instruction"] = instruction
+        put_all(out, node, ("speak_during_execution", "custom_sip_headers", "ignore_e164_validation"))
+    elif isinstance(node, PressDigitNode):
+        out["instruction"] = {"type": "prompt", "text": text(node.prompt)}
+        put(out, "delay_ms", node.delay_ms)
+    elif isinstance(node, ExtractNode):
+        out["variables"] = [compile_data_field(v) for v in node.variables]
+        put(out, "enable_typing_sound", node.enable_typing_sound)
+    elif isinstance(node, SMSNode):
+        if node.text is not UNSET:
+            out["instruction"] = {"type": "static_text", "text": text(node.text)}
+        elif node.prompt is not UNSET:
+            out["instruction"] = {"type": "prompt", "text": text(node.prompt)}
+        else:
+            out["instruction"] = {"type": "template", "template": node.template}
+        out["success_edge"] = _special(nid, "sent", node.sent_to, SMS_SENT)
+        out["failed_edge"] = _special(nid, "send-failed", node.send_failed_to, SMS_FAILED)
+        if node.to_number is not UNSET:
+            out["sms_destination"] = sms_destination(node.to_number, node.ignore_e164_validation)
+        if node.sender is not UNSET:
+            out["sms_sender"] = {"type": node.sender}
+    elif isinstance(node, AgentSwapNode):
+        out["agent_id"] = ref_or_id(node.agent)
+        out["edge"] = _special(nid, "swap-failed", node.failed_to, TRANSFER_FAILED)
+        instruction = _instruction(node.prompt, node.static_text)
+        if instruction is not None:
+            out["instruction"] = instruction
+        put_all(
+            out,
+            node,
+            (
+                "agent_version",
+                "post_call_analysis_setting",
+                "webhook_setting",
+                "keep_current_voice",
+                "keep_current_language",
+                "use_swap_agent_max_duration",
+                "speak_during_execution",
+            ),
+        )
+    elif isinstance(node, ComponentNode):
+        out["component_id"] = node.component if node.shared else "component-" + slug(node.component)
+        out["component_type"] = "shared" if node.shared else "local"
+    if node.model is not UNSET:
+        out["model_config"] = {"primary": {"model": node.model}}
+    if node.global_node is not UNSET:
+        out["global_node_setting"] = _global(node.global_node)
+    return merge_extra(out, node.extra)
+
+
+def _component(c: Component) -> JSON:
+    out: JSON = {"name": c.name, "nodes": [compile_node(n) for n in c.nodes]}
+    if c.start_node is not UNSET:
+        out["start_node_id"] = node_id(c.start_node)
+    if c.tools:
+        out["tools"] = [compile_flow_tool(t) for t in c.tools]
+    if c.mcps:
+        out["mcps"] = [mcp_server(m) for m in c.mcps]
+    put(out, "flex_mode", c.flex_mode)
+    return merge_extra(out, c.extra)
+
+
+def compile_flow(flow: ConversationFlow) -> JSON:
+    """The ``create-conversation-flow`` body (``ConversationFlowCreateParams``)."""
+    out: JSON = {"start_speaker": flow.start_speaker, "nodes": [compile_node(n) for n in flow.nodes]}
+    if flow.start_node is not UNSET:
+        out["start_node_id"] = node_id(flow.start_node)
+    put(out, "global_prompt", flow.global_prompt)
+    cfg = model_config(
+        model=flow.model,
+        s2s_model=flow.s2s_model,
+        temperature=flow.temperature,
+        tier=flow.model_tier,
+        backup=flow.backup_model,
+    )
+    if cfg is not None:
+        out["model_config"] = cfg
+    if flow.tools:
+        out["tools"] = [compile_flow_tool(t) for t in flow.tools]
+    if flow.components:
+        out["components"] = [_component(c) for c in flow.components]
+    if flow.knowledge_bases:
+        out["knowledge_base_ids"] = [ref_or_id(kb) for kb in flow.knowledge_bases]
+    kb = kb_config(flow.kb_top_k, flow.kb_filter_score)
+    if kb is not None:
+        out["kb_config"] = kb
+    if flow.default_variables:
+        out["default_dynamic_variables"] = dict(flow.default_variables)
+    if flow.mcps:
+        out["mcps"] = [mcp_server(m) for m in flow.mcps]
+    put_all(out, flow, ("begin_after_user_silence_ms", "tool_call_strict_mode", "flex_mode"))
+    return merge_extra(out, flow.extra)

@@ -1,0 +1,253 @@
+"""The voice agent: voice, language, response engine, call handling, analysis and privacy.
+
+Every field is a keyword of the constructor; the fluent methods are sugar that return new values.
+
+>>> from retell_dsl.spec.llm import RetellLLM
+>>> llm = RetellLLM(name="support", model="gpt-4.1")
+>>> agent = (
+...     Agent(name="Support", voice="11labs-Adrian", engine=llm)
+...     .speech(speed=1.1)
+...     .limits(silence_ms=30_000, max_duration_ms=900_000)
+...     .webhook("https://hooks.example.com/retell", events=("call_ended",))
+... )
+>>> agent == Agent(name="Support", voice="11labs-Adrian", engine=llm, voice_speed=1.1,
+...     end_call_after_silence_ms=30_000, max_call_duration_ms=900_000,
+...     webhook_url="https://hooks.example.com/retell", webhook_events=("call_ended",))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Self
+
+from retell_dsl.errors import InvalidArgument
+from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.spec.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.spec.engine import CustomLLM
+from retell_dsl.spec.fields import ANALYSIS_FIELD_TYPES, AnalysisField
+from retell_dsl.spec.flow.flow import ConversationFlow
+from retell_dsl.spec.llm import RetellLLM
+
+__all__ = ["Agent", "Engine"]
+
+Engine = RetellLLM | ConversationFlow | CustomLLM
+"""An agent's response engine."""
+
+DataStorage = Literal["everything", "everything_except_pii", "basic_attributes_only"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class Agent(Spec):
+    """A Retell voice agent. ``name`` is sent as ``agent_name`` and addresses it in a Stack."""
+
+    name: str
+    voice: str
+    engine: Engine
+    engine_version: int | Unset = UNSET
+    # voice
+    voice_model: str | Unset | None = UNSET
+    fallback_voices: tuple[str, ...] | Unset = UNSET
+    voice_speed: float | Unset = UNSET
+    voice_temperature: float | Unset = UNSET
+    volume: float | Unset = UNSET
+    pronunciations: tuple[Pronunciation, ...] = ()
+    ambient_sound: str | Unset | None = UNSET
+    ambient_sound_volume: float | Unset = UNSET
+    speech_normalization: bool | Unset = UNSET
+    # language and speech recognition
+    language: str | tuple[str, ...] | Unset = UNSET
+    stt_mode: Literal["fast", "accurate", "custom"] | Unset = UNSET
+    vocab_specialization: Literal["general", "medical"] | Unset = UNSET
+    boosted_keywords: tuple[str, ...] | Unset = UNSET
+    denoising_mode: str | Unset = UNSET
+    # turn taking
+    begin_message_delay_ms: int | Unset = UNSET
+    responsiveness: float | Unset = UNSET
+    interruption_sensitivity: float | Unset = UNSET
+    enable_dynamic_responsiveness: bool | Unset = UNSET
+    enable_backchannel: bool | Unset = UNSET
+    backchannel_frequency: float | Unset = UNSET
+    backchannel_words: tuple[str, ...] | Unset = UNSET
+    reminder_trigger_ms: int | Unset = UNSET
+    reminder_max_count: int | Unset = UNSET
+    # limits
+    end_call_after_silence_ms: int | Unset = UNSET
+    max_call_duration_ms: int | Unset = UNSET
+    ring_duration_ms: int | Unset = UNSET
+    # voicemail, IVR, DTMF
+    voicemail: Voicemail | Unset | None = UNSET
+    ivr: Ivr | Unset | None = UNSET
+    allow_user_dtmf: bool | Unset = UNSET
+    allow_dtmf_interruption: bool | Unset = UNSET
+    dtmf_options: DtmfOptions | Unset | None = UNSET
+    # webhooks
+    webhook_url: str | Unset | None = UNSET
+    webhook_events: tuple[str, ...] | Unset = UNSET
+    webhook_timeout_ms: int | Unset = UNSET
+    # analysis
+    analysis_fields: tuple[AnalysisField, ...] = ()
+    analysis_model: str | Unset = UNSET
+    # data and privacy
+    data_storage: DataStorage | Unset = UNSET
+    data_retention_days: int | Unset | None = UNSET
+    opt_in_signed_url: bool | Unset = UNSET
+    pii_categories: tuple[str, ...] | Unset = UNSET
+    timezone: str | Unset = UNSET
+    # versioning
+    version_title: str | Unset = UNSET
+    version_description: str | Unset = UNSET
+    extra: Mapping[str, Any] = field(default_factory=FrozenMap)
+
+    def _check(self) -> None:
+        require_str(self.name, "Agent name")
+        require_str(self.voice, f"Agent {self.name!r} voice")
+        if not isinstance(self.engine, RetellLLM | ConversationFlow | CustomLLM):
+            raise InvalidArgument(
+                f"Agent {self.name!r} engine must be a RetellLLM, a ConversationFlow or a CustomLLM,"
+                f" got {self.engine!r}"
+            )
+        if isinstance(self.language, tuple):
+            require_tuple_of(self.language, str, f"Agent {self.name!r} language")
+        require_tuple_of(self.pronunciations, Pronunciation, f"Agent {self.name!r} pronunciations")
+        require_tuple_of(self.analysis_fields, ANALYSIS_FIELD_TYPES, f"Agent {self.name!r} analysis_fields")
+        one_of(self.data_storage, ("everything", "everything_except_pii", "basic_attributes_only"), "data_storage")
+        if not isinstance(self.extra, Mapping):
+            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+
+    # ------------------------------------------------------------------ fluent sugar
+    def use_engine(self, engine: Engine, *, version: int | Unset = UNSET) -> Self:
+        """Set the response engine (optionally pinned to a version)."""
+        return self._replace(engine=engine, engine_version=version)
+
+    def speech(
+        self,
+        *,
+        voice: str | Unset = UNSET,
+        model: str | Unset | None = UNSET,
+        fallback: tuple[str, ...] | Unset = UNSET,
+        speed: float | Unset = UNSET,
+        temperature: float | Unset = UNSET,
+        volume: float | Unset = UNSET,
+    ) -> Self:
+        """Voice settings; arguments left out keep their current value."""
+        return self._set(
+            voice=voice,
+            voice_model=model,
+            fallback_voices=fallback,
+            voice_speed=speed,
+            voice_temperature=temperature,
+            volume=volume,
+        )
+
+    def languages(self, *languages: str) -> Self:
+        """One locale, or several (multilingual)."""
+        return self._replace(language=languages[0] if len(languages) == 1 else languages)
+
+    def turn_taking(
+        self,
+        *,
+        begin_delay_ms: int | Unset = UNSET,
+        responsiveness: float | Unset = UNSET,
+        interruption_sensitivity: float | Unset = UNSET,
+        backchannel: bool | Unset = UNSET,
+        backchannel_frequency: float | Unset = UNSET,
+        backchannel_words: tuple[str, ...] | Unset = UNSET,
+    ) -> Self:
+        """Responsiveness, interruption sensitivity, backchannel and begin-message delay."""
+        return self._set(
+            begin_message_delay_ms=begin_delay_ms,
+            responsiveness=responsiveness,
+            interruption_sensitivity=interruption_sensitivity,
+            enable_backchannel=backchannel,
+            backchannel_frequency=backchannel_frequency,
+            backchannel_words=backchannel_words,
+        )
+
+    def ambient(self, sound: str | None, *, volume: float | Unset = UNSET) -> Self:
+        """Background ambience (``None`` removes it)."""
+        return self._set(ambient_sound=sound, ambient_sound_volume=volume)
+
+    def boost(self, *keywords: str) -> Self:
+        """Add boosted keywords for speech recognition."""
+        current = () if self.boosted_keywords is UNSET else self.boosted_keywords
+        return self._replace(boosted_keywords=(*current, *keywords))
+
+    def pronounce(
+        self, word: str, phoneme: str, *, alphabet: Literal["ipa", "cmu", "pinyin", "jyutping"] = "ipa"
+    ) -> Self:
+        """Add a pronunciation-dictionary entry."""
+        entry = Pronunciation(word=word, phoneme=phoneme, alphabet=alphabet)
+        return self._replace(pronunciations=(*self.pronunciations, entry))
+
+    def normalize(self, enabled: bool = True) -> Self:
+        """Normalise numbers, dates and symbols into words before speaking."""
+        return self._replace(speech_normalization=enabled)
+
+    def limits(
+        self,
+        *,
+        silence_ms: int | Unset = UNSET,
+        max_duration_ms: int | Unset = UNSET,
+        ring_ms: int | Unset = UNSET,
+    ) -> Self:
+        """End-after-silence (≥10000), max call duration (60000-7200000) and ring duration."""
+        return self._set(
+            end_call_after_silence_ms=silence_ms, max_call_duration_ms=max_duration_ms, ring_duration_ms=ring_ms
+        )
+
+    def on_voicemail(self, option: Voicemail | None) -> Self:
+        """Voicemail detection and action (``None`` disables detection)."""
+        return self._replace(voicemail=option)
+
+    def on_ivr(self, option: Ivr | None) -> Self:
+        """IVR detection (hang up) or ``None``."""
+        return self._replace(ivr=option)
+
+    def dtmf(
+        self,
+        *,
+        allow: bool | Unset = UNSET,
+        interrupt: bool | Unset = UNSET,
+        options: DtmfOptions | Unset | None = UNSET,
+    ) -> Self:
+        """Caller key presses."""
+        return self._set(allow_user_dtmf=allow, allow_dtmf_interruption=interrupt, dtmf_options=options)
+
+    def webhook(
+        self, url: str | None, *, events: tuple[str, ...] | Unset = UNSET, timeout_ms: int | Unset = UNSET
+    ) -> Self:
+        """Agent-level webhook URL, events and timeout."""
+        return self._set(webhook_url=url, webhook_events=events, webhook_timeout_ms=timeout_ms)
+
+    def analyze(self, *fields: AnalysisField, model: str | Unset = UNSET) -> Self:
+        """Add post-call analysis fields (and optionally choose the analysis model)."""
+        return self._set(analysis_fields=(*self.analysis_fields, *fields), analysis_model=model)
+
+    def privacy(
+        self,
+        *,
+        storage: DataStorage | Unset = UNSET,
+        retention_days: int | Unset | None = UNSET,
+        pii: tuple[str, ...] | Unset = UNSET,
+        signed_urls: bool | Unset = UNSET,
+    ) -> Self:
+        """Data storage, retention, PII scrubbing categories and signed URLs."""
+        return self._set(
+            data_storage=storage,
+            data_retention_days=retention_days,
+            pii_categories=pii,
+            opt_in_signed_url=signed_urls,
+        )
+
+    def version(self, title: str, description: str | Unset = UNSET) -> Self:
+        """Title (and description) of the version this spec becomes."""
+        return self._set(version_title=title, version_description=description)
+
+    def with_extra(self, **fields: Any) -> Self:
+        """Add API fields the DSL does not model (checked against the SDK schema by validate)."""
+        return self._replace(extra={**self.extra, **fields})
+
+    def _set(self, **changes: Any) -> Self:
+        return self._replace(**{k: v for k, v in changes.items() if v is not UNSET})

@@ -1,0 +1,168 @@
+"""The conversation-flow response engine and its local components.
+
+>>> from retell_dsl.spec.flow.talk import ConversationNode, EndNode
+>>> flow = (
+...     ConversationFlow(name="booking", start_speaker="agent", model="gpt-4.1")
+...     .prompt("You are the receptionist of {{clinic}}.")
+...     .node(ConversationNode(name="greet", prompt="Greet the caller.").always("bye"))
+...     .node(EndNode(name="bye", static_text="Goodbye!"))
+...     .start_at("greet")
+...     .defaults(clinic="Acme Dental")
+... )
+>>> [n.name for n in flow.nodes], flow.start_node
+(['greet', 'bye'], 'greet')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Self
+
+from retell_dsl.errors import InvalidArgument
+from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.spec.engine import McpServer, ModelTier, check_model
+from retell_dsl.spec.flow.base import Node
+from retell_dsl.spec.prompt import Prompt
+from retell_dsl.spec.tools.functions import FLOW_TOOL_TYPES, CustomTool, IntegrationAppTool
+
+if TYPE_CHECKING:
+    from retell_dsl.spec.kb import KnowledgeBase
+
+__all__ = ["Component", "ConversationFlow", "FlowTool"]
+
+FlowTool = CustomTool | IntegrationAppTool
+"""Tools declared on a flow (or component) and run by function nodes."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class Component(Spec):
+    """A reusable sub-flow local to one conversation flow; entered through a ``ComponentNode``.
+
+    >>> from retell_dsl.spec.flow.talk import EndNode
+    >>> c = Component(name="insurance", nodes=(EndNode(name="done"),), start_node="done")
+    >>> c.start_node
+    'done'
+    """
+
+    name: str
+    nodes: tuple[Node, ...] = ()
+    start_node: str | Unset = UNSET
+    tools: tuple[FlowTool, ...] = ()
+    mcps: tuple[McpServer, ...] = ()
+    flex_mode: bool | Unset = UNSET
+    extra: Mapping[str, Any] = field(default_factory=FrozenMap)
+
+    def _check(self) -> None:
+        require_str(self.name, "Component name")
+        require_tuple_of(self.nodes, Node, f"Component {self.name!r} nodes")
+        require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"Component {self.name!r} tools")
+
+    def node(self, *nodes: Node) -> Self:
+        """Add nodes."""
+        return self._replace(nodes=(*self.nodes, *nodes))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class ConversationFlow(Spec):
+    """A conversation flow. ``name`` is its logical name in a :class:`Stack` (not sent)."""
+
+    name: str
+    start_speaker: Literal["user", "agent"] = "agent"
+    nodes: tuple[Node, ...] = ()
+    start_node: str | Unset = UNSET
+    global_prompt: str | Prompt | Unset = UNSET
+    model: str | Unset = UNSET
+    s2s_model: str | Unset = UNSET
+    temperature: float | Unset = UNSET
+    model_tier: ModelTier | Unset = UNSET
+    backup_model: str | Unset | None = UNSET
+    tools: tuple[FlowTool, ...] = ()
+    components: tuple[Component, ...] = ()
+    knowledge_bases: tuple[KnowledgeBase | str, ...] = ()
+    kb_top_k: int | Unset = UNSET
+    kb_filter_score: float | Unset = UNSET
+    default_variables: Mapping[str, str] = field(default_factory=FrozenMap)
+    mcps: tuple[McpServer, ...] = ()
+    begin_after_user_silence_ms: int | Unset = UNSET
+    tool_call_strict_mode: bool | Unset = UNSET
+    flex_mode: bool | Unset = UNSET
+    extra: Mapping[str, Any] = field(default_factory=FrozenMap)
+
+    def _check(self) -> None:
+        require_str(self.name, "ConversationFlow name")
+        one_of(self.start_speaker, ("user", "agent"), "start_speaker")
+        check_model(self.model_tier, self.extra)
+        require_tuple_of(self.nodes, Node, f"ConversationFlow {self.name!r} nodes")
+        require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"ConversationFlow {self.name!r} tools (custom or app)")
+        require_tuple_of(self.components, Component, f"ConversationFlow {self.name!r} components")
+        require_tuple_of(self.mcps, McpServer, f"ConversationFlow {self.name!r} mcps")
+        from retell_dsl.spec.llm import check_knowledge_bases
+
+        check_knowledge_bases(self.knowledge_bases, f"ConversationFlow {self.name!r}")
+        if self.model is not UNSET and self.s2s_model is not UNSET:
+            raise InvalidArgument(f"ConversationFlow {self.name!r}: set model= or s2s_model=, not both")
+
+    # ------------------------------------------------------------------ fluent sugar
+    def prompt(self, text: str | Prompt) -> Self:
+        """Set the global prompt (prepended to every node)."""
+        return self._replace(global_prompt=text)
+
+    def node(self, *nodes: Node) -> Self:
+        """Add nodes."""
+        return self._replace(nodes=(*self.nodes, *nodes))
+
+    def with_nodes(self, *nodes: Node) -> Self:
+        """Replace all nodes."""
+        return self._replace(nodes=nodes)
+
+    def start_at(self, node: str) -> Self:
+        """Name the start node."""
+        return self._replace(start_node=node)
+
+    def use_model(
+        self,
+        model: str,
+        *,
+        temperature: float | Unset = UNSET,
+        tier: ModelTier | Unset = UNSET,
+        backup: str | Unset | None = UNSET,
+    ) -> Self:
+        """Choose the text model (and optionally temperature, tier, backup)."""
+        return self._replace(
+            model=model, temperature=temperature, model_tier=tier, backup_model=backup, s2s_model=UNSET
+        )
+
+    def tool(self, *tools: FlowTool) -> Self:
+        """Add flow tools (run by function nodes, by name)."""
+        return self._replace(tools=(*self.tools, *tools))
+
+    def component(self, *components: Component) -> Self:
+        """Add local components."""
+        return self._replace(components=(*self.components, *components))
+
+    def knowledge(
+        self, *kbs: KnowledgeBase | str, top_k: int | Unset = UNSET, filter_score: float | Unset = UNSET
+    ) -> Self:
+        """Attach knowledge bases and retrieval settings."""
+        return self._replace(
+            knowledge_bases=(*self.knowledge_bases, *kbs),
+            kb_top_k=self.kb_top_k if top_k is UNSET else top_k,
+            kb_filter_score=self.kb_filter_score if filter_score is UNSET else filter_score,
+        )
+
+    def defaults(self, **variables: str) -> Self:
+        """Add default dynamic variables."""
+        return self._replace(default_variables={**self.default_variables, **variables})
+
+    def mcp(self, *servers: McpServer) -> Self:
+        """Add MCP servers."""
+        return self._replace(mcps=(*self.mcps, *servers))
+
+    def with_extra(self, **fields: Any) -> Self:
+        """Add API fields the DSL does not model."""
+        return self._replace(extra={**self.extra, **fields})
+
+    def find(self, name: str) -> Node | None:
+        """The first node called ``name``."""
+        return next((n for n in self.nodes if n.name == name), None)

@@ -1,0 +1,122 @@
+"""``validate(spec)``: every issue at once, each with a code, a severity, a path, file:line and a fix.
+
+Validation never raises on a spec value: it collects. ``compile()`` runs it and raises one
+:class:`~retell_dsl.errors.ValidationFailed` listing every error.
+
+>>> from retell_dsl import ConversationFlow, ConversationNode, EndNode, validate
+>>> flow = (ConversationFlow(name="f").node(ConversationNode(name="hi", prompt="Say hi").always("bye"))
+...         .node(EndNode(name="bye")).start_at("hi"))
+>>> validate(flow).codes
+()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from retell_dsl.compile.stack import collect, dependencies, raw_payload
+from retell_dsl.errors import InvalidArgument
+from retell_dsl.spec.batch import BatchCall
+from retell_dsl.spec.flow import ConversationFlow
+from retell_dsl.spec.llm import RetellLLM
+from retell_dsl.spec.stack import RESOURCE_TYPES, Ref, Resource, Stack
+from retell_dsl.validate._collect import Collector
+from retell_dsl.validate.flow import check_flow
+from retell_dsl.validate.issues import CODES, Issue, Issues, Severity, path
+from retell_dsl.validate.llm import check_llm
+from retell_dsl.validate.schema import check_schema, schema_for
+from retell_dsl.validate.values import PROMPT_BUDGET, check_values
+from retell_dsl.validate.variables import SYSTEM_VARIABLES, check_variables
+
+__all__ = [
+    "CODES",
+    "PROMPT_BUDGET",
+    "SYSTEM_VARIABLES",
+    "Issue",
+    "Issues",
+    "Severity",
+    "schema_for",
+    "validate",
+]
+
+
+def validate(
+    spec: Resource | Stack,
+    *,
+    call_variables: Iterable[str] = (),
+    prompt_budget: int = PROMPT_BUDGET,
+) -> Issues:
+    """Every issue of ``spec`` (a resource or a Stack) and of everything it references."""
+    __tracebackhide__ = True
+    if isinstance(spec, Stack):
+        roots, name, declared = spec.resources, spec.name, (*spec.call_variables, *call_variables)
+    elif isinstance(spec, RESOURCE_TYPES):
+        roots, name, declared = (spec,), "", tuple(call_variables)
+    else:
+        raise InvalidArgument(f"validate() takes a resource spec or a Stack, got {type(spec).__name__}")
+    c = Collector()
+    found = collect(roots)
+    batch_vars = {
+        v for rs in found.values() for r in rs if isinstance(r, BatchCall) for t in r.tasks for v in t.variables
+    }
+    variables = {*declared, *batch_vars}
+    for address, claims in sorted(found.items()):
+        if len(claims) > 1:
+            c.add(
+                "RD601",
+                path(f"stack '{name}'" if name else "", address),
+                f"{len(claims)} different specs are named {address!r}",
+                at=claims[1],
+                hint="give each resource of one kind a unique name, or reuse the same spec value",
+            )
+        resource = claims[0]
+        _check_resource(c, resource, variables, prompt_budget)
+    _cycles(c, found)
+    return Issues(c.issues)
+
+
+def _check_resource(c: Collector, resource: Resource, variables: set[str], budget: int) -> None:
+    try:
+        payload = raw_payload(resource)
+    except Exception as exc:  # pragma: no cover - a compiler bug must not hide the other issues
+        c.add("RD001", f"{Ref.to(resource).address}", f"could not compile: {exc!r}", at=resource)
+        payload = None
+    if payload is not None:
+        check_schema(c, resource, payload)
+    check_values(c, resource, budget)
+    if isinstance(resource, RetellLLM):
+        check_llm(c, resource)
+        check_variables(c, resource, variables)
+    elif isinstance(resource, ConversationFlow):
+        check_flow(c, resource)
+        check_variables(c, resource, variables)
+
+
+def _cycles(c: Collector, found: dict[str, list[Resource]]) -> None:
+    graph = {a: sorted({Ref.to(d).address for d in dependencies(rs[0])}) for a, rs in found.items()}
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                cycle = [*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    resource = found[nxt][0]
+                    c.add(
+                        "RD602",
+                        nxt,
+                        "reference cycle: " + " → ".join(cycle),
+                        at=resource,
+                        hint="deploy creates these in two passes; break the cycle if you can",
+                    )
+            elif state.get(nxt) is None:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for address in sorted(graph):
+        if address not in state:
+            visit(address, [address])

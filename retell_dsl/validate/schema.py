@@ -1,0 +1,68 @@
+"""RD001/RD002: compiled payloads checked against retell-sdk's request TypedDicts."""
+
+from __future__ import annotations
+
+from retell.types import (
+    agent_create_params,
+    batch_call_create_batch_call_params,
+    conversation_flow_create_params,
+    knowledge_base_create_params,
+    llm_create_params,
+    phone_number_create_params,
+    phone_number_import_params,
+)
+
+from retell_dsl.compile._wire import JSON
+from retell_dsl.spec._base import UNSET
+from retell_dsl.spec.agent import Agent
+from retell_dsl.spec.batch import BatchCall
+from retell_dsl.spec.flow import ConversationFlow
+from retell_dsl.spec.kb import KnowledgeBase
+from retell_dsl.spec.llm import RetellLLM
+from retell_dsl.spec.phone import PhoneNumber
+from retell_dsl.spec.stack import Resource, kind_of
+from retell_dsl.validate._collect import Collector
+from retell_dsl.validate.issues import path
+from retell_dsl.wire import check_payload
+
+__all__ = ["check_schema", "schema_for"]
+
+
+def schema_for(resource: Resource) -> object:
+    """The SDK request type a resource's payload must match."""
+    if isinstance(resource, PhoneNumber):
+        if resource.sip_trunk is not UNSET:
+            return phone_number_import_params.PhoneNumberImportParams
+        return phone_number_create_params.PhoneNumberCreateParams
+    table: dict[type, object] = {
+        KnowledgeBase: knowledge_base_create_params.KnowledgeBaseCreateParams,
+        RetellLLM: llm_create_params.LlmCreateParams,
+        ConversationFlow: conversation_flow_create_params.ConversationFlowCreateParams,
+        Agent: agent_create_params.AgentCreateParams,
+        BatchCall: batch_call_create_batch_call_params.BatchCallCreateBatchCallParams,
+    }
+    return table[type(resource)]
+
+
+def check_schema(c: Collector, resource: Resource, payload: JSON) -> None:
+    """Every schema mismatch of the payload; unknown keys are warnings (they may be newer API fields)."""
+    where = f"{kind_of(resource)} '{resource.name}'"
+    for issue in check_payload(payload, schema_for(resource)):
+        here = path(where, f"payload.{issue.path}" if issue.path else "payload")
+        if issue.message.startswith("unknown field"):
+            key = issue.path.rsplit(".", 1)[-1]
+            c.add(
+                "RD002",
+                here,
+                f"{issue.message}: retell-sdk does not know {key!r}",
+                at=resource,
+                hint="check the spelling in extra=; if it is a newer API field, ignore this warning",
+            )
+        else:
+            c.add(
+                "RD001",
+                here,
+                issue.message,
+                at=resource,
+                hint="fix the value (see retell-api.md or the SDK's request types)",
+            )

@@ -1,0 +1,222 @@
+# ruff: noqa: RUF001
+"""One test per lint rule, each showing the full message including the user's file:line."""
+
+from __future__ import annotations
+
+import sys
+
+from retell_dsl import (
+    Agent,
+    BatchCall,
+    BranchNode,
+    ConversationFlow,
+    ConversationNode,
+    CustomTool,
+    EndCall,
+    EndNode,
+    FunctionNode,
+    KnowledgeBase,
+    PhoneNumber,
+    RetellLLM,
+    Stack,
+    State,
+    TransferCall,
+    Var,
+    validate,
+    when,
+)
+from retell_dsl.spec.conditions import Comparison, Equation
+
+HERE = "tests/validate/test_rules.py"
+
+
+def line() -> int:
+    """The caller's line number (call it on the line that builds the spec)."""
+    return sys._getframe(1).f_lineno
+
+
+def flow_of(*nodes: object, start: str = "a", **kw: object) -> ConversationFlow:
+    return ConversationFlow(name="f", nodes=nodes, start_node=start, **kw)  # type: ignore[arg-type]
+
+
+def messages(spec: object, code: str) -> list[str]:
+    return [str(i) for i in validate(spec) if i.code == code]  # type: ignore[arg-type]
+
+
+def test_rd101_duplicate_node_names() -> None:
+    dup, n = EndNode(name="a"), line()
+    assert messages(flow_of(EndNode(name="a"), dup), "RD101") == [
+        f"{HERE}:{n}: error RD101 flow 'f' › node 'a': two nodes are named 'a'\n"
+        "    fix: edges find nodes by name: rename one of them"
+    ]
+
+
+def test_rd102_dangling_edge_points_at_the_edge_line() -> None:
+    node, n = ConversationNode(name="a", prompt="p").to("confrim", when="yes"), line()
+    assert messages(flow_of(node, EndNode(name="confirm")), "RD102") == [
+        f"{HERE}:{n}: error RD102 flow 'f' › node 'a' › edge[0]: edge points to unknown node 'confrim'\n"
+        "    fix: did you mean 'confirm'? edges name their destination node by its name"
+    ]
+
+
+def test_rd103_unreachable_node() -> None:
+    orphan, n = EndNode(name="orphan"), line()
+    flow = flow_of(ConversationNode(name="a", prompt="p").always("b"), EndNode(name="b"), orphan)
+    assert messages(flow, "RD103") == [
+        f"{HERE}:{n}: warning RD103 flow 'f' › node 'orphan': no edge leads to this node\n"
+        "    fix: add an edge to it, make it global with .make_global(...), or remove it"
+    ]
+
+
+def test_rd104_non_terminal_dead_end() -> None:
+    dead, n = ConversationNode(name="b", prompt="p"), line()
+    flow = flow_of(ConversationNode(name="a", prompt="p").always("b"), dead, EndNode(name="end").make_global("x"))
+    assert messages(flow, "RD104") == [
+        f"{HERE}:{n}: error RD104 flow 'f' › node 'b': ConversationNode 'b' has no outgoing edge\n"
+        "    fix: add .to(...)/.otherwise(...)/.always(...) or end the call with an EndNode"
+    ]
+
+
+def test_rd105_no_path_to_an_end() -> None:
+    flow = ConversationFlow(name="f", nodes=(ConversationNode(name="a", prompt="p").always("a"),), start_node="a")
+    n = line() - 1
+    assert messages(flow, "RD105") == [
+        f"{HERE}:{n}: error RD105 flow 'f': no end, transfer or agent-swap node can be reached from 'a'\n"
+        "    fix: add an EndNode (or TransferNode) and an edge that leads to it"
+    ]
+
+
+def test_rd106_missing_start_node_and_starting_state() -> None:
+    flow, n = ConversationFlow(name="f", nodes=(EndNode(name="a"),)), line()
+    assert messages(flow, "RD106") == [
+        f"{HERE}:{n}: error RD106 flow 'f': the flow has no start node\n"
+        "    fix: call .start_at('a') or pass start_node="
+    ]
+    llm, m = RetellLLM(name="l", states=(State(name="s"),)), line()
+    assert messages(llm, "RD106") == [
+        f"{HERE}:{m}: error RD106 llm 'l': the LLM has states but no starting state\n    fix: call .start_at('s')"
+    ]
+
+
+def test_rd107_always_edge_must_be_alone_and_branch_needs_else() -> None:
+    node, n = ConversationNode(name="a", prompt="p").to("b", when="x").always("b"), line()
+    branch, m = BranchNode(name="b").to("a", when=when("x").eq(1)), line()
+    found = messages(flow_of(node, branch, EndNode(name="e").make_global("bye")), "RD107")
+    assert found == [
+        f"{HERE}:{node.source.line if node.source else 0}: error RD107 flow 'f' › node 'a' › always edge: "
+        "the always edge must be the node's only edge, but it has 1 other(s)\n"
+        "    fix: remove the other edges, or drop .always(...) and use conditions",
+        f"{HERE}:{m}: error RD107 flow 'f' › node 'b': a branch node needs an else edge\n"
+        "    fix: add .otherwise('<node name>') for when no condition holds",
+    ]
+    assert node.source is not None and node.source.line == n
+
+
+def test_rd108_malformed_equations() -> None:
+    bad = Equation(comparisons=(Comparison(left="age", operator=">", right="old"),))
+    node, n = BranchNode(name="a").to("e", when=bad).otherwise("e"), line()
+    assert messages(flow_of(node, EndNode(name="e")), "RD108") == [
+        f"{HERE}:{n}: error RD108 flow 'f' › node 'a' › edge[0]: equation[0] age > old: '>' compares numbers"
+        " but 'old' is not one\n    fix: use == / contains for text, or a number here",
+        f"{HERE}:{n}: error RD108 flow 'f' › node 'a' › edge[0]: equation[0] age > old: the left side is not a"
+        " {{variable}} reference\n    fix: compare a runtime variable: when(Var('name')).eq(...)",
+    ]
+
+
+def test_rd109_function_node_names_an_undefined_tool() -> None:
+    fn, n = FunctionNode(name="a", tool="lookup_patinet").otherwise("e"), line()
+    flow = flow_of(fn, EndNode(name="e"), tools=(CustomTool(name="lookup_patient", url="https://x.example"),))
+    assert messages(flow, "RD109") == [
+        f"{HERE}:{n}: error RD109 flow 'f' › node 'a': function node runs tool 'lookup_patinet', which the flow"
+        " does not define\n    fix: did you mean 'lookup_patient'? add it with ConversationFlow.tool(CustomTool(...))"
+    ]
+
+
+def test_rd201_rd202_duplicate_and_invalid_tool_names() -> None:
+    dup, n = EndCall(name="end"), line()
+    bad, m = EndCall(name="end the call!"), line()
+    llm = RetellLLM(name="l", tools=(EndCall(name="end"), dup, bad))
+    assert [*messages(llm, "RD201"), *messages(llm, "RD202")] == [
+        f"{HERE}:{n}: error RD201 llm 'l' › tool 'end': tool name 'end' is used more than once\n"
+        "    fix: the LLM calls tools by name: give each tool (and state edge) a unique name",
+        f"{HERE}:{m}: error RD202 llm 'l' › tool 'end the call!': tool name 'end the call!' is not allowed\n"
+        "    fix: use 1-64 characters from A-Z a-z 0-9 _ -, e.g. 'book_appointment'",
+    ]
+
+
+def test_rd301_runtime_variable_never_provided_and_call_variables_count() -> None:
+    llm, n = RetellLLM(name="l", general_prompt=f"Hello {Var('customer_nam')}").defaults(customer_name="x"), line()
+    assert messages(llm, "RD301") == [
+        f"{HERE}:{n}: error RD301 llm 'l' › general_prompt: runtime variable {{{{customer_nam}}}} is used but"
+        " never provided\n    fix: did you mean 'customer_name'? add .defaults(customer_nam=...), extract it in"
+        " the flow, or declare it with Stack.expect_call_variables('customer_nam')"
+    ]
+    stack = Stack(name="s").add(llm).expect_call_variables("customer_nam")
+    assert messages(stack, "RD301") == []
+
+
+def test_rd401_invalid_e164() -> None:
+    tool, n = TransferCall(name="t", destination="415-555-0100"), line()
+    assert messages(RetellLLM(name="l", tools=(tool,)), "RD401") == [
+        f"{HERE}:{n}: error RD401 llm 'l' › tool 't': transfer destination '415-555-0100' is not an E.164 phone"
+        " number\n    fix: write it as + country code + number, digits only, e.g. '+14155550100'"
+    ]
+
+
+def test_rd402_ranges_silence_and_duration() -> None:
+    base = Agent(name="a", voice="v", engine=RetellLLM(name="l"))
+    agent, n = base.limits(silence_ms=5000, max_duration_ms=10), line()
+    assert messages(agent, "RD402") == [
+        f"{HERE}:{n}: error RD402 agent 'a' › end_call_after_silence_ms: end_call_after_silence_ms is 5000; it"
+        " must be at least 10000\n    fix: Retell needs at least 10000 ms (10 s)",
+        f"{HERE}:{n}: error RD402 agent 'a' › max_call_duration_ms: max_call_duration_ms is 10; it must be between"
+        " 60000 and 7.2e+06\n    fix: between 1 minute (60000) and 2 hours (7200000)",
+    ]
+
+
+def test_rd403_chunk_sizes() -> None:
+    kb, n = KnowledgeBase(name="kb").chunking(max_size=700, min_size=900), line()
+    assert messages(kb, "RD403") == [
+        f"{HERE}:{n}: error RD403 knowledge_base 'kb' › min_chunk_size: min_chunk_size 900 must be smaller than"
+        " max_chunk_size 700\n    fix: lower min_chunk_size or raise max_chunk_size"
+    ]
+
+
+def test_rd404_weights_sum_to_one() -> None:
+    number, n = PhoneNumber(name="n").inbound_to("agent_a", weight=0.5).inbound_to("agent_b", weight=0.3), line()
+    assert messages(number, "RD404") == [
+        f"{HERE}:{n}: error RD404 phone_number 'n' › inbound: inbound weights are 0.5, 0.3 (sum 0.8); they must"
+        " sum to 1\n    fix: give each agent a share in (0, 1] so that the shares add up to 1"
+    ]
+
+
+def test_rd501_prompt_over_budget_is_a_warning() -> None:
+    llm, n = RetellLLM(name="l", general_prompt="x" * 40_000), line()
+    assert messages(llm, "RD501") == [
+        f"{HERE}:{n}: warning RD501 llm 'l' › general_prompt: prompt is 40,000 characters, over the budget of"
+        " 32,000\n    fix: shorten it, move reference material into a knowledge base, or split it into states/nodes"
+    ]
+
+
+def test_rd001_rd002_schema_and_unknown_extra_keys() -> None:
+    llm, n = RetellLLM(name="l", start_speaker="agent", extra={"modle": "gpt-4.1", "begin_message": 3}), line()
+    assert [*messages(llm, "RD001"), *messages(llm, "RD002")] == [
+        f"{HERE}:{n}: error RD001 llm 'l' › payload.begin_message: expected a string or null, got number 3\n"
+        "    fix: fix the value (see retell-api.md or the SDK's request types)",
+        f"{HERE}:{n}: warning RD002 llm 'l' › payload.modle: unknown field (did you mean 'model'?): retell-sdk does"
+        " not know 'modle'\n    fix: check the spelling in extra=; if it is a newer API field, ignore this warning",
+    ]
+
+
+def test_rd601_two_specs_share_an_address() -> None:
+    other, n = RetellLLM(name="l", model="gpt-4.1"), line()
+    stack = Stack(name="s").add(RetellLLM(name="l"), other)
+    assert messages(stack, "RD601") == [
+        f"{HERE}:{n}: error RD601 stack 's' › llm.l: 2 different specs are named 'llm.l'\n"
+        "    fix: give each resource of one kind a unique name, or reuse the same spec value"
+    ]
+
+
+def test_batch_window_and_numbers() -> None:
+    batch = BatchCall(name="b", from_number="4155550100").call("+14155550111")
+    assert [i.code for i in validate(batch)] == ["RD401"]
