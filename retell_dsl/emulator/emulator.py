@@ -122,5 +122,31 @@ class Emulator:
                 doc["_tags"] = sorted(tags)
                 self.store.put("agent", agent_id, doc, doc["version"])
 
+    def start_call(self, call_id: str) -> Document:
+        """Connect a registered call (``ongoing``), or refuse it when the concurrency limit is reached."""
+        from retell_dsl.emulator import lifecycle
+
+        with self.store.transaction():
+            return lifecycle.start_call(self.state, call_id)
+
+    def end_call(self, call_id: str, **outcome: Any) -> Document:
+        """End an ongoing call with a transcript, analysis, cost… (see ``lifecycle.end_call``)."""
+        from retell_dsl.emulator import lifecycle
+
+        with self.store.transaction():
+            return lifecycle.end_call(self.state, call_id, **outcome)
+
+    def fail_call(self, call_id: str, **outcome: Any) -> Document:
+        """Mark a registered call ``not_connected`` or ``error`` (see ``lifecycle.fail_call``)."""
+        from retell_dsl.emulator import lifecycle
+
+        with self.store.transaction():
+            return lifecycle.fail_call(self.state, call_id, **outcome)
+
+    def use_clock(self, clock: Clock) -> None:
+        """Swap the clock (e.g. a served emulator shared by tests that each bring a ManualClock)."""
+        self.clock = clock
+        self.state.clock = clock
+
     def close(self) -> None:
         self.store.close()

@@ -88,6 +88,31 @@ def _tool_calls(entries: Sequence[Mapping[str, Any]], latency_ms: Mapping[str, f
     return out
 
 
+_SECONDS_PER_WORD = 0.35
+
+
+def with_word_timings(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Utterances as Retell stores them: each gets ``words`` with start/end seconds if it has none.
+
+    >>> with_word_timings([{"role": "agent", "content": "Hi there"}])[0]["words"]
+    [{'word': 'Hi', 'start': 0.0, 'end': 0.35}, {'word': 'there', 'start': 0.35, 'end': 0.7}]
+    """
+    clock = 0.0
+    out = []
+    for entry in entries:
+        item = dict(entry)
+        if item.get("role") in ("agent", "user", "transfer_target") and "words" not in item:
+            words = []
+            for word in str(item.get("content", "")).split():
+                words.append({"word": word, "start": round(clock, 3), "end": round(clock + _SECONDS_PER_WORD, 3)})
+                clock += _SECONDS_PER_WORD
+            item["words"] = words
+        elif item.get("words"):
+            clock = max(clock, float(item["words"][-1].get("end", clock)))
+        out.append(item)
+    return out
+
+
 def end_call(
     state: State,
     call_id: str,
@@ -108,15 +133,18 @@ def end_call(
     with state.store.transaction():
         doc = _load(state, call_id, ("ongoing",), "end")
         now = state.now()
-        with_tools = list(transcript_with_tool_calls if transcript_with_tool_calls is not None else transcript_object)
+        utterances = with_word_timings(transcript_object)
+        with_tools = with_word_timings(
+            transcript_with_tool_calls if transcript_with_tool_calls is not None else transcript_object
+        )
         doc.update(
             call_status="ended",
             end_timestamp=now,
             duration_ms=now - int(doc.get("start_timestamp", now)),
             disconnection_reason=disconnection_reason,
             transcript=render_transcript(transcript_object),
-            transcript_object=[dict(u) for u in transcript_object],
-            transcript_with_tool_calls=[dict(e) for e in with_tools],
+            transcript_object=utterances,
+            transcript_with_tool_calls=with_tools,
             _tool_calls=_tool_calls(with_tools, tool_call_latency_ms or {}),
         )
         if collected_dynamic_variables is not None:

@@ -66,8 +66,7 @@ def api(request: pytest.FixtureRequest, emu: Emulator) -> Api:
         return _AsyncApi(emu)
     served: ServedEmulator = request.getfixturevalue("served")
     served.emulator.reset()
-    served.emulator.clock = emu.clock
-    served.emulator.state.clock = emu.clock
+    served.emulator.use_clock(emu.clock)
     return Api(mode, served.emulator, served.client(_strict_response_validation=True))
 
 

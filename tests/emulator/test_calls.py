@@ -266,3 +266,28 @@ def test_live_control_and_reanalysis_need_the_engine(api: Api) -> None:
         assert err.value.status_code == 501
         assert f"{route}{call.call_id}" in str(err.value)
         assert "needs the simulation engine" in str(err.value)
+
+
+def test_facade_drives_a_call_through_its_lifecycle() -> None:
+    from retell_dsl.emulator import Emulator
+
+    emu = Emulator(concurrency_limit=1)
+    client = emu.client(_strict_response_validation=True)
+    llm = client.llm.create(general_prompt="p")
+    agent = client.agent.create(response_engine={"type": "retell-llm", "llm_id": llm.llm_id}, voice_id="openai-Nova")
+    first = client.call.create_web_call(agent_id=agent.agent_id).call_id
+    second = client.call.create_web_call(agent_id=agent.agent_id).call_id
+    assert emu.start_call(first)["call_status"] == "ongoing"
+    assert client.concurrency.retrieve().current_concurrency == 1
+    refused = emu.start_call(second)
+    assert (refused["call_status"], refused["disconnection_reason"]) == ("not_connected", "concurrency_limit_reached")
+    ended = emu.end_call(
+        first,
+        transcript_object=[{"role": "agent", "content": "Hello!"}, {"role": "user", "content": "Hi."}],
+        disconnection_reason="user_hangup",
+    )
+    assert ended["call_status"] == "ended"
+    got = client.call.retrieve(first)
+    assert got.transcript == "Agent: Hello!\nUser: Hi."
+    assert got.disconnection_reason == "user_hangup"
+    assert client.concurrency.retrieve().current_concurrency == 0
