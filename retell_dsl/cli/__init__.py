@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import typer
 
-from retell_dsl.cli import _emulator
+from retell_dsl.cli import _demo, _emulator
+from retell_dsl.cli import toolkit as _toolkit
 
 __all__ = ["app", "main"]
 
@@ -31,7 +32,9 @@ def _root() -> None:
     """Retell AI voice agents as code."""
 
 
+_demo.register(app)
 _emulator.register(app)
+_toolkit.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,177 @@
+"""``retell-dsl agents``: list, inspect, create, edit, publish and delete voice agents."""
+
+# ruff: noqa: PLR0917  (typer reads a command's options from its parameters)
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from retell_dsl.cli.toolkit._common import (
+    AllOpt,
+    FileOpt,
+    JsonOpt,
+    LimitOpt,
+    TargetOpt,
+    VersionOpt,
+    YesOpt,
+    abort,
+    confirm,
+    deleted_view,
+    detail_view,
+    execute,
+    int_version_arg,
+    merge,
+    table_view,
+    version_arg,
+)
+
+__all__ = ["agents"]
+
+# ----------------------------------------------------------------------------- agents
+
+agents = typer.Typer(help="Voice agents: list, inspect, create, edit drafts, publish, delete.", no_args_is_help=True)
+_AGENT_FIRST = ("agent_id", "agent_name", "version", "is_published", "voice_id", "response_engine")
+
+
+def _engine(llm_id: str | None, flow_id: str | None) -> dict[str, str] | None:
+    if llm_id and flow_id:
+        abort("--llm-id and --flow-id: give only one response engine")
+    if llm_id:
+        return {"type": "retell-llm", "llm_id": llm_id}
+    if flow_id:
+        return {"type": "conversation-flow", "conversation_flow_id": flow_id}
+    return None
+
+
+LlmIdOpt = Annotated[str | None, typer.Option("--llm-id", help="Use this Retell LLM as the response engine.")]
+FlowIdOpt = Annotated[str | None, typer.Option("--flow-id", help="Use this conversation flow as the response engine.")]
+
+
+@agents.command("list")
+def agents_list(
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Substring of the name or id.")] = None,
+    limit: LimitOpt = 50,
+    fetch_all: AllOpt = False,
+    target: TargetOpt = "auto",
+    as_json: JsonOpt = False,
+) -> None:
+    """List voice agents, newest first.
+
+    Example: retell-dsl agents list --query support --limit 200
+    """
+    args = {"filter_criteria": {"query": query}} if query else {}
+    cols = [("agent_id", "agent_id"), ("name", "agent_name"), ("channel", "channel")]
+    execute(
+        "list_agents",
+        args,
+        target=target,
+        as_json=as_json,
+        render=table_view("Agents", cols),
+        limit=None if fetch_all else limit,
+    )
+
+
+@agents.command("get")
+def agents_get(agent_id: str, version: VersionOpt = None, target: TargetOpt = "auto", as_json: JsonOpt = False) -> None:
+    """Show an agent's full configuration (latest version unless --version).
+
+    Example: retell-dsl agents get agent_123 --version 2 --json
+    """
+    args = merge(None, {"agent_id": agent_id, "version": version_arg(version)})
+    execute("get_agent", args, target=target, as_json=as_json, render=detail_view("Agent", _AGENT_FIRST))
+
+
+@agents.command("create")
+def agents_create(
+    voice_id: Annotated[str | None, typer.Option("--voice-id", help="Voice to speak with (see voices list).")] = None,
+    llm_id: LlmIdOpt = None,
+    flow_id: FlowIdOpt = None,
+    name: Annotated[str | None, typer.Option("--name", help="Agent name.")] = None,
+    file: FileOpt = None,
+    target: TargetOpt = "auto",
+    as_json: JsonOpt = False,
+) -> None:
+    """Create an agent (an unpublished draft, version 0).
+
+    Example: retell-dsl agents create --voice-id 11labs-Adrian --llm-id llm_123 --name Support
+
+    Full body: retell-dsl agents create --file agent.json
+    """
+    flags = {"voice_id": voice_id, "response_engine": _engine(llm_id, flow_id), "agent_name": name}
+    execute(
+        "create_agent", merge(file, flags), target=target, as_json=as_json, render=detail_view("Agent", _AGENT_FIRST)
+    )
+
+
+@agents.command("update")
+def agents_update(
+    agent_id: str,
+    voice_id: Annotated[str | None, typer.Option("--voice-id", help="New voice.")] = None,
+    llm_id: LlmIdOpt = None,
+    flow_id: FlowIdOpt = None,
+    name: Annotated[str | None, typer.Option("--name", help="New agent name.")] = None,
+    version: VersionOpt = None,
+    file: FileOpt = None,
+    target: TargetOpt = "auto",
+    as_json: JsonOpt = False,
+) -> None:
+    """Change only the given fields of an agent's latest draft (or --version).
+
+    Example: retell-dsl agents update agent_123 --name "Support (new)"
+
+    Many fields: retell-dsl agents update agent_123 --file changes.json
+    """
+    flags = {
+        "agent_id": agent_id,
+        "voice_id": voice_id,
+        "response_engine": _engine(llm_id, flow_id),
+        "agent_name": name,
+        "version": version_arg(version),
+    }
+    execute(
+        "update_agent", merge(file, flags), target=target, as_json=as_json, render=detail_view("Agent", _AGENT_FIRST)
+    )
+
+
+@agents.command("publish")
+def agents_publish(
+    agent_id: str,
+    version: VersionOpt = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title of the published version.")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="What changed.")] = None,
+    target: TargetOpt = "auto",
+    as_json: JsonOpt = False,
+) -> None:
+    """Publish the latest draft (or --version) and open a new draft for further edits.
+
+    Example: retell-dsl agents publish agent_123 --title "Spring promo"
+    """
+    args = merge(
+        None,
+        {
+            "agent_id": agent_id,
+            "version": int_version_arg(version),
+            "version_title": title,
+            "version_description": description,
+        },
+    )
+
+    def show(result: Any) -> None:
+        state = "was already published" if result["was_already_published"] else "published"
+        typer.echo(
+            f"Version {result['published_version']} of {agent_id} {state}; "
+            f"new draft is version {result['draft_version']}."
+        )
+
+    execute("publish_agent", args, target=target, as_json=as_json, render=show)
+
+
+@agents.command("delete")
+def agents_delete(agent_id: str, yes: YesOpt = False, target: TargetOpt = "auto", as_json: JsonOpt = False) -> None:
+    """Delete an agent and all its versions.
+
+    Example: retell-dsl agents delete agent_123 --yes
+    """
+    confirm(f"Delete agent {agent_id} and all its versions", yes)
+    execute("delete_agent", {"agent_id": agent_id}, target=target, as_json=as_json, render=deleted_view)
