@@ -3,7 +3,7 @@
 Adding an agent brings its engine, the engine's knowledge bases and any agents it swaps to;
 adding a phone number brings its agents; adding a campaign brings its number. Each resource has a
 logical *address* ``"<kind>.<name>"`` (e.g. ``"llm.support"``) that the deploy layer maps to a
-remote id; references between resources compile to :class:`Ref` markers (see ``retell_dsl.compile``).
+remote id; references between resources compile to :class:`Ref` markers (see ``retell_dsl.compiler``).
 
 >>> from retell_dsl.spec.llm import RetellLLM
 >>> stack = Stack(name="support").add(RetellLLM(name="support")).expect_call_variables("customer_name")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from retell_dsl.compile.stack import collect, dependencies, raw_payload
+from retell_dsl.compiler.stack import collect, dependencies, raw_payload
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.spec.batch import BatchCall
 from retell_dsl.spec.flow import ConversationFlow

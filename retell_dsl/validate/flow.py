@@ -106,7 +106,7 @@ def _graph(  # noqa: PLR0917
                 hint="edges find nodes by name: rename one of them",
             )
             continue
-        nid = slug(node.name)
+        nid = node.id if node.id is not UNSET else slug(node.name)
         if nid in ids:
             c.add(
                 "RD101",

@@ -12,7 +12,7 @@ from retell.types import (
     phone_number_import_params,
 )
 
-from retell_dsl.compile._wire import JSON
+from retell_dsl.compiler._wire import JSON
 from retell_dsl.spec._base import UNSET
 from retell_dsl.spec.agent import Agent
 from retell_dsl.spec.batch import BatchCall

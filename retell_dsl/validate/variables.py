@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from retell_dsl.compile._wire import JSON, text
-from retell_dsl.compile.flow import compile_node
-from retell_dsl.compile.tools import compile_tool
+from retell_dsl.compiler._wire import JSON, text
+from retell_dsl.compiler.flow import compile_node
+from retell_dsl.compiler.tools import compile_tool
 from retell_dsl.spec._base import UNSET, Spec
 from retell_dsl.spec.flow import CodeNode, ConversationFlow, ExtractNode, MCPNode, Node
 from retell_dsl.spec.llm import RetellLLM

@@ -20,7 +20,7 @@ from retell_dsl import (
     validate,
     when,
 )
-from retell_dsl.compile.stack import raw_payload
+from retell_dsl.compiler.stack import raw_payload
 from retell_dsl.wire import check_payload
 
 names = st.text(alphabet="abcdefgh", min_size=1, max_size=3)

@@ -63,11 +63,22 @@ class GlobalNode(Spec):
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Node(Spec):
-    """Base of every flow node: a unique ``name`` (its id is derived from it), overrides, ``extra``."""
+    """Base of every flow node: a unique ``name`` (its id is derived from it), overrides, ``extra``.
+
+    ``id`` pins the node id instead (imported flows keep their ids); ``edge_ids`` pins the ids of
+    its edges by their derived suffix (``"edge-0"``, ``"else"``, ``"always"``, ``"skip-response"``,
+    ``"transfer-failed"``, ``"swap-failed"``, ``"sent"``, ``"send-failed"``).
+
+    >>> from retell_dsl.spec.flow.talk import EndNode
+    >>> EndNode(name="bye", id="node_17").id
+    'node_17'
+    """
 
     TYPE: ClassVar[str] = ""
     TERMINAL: ClassVar[bool] = False
     name: str
+    id: str | Unset = UNSET
+    edge_ids: Mapping[str, str] = field(default_factory=FrozenMap)
     model: str | Unset = UNSET
     global_node: GlobalNode | Unset = UNSET
     extra: Mapping[str, Any] = field(default_factory=FrozenMap)

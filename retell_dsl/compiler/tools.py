@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from retell_dsl.compile._wire import JSON, merge_extra, put, put_all, ref_or_id, text, tool_id
+from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id, text, tool_id
 from retell_dsl.spec._base import UNSET, Unset
 from retell_dsl.spec.fields import EnumField, StringField
 from retell_dsl.spec.prompt import Prompt, Var

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from retell_dsl import compile, resolve_refs
-from retell_dsl.compile.stack import CompiledStack
+from retell_dsl.compiler.stack import CompiledStack
 
 emulator = pytest.importorskip("retell_dsl.emulator")
 

@@ -25,8 +25,14 @@ from retell.types.llm_create_params import LlmCreateParams
 from retell.types.phone_number_create_params import PhoneNumberCreateParams
 from retell.types.phone_number_import_params import PhoneNumberImportParams
 
-from retell_dsl.compile.resources import ENV_PREFIX
-from retell_dsl.compile.stack import CompiledResource, CompiledStack, compile_stack_unchecked, raw_payload, resolve_refs
+from retell_dsl.compiler.resources import ENV_PREFIX
+from retell_dsl.compiler.stack import (
+    CompiledResource,
+    CompiledStack,
+    compile_stack_unchecked,
+    raw_payload,
+    resolve_refs,
+)
 from retell_dsl.errors import InvalidArgument, ValidationFailed
 from retell_dsl.spec.agent import Agent
 from retell_dsl.spec.batch import BatchCall
@@ -66,7 +72,7 @@ def compile(spec: Resource | Stack, *, call_variables: Iterable[str] = ()) -> An
     """Validate, then compile a resource to its payload or a Stack to a :class:`CompiledStack`.
 
     References to other resources become ``"$ref:<kind>.<name>"`` markers (see
-    ``retell_dsl.compile.stack``). Raises :class:`ValidationFailed` listing every error.
+    ``retell_dsl.compiler.stack``). Raises :class:`ValidationFailed` listing every error.
     """
     __tracebackhide__ = True
     from retell_dsl.validate import validate

@@ -8,7 +8,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from retell_dsl import compile, validate
-from retell_dsl.compile.stack import CompiledStack
+from retell_dsl.compiler.stack import CompiledStack
 from retell_dsl.validate.schema import schema_for
 
 EXAMPLES = ["clinic_receptionist", "outbound_reminders", "support_agent"]

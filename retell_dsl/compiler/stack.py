@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from retell_dsl.compile._wire import JSON
-from retell_dsl.compile.agent import compile_agent
-from retell_dsl.compile.flow import compile_flow
-from retell_dsl.compile.llm import compile_llm
-from retell_dsl.compile.resources import compile_batch_call, compile_knowledge_base, compile_phone_number
+from retell_dsl.compiler._wire import JSON
+from retell_dsl.compiler.agent import compile_agent
+from retell_dsl.compiler.flow import compile_flow
+from retell_dsl.compiler.llm import compile_llm
+from retell_dsl.compiler.resources import compile_batch_call, compile_knowledge_base, compile_phone_number
 from retell_dsl.errors import InvalidSpec
 from retell_dsl.spec._base import UNSET
 from retell_dsl.spec.agent import Agent

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from retell_dsl.compile._wire import (
+from collections.abc import Mapping
+
+from retell_dsl.compiler._wire import (
     JSON,
     kb_config,
     merge_extra,
@@ -14,8 +16,8 @@ from retell_dsl.compile._wire import (
     text,
     tool_id,
 )
-from retell_dsl.compile.llm import mcp_server
-from retell_dsl.compile.tools import (
+from retell_dsl.compiler.llm import mcp_server
+from retell_dsl.compiler.tools import (
     compile_data_field,
     compile_flow_tool,
     compile_tool,
@@ -48,8 +50,9 @@ from retell_dsl.spec.flow import (
     TransferNode,
 )
 from retell_dsl.spec.prompt import Prompt
+from retell_dsl.spec.tools import CustomTool, IntegrationAppTool
 
-__all__ = ["compile_flow", "compile_node", "condition"]
+__all__ = ["compile_flow", "compile_node", "condition", "flow_tool_ids", "node_ids"]
 
 ELSE = "Else"
 ALWAYS = "Always"
@@ -73,15 +76,29 @@ def condition(value: PromptCondition | Equation) -> JSON:
     return {"type": "equation", "operator": value.operator, "equations": equations}
 
 
-def _edge(edge_id: str, to: str | Unset, cond: JSON) -> JSON:
+def _edge(edge_id: str, to: str | Unset, cond: JSON, ids: Mapping[str, str]) -> JSON:
     out: JSON = {"id": edge_id, "transition_condition": cond}
     if to is not UNSET:
-        out["destination_node_id"] = node_id(to)
+        out["destination_node_id"] = ids.get(to) or node_id(to)
     return out
 
 
-def _special(nid: str, suffix: str, to: str | Unset, sentinel: str) -> JSON:
-    return _edge(f"{nid}.{suffix}", to, {"type": "prompt", "prompt": sentinel})
+def _edge_id(node: Node, nid: str, suffix: str) -> str:
+    return node.edge_ids.get(suffix) or f"{nid}.{suffix}"
+
+
+def _special(node: Node, nid: str, suffix: str, to: str | Unset, sentinel: str, ids: Mapping[str, str]) -> JSON:
+    return _edge(_edge_id(node, nid, suffix), to, {"type": "prompt", "prompt": sentinel}, ids)
+
+
+def node_ids(nodes: tuple[Node, ...]) -> dict[str, str]:
+    """Node name → node id (an explicit ``id`` or the id derived from the name)."""
+    return {n.name: n.id if n.id is not UNSET else node_id(n.name) for n in nodes}
+
+
+def flow_tool_ids(tools: tuple[CustomTool | IntegrationAppTool, ...]) -> dict[str, str]:
+    """Flow-tool name → ``tool_id`` (an explicit ``extra={"tool_id": ...}`` or derived from the name)."""
+    return {t.name: str(t.extra.get("tool_id") or tool_id(t.name)) for t in tools}
 
 
 def _instruction(prompt: str | Prompt | Unset, static_text: str | Prompt | Unset) -> JSON | None:
@@ -117,23 +134,32 @@ _TALK_FIELDS = (
 _ACT_FIELDS = ("speak_during_execution", "enable_typing_sound")
 
 
-def compile_node(node: Node) -> JSON:
-    """One node, with its id derived from its name and its edges' ids derived from the node id."""
-    nid = node_id(node.name)
+def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mapping[str, str] | None = None) -> JSON:
+    """One node, with its id derived from its name and its edges' ids derived from the node id.
+
+    ``ids`` maps node names to ids (see :func:`node_ids`) and ``tools`` flow-tool names to tool ids,
+    for destinations and function nodes; without them, ids are derived from names.
+    """
+    ids = ids or {}
+    tools = tools or {}
+    nid = node.id if node.id is not UNSET else node_id(node.name)
     out: JSON = {"id": nid, "type": node.TYPE, "name": node.name}
     if isinstance(node, RoutedNode):
         if node.edges:
-            out["edges"] = [_edge(f"{nid}.edge-{i}", e.to, condition(e.condition)) for i, e in enumerate(node.edges)]
+            out["edges"] = [
+                _edge(_edge_id(node, nid, f"edge-{i}"), e.to, condition(e.condition), ids)
+                for i, e in enumerate(node.edges)
+            ]
         if node.else_to is not UNSET or isinstance(node, BranchNode | ComponentNode):
-            out["else_edge"] = _special(nid, "else", node.else_to, ELSE)
+            out["else_edge"] = _special(node, nid, "else", node.else_to, ELSE, ids)
     if isinstance(node, ConversationNode):
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction
         if node.always_to is not UNSET:
-            out["always_edge"] = _special(nid, "always", node.always_to, ALWAYS)
+            out["always_edge"] = _special(node, nid, "always", node.always_to, ALWAYS, ids)
         if node.skip_response_to is not UNSET:
-            out["skip_response_edge"] = _special(nid, "skip-response", node.skip_response_to, SKIP_RESPONSE)
+            out["skip_response_edge"] = _special(node, nid, "skip-response", node.skip_response_to, SKIP_RESPONSE, ids)
         put_all(out, node, _TALK_FIELDS)
         if node.knowledge_bases:
             out["knowledge_base_ids"] = [ref_or_id(kb) for kb in node.knowledge_bases]
@@ -144,7 +170,7 @@ def compile_node(node: Node) -> JSON:
             if node.tools:
                 out["tools"] = [compile_tool(t) for t in node.tools]
             if node.tool_names:
-                out["tool_ids"] = [tool_id(n) for n in node.tool_names]
+                out["tool_ids"] = [tools.get(n) or tool_id(n) for n in node.tool_names]
     elif isinstance(node, EndNode | BridgeTransferNode | CancelTransferNode):
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
@@ -159,7 +185,7 @@ def compile_node(node: Node) -> JSON:
         put_all(out, node, _ACT_FIELDS)
         out["wait_for_result"] = node.wait_for_result
         if isinstance(node, FunctionNode):
-            out["tool_id"] = node.tool if node.shared else tool_id(node.tool)
+            out["tool_id"] = node.tool if node.shared else tools.get(node.tool) or tool_id(node.tool)
             out["tool_type"] = "shared" if node.shared else "local"
         elif isinstance(node, CodeNode):
             put_all(out, node, ("code", "response_variables", "timeout_ms"))
@@ -170,7 +196,7 @@ def compile_node(node: Node) -> JSON:
     elif isinstance(node, TransferNode):
         out["transfer_destination"] = destination(node.destination, node.extension)
         out["transfer_option"] = transfer_option(node.option)
-        out["edge"] = _special(nid, "transfer-failed", node.failed_to, TRANSFER_FAILED)
+        out["edge"] = _special(node, nid, "transfer-failed", node.failed_to, TRANSFER_FAILED, ids)
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction
@@ -188,15 +214,15 @@ def compile_node(node: Node) -> JSON:
             out["instruction"] = {"type": "prompt", "text": text(node.prompt)}
         else:
             out["instruction"] = {"type": "template", "template": node.template}
-        out["success_edge"] = _special(nid, "sent", node.sent_to, SMS_SENT)
-        out["failed_edge"] = _special(nid, "send-failed", node.send_failed_to, SMS_FAILED)
+        out["success_edge"] = _special(node, nid, "sent", node.sent_to, SMS_SENT, ids)
+        out["failed_edge"] = _special(node, nid, "send-failed", node.send_failed_to, SMS_FAILED, ids)
         if node.to_number is not UNSET:
             out["sms_destination"] = sms_destination(node.to_number, node.ignore_e164_validation)
         if node.sender is not UNSET:
             out["sms_sender"] = {"type": node.sender}
     elif isinstance(node, AgentSwapNode):
         out["agent_id"] = ref_or_id(node.agent)
-        out["edge"] = _special(nid, "swap-failed", node.failed_to, TRANSFER_FAILED)
+        out["edge"] = _special(node, nid, "swap-failed", node.failed_to, TRANSFER_FAILED, ids)
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction
@@ -223,10 +249,12 @@ def compile_node(node: Node) -> JSON:
     return merge_extra(out, node.extra)
 
 
-def _component(c: Component) -> JSON:
-    out: JSON = {"name": c.name, "nodes": [compile_node(n) for n in c.nodes]}
+def _component(c: Component, flow_tools: Mapping[str, str]) -> JSON:
+    ids = node_ids(c.nodes)
+    tools = {**flow_tools, **flow_tool_ids(c.tools)}
+    out: JSON = {"name": c.name, "nodes": [compile_node(n, ids, tools) for n in c.nodes]}
     if c.start_node is not UNSET:
-        out["start_node_id"] = node_id(c.start_node)
+        out["start_node_id"] = ids.get(c.start_node) or node_id(c.start_node)
     if c.tools:
         out["tools"] = [compile_flow_tool(t) for t in c.tools]
     if c.mcps:
@@ -237,9 +265,11 @@ def _component(c: Component) -> JSON:
 
 def compile_flow(flow: ConversationFlow) -> JSON:
     """The ``create-conversation-flow`` body (``ConversationFlowCreateParams``)."""
-    out: JSON = {"start_speaker": flow.start_speaker, "nodes": [compile_node(n) for n in flow.nodes]}
+    ids = node_ids(flow.nodes)
+    tools = flow_tool_ids(flow.tools)
+    out: JSON = {"start_speaker": flow.start_speaker, "nodes": [compile_node(n, ids, tools) for n in flow.nodes]}
     if flow.start_node is not UNSET:
-        out["start_node_id"] = node_id(flow.start_node)
+        out["start_node_id"] = ids.get(flow.start_node) or node_id(flow.start_node)
     put(out, "global_prompt", flow.global_prompt)
     cfg = model_config(
         model=flow.model,
@@ -253,7 +283,7 @@ def compile_flow(flow: ConversationFlow) -> JSON:
     if flow.tools:
         out["tools"] = [compile_flow_tool(t) for t in flow.tools]
     if flow.components:
-        out["components"] = [_component(c) for c in flow.components]
+        out["components"] = [_component(c, tools) for c in flow.components]
     if flow.knowledge_bases:
         out["knowledge_base_ids"] = [ref_or_id(kb) for kb in flow.knowledge_bases]
     kb = kb_config(flow.kb_top_k, flow.kb_filter_score)

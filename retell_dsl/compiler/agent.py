@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from retell_dsl.compile._wire import JSON, merge_extra, put, put_all, ref_or_id, text
-from retell_dsl.compile.tools import compile_data_field
+from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id, text
+from retell_dsl.compiler.tools import compile_data_field
 from retell_dsl.spec._base import UNSET
 from retell_dsl.spec.agent import Agent
 from retell_dsl.spec.engine import CustomLLM

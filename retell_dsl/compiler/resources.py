@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retell_dsl.compile._wire import JSON, merge_extra, put, put_all, ref_or_id
+from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id
 from retell_dsl.spec._base import UNSET
 from retell_dsl.spec.batch import BatchCall, CallTask
 from retell_dsl.spec.kb import KnowledgeBase

@@ -64,7 +64,7 @@ from retell_dsl import (
     compile,
     when,
 )
-from retell_dsl.compile.stack import raw_payload
+from retell_dsl.compiler.stack import raw_payload
 from retell_dsl.spec.tools import Handoff
 from retell_dsl.wire import check_payload
 
