@@ -57,7 +57,10 @@ class Core:
             return Outcome(EmuResponse(0), decision.latency_s, drop=True)
         if decision.error_status is not None:
             return Outcome(self._fault_response(decision), decision.latency_s)
-        return Outcome(self._answer(req, match), decision.latency_s)
+        response = self._answer(req, match)
+        if decision.lose_response:
+            return Outcome(response, decision.latency_s, drop=True)
+        return Outcome(response, decision.latency_s)
 
     def _fault_response(self, decision: FaultDecision) -> EmuResponse:
         status = decision.error_status or 500

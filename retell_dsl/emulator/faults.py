@@ -29,6 +29,8 @@ class FaultRule:
     retry_after_s: float = 0.0
     #: Apply to this many matching requests only (``None``: forever).
     times: int | None = None
+    #: Handle the request, then drop the connection: the change happened but the client never hears.
+    lose_response_rate: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class FaultDecision:
     error_status: int | None = None
     retry_after_s: float = 0.0
     drop: bool = False
+    lose_response: bool = False
 
 
 class Faults:
@@ -58,17 +61,28 @@ class Faults:
         drop_rate: float = 0.0,
         retry_after_s: float = 0.0,
         times: int | None = None,
+        lose_response_rate: float = 0.0,
     ) -> None:
         """Add a rule; every matching rule applies (latencies add up, the first failure wins).
 
         ``times`` limits the rule to the next N matching requests, for deterministic tests.
         """
-        for name, rate in (("error_rate", error_rate), ("drop_rate", drop_rate)):
+        rates = (("error_rate", error_rate), ("drop_rate", drop_rate), ("lose_response_rate", lose_response_rate))
+        for name, rate in rates:
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {rate}")
         with self._lock:
             self._rules.append(
-                FaultRule(route, latency_ms, error_rate, tuple(error_statuses), drop_rate, retry_after_s, times)
+                FaultRule(
+                    route,
+                    latency_ms,
+                    error_rate,
+                    tuple(error_statuses),
+                    drop_rate,
+                    retry_after_s,
+                    times,
+                    lose_response_rate,
+                )
             )
             self._uses.append(0)
 
@@ -93,4 +107,6 @@ class Faults:
                 if rule.error_rate and self._rng.random() < rule.error_rate:
                     status = self._rng.choice(rule.error_statuses)
                     return FaultDecision(latency, status, rule.retry_after_s)
+                if rule.lose_response_rate and self._rng.random() < rule.lose_response_rate:
+                    return FaultDecision(latency_s=latency, lose_response=True)
             return FaultDecision(latency_s=latency)

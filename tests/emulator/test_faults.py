@@ -78,3 +78,12 @@ def test_error_rate_is_seeded_and_reproducible() -> None:
 def test_rates_outside_zero_to_one_are_refused() -> None:
     with pytest.raises(ValueError, match="error_rate must be between 0 and 1"):
         Emulator().faults.add(error_rate=1.5)
+
+
+def test_lost_response_means_the_change_happened_but_the_client_never_heard() -> None:
+    emu = Emulator()
+    emu.faults.add("POST /create-retell-llm", lose_response_rate=1.0, times=1)
+    with pytest.raises(retell.APIConnectionError):
+        emu.client().llm.create(general_prompt="made it")
+    stored = emu.dump()["llm"]
+    assert [v[0]["general_prompt"] for v in stored.values()] == ["made it"]
