@@ -109,7 +109,7 @@ if _typing.TYPE_CHECKING:
         WarmTransfer,
         when,
     )
-    from retell_dsl.validate import (
+    from retell_dsl.validation import (
         Issue,
         Issues,
         validate,
@@ -166,8 +166,8 @@ _LAZY: dict[str, str] = {
     "IntegrationAppTool": "retell_dsl.spec",
     "InvalidArgument": "retell_dsl.errors",
     "InvalidSpec": "retell_dsl.errors",
-    "Issue": "retell_dsl.validate",
-    "Issues": "retell_dsl.validate",
+    "Issue": "retell_dsl.validation",
+    "Issues": "retell_dsl.validation",
     "Ivr": "retell_dsl.spec",
     "KBText": "retell_dsl.spec",
     "KnowledgeBase": "retell_dsl.spec",
@@ -212,7 +212,7 @@ _LAZY: dict[str, str] = {
     "compile": "retell_dsl.compiler",
     "resolve_refs": "retell_dsl.compiler",
     "to_json": "retell_dsl.compiler",
-    "validate": "retell_dsl.validate",
+    "validate": "retell_dsl.validation",
     "when": "retell_dsl.spec",
 }
 

@@ -29,3 +29,11 @@ def test_nothing_private_leaks() -> None:
     # Subpackages become attributes once imported; they are namespaces, not leaked names.
     modules = {n for n in public if inspect.ismodule(getattr(retell_dsl, n))}
     assert public - set(retell_dsl.__all__) - modules - {"annotations"} == set()
+
+
+def test_no_public_name_is_shadowed_by_a_subpackage() -> None:
+    """A subpackage named like a public function would replace it once imported (retell_dsl.compile)."""
+    import pkgutil
+
+    subpackages = {info.name for info in pkgutil.iter_modules(retell_dsl.__path__)}
+    assert subpackages & set(retell_dsl.__all__) == set()

@@ -75,7 +75,7 @@ def compile(spec: Resource | Stack, *, call_variables: Iterable[str] = ()) -> An
     ``retell_dsl.compiler.stack``). Raises :class:`ValidationFailed` listing every error.
     """
     __tracebackhide__ = True
-    from retell_dsl.validate import validate
+    from retell_dsl.validation import validate
 
     if not isinstance(spec, (Stack, *RESOURCE_TYPES)):
         raise InvalidArgument(f"compile() takes a resource spec or a Stack, got {type(spec).__name__}")

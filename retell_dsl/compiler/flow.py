@@ -87,7 +87,7 @@ def _edge_id(node: Node, nid: str, suffix: str) -> str:
     return node.edge_ids.get(suffix) or f"{nid}.{suffix}"
 
 
-def _special(node: Node, nid: str, suffix: str, to: str | Unset, sentinel: str, ids: Mapping[str, str]) -> JSON:
+def _special(node: Node, nid: str, suffix: str, to: str | Unset, *, sentinel: str, ids: Mapping[str, str]) -> JSON:
     return _edge(_edge_id(node, nid, suffix), to, {"type": "prompt", "prompt": sentinel}, ids)
 
 
@@ -151,15 +151,17 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
                 for i, e in enumerate(node.edges)
             ]
         if node.else_to is not UNSET or isinstance(node, BranchNode | ComponentNode):
-            out["else_edge"] = _special(node, nid, "else", node.else_to, ELSE, ids)
+            out["else_edge"] = _special(node, nid, "else", node.else_to, sentinel=ELSE, ids=ids)
     if isinstance(node, ConversationNode):
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction
         if node.always_to is not UNSET:
-            out["always_edge"] = _special(node, nid, "always", node.always_to, ALWAYS, ids)
+            out["always_edge"] = _special(node, nid, "always", node.always_to, sentinel=ALWAYS, ids=ids)
         if node.skip_response_to is not UNSET:
-            out["skip_response_edge"] = _special(node, nid, "skip-response", node.skip_response_to, SKIP_RESPONSE, ids)
+            out["skip_response_edge"] = _special(
+                node, nid, "skip-response", node.skip_response_to, sentinel=SKIP_RESPONSE, ids=ids
+            )
         put_all(out, node, _TALK_FIELDS)
         if node.knowledge_bases:
             out["knowledge_base_ids"] = [ref_or_id(kb) for kb in node.knowledge_bases]
@@ -196,7 +198,7 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
     elif isinstance(node, TransferNode):
         out["transfer_destination"] = destination(node.destination, node.extension)
         out["transfer_option"] = transfer_option(node.option)
-        out["edge"] = _special(node, nid, "transfer-failed", node.failed_to, TRANSFER_FAILED, ids)
+        out["edge"] = _special(node, nid, "transfer-failed", node.failed_to, sentinel=TRANSFER_FAILED, ids=ids)
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction
@@ -214,15 +216,15 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
             out["instruction"] = {"type": "prompt", "text": text(node.prompt)}
         else:
             out["instruction"] = {"type": "template", "template": node.template}
-        out["success_edge"] = _special(node, nid, "sent", node.sent_to, SMS_SENT, ids)
-        out["failed_edge"] = _special(node, nid, "send-failed", node.send_failed_to, SMS_FAILED, ids)
+        out["success_edge"] = _special(node, nid, "sent", node.sent_to, sentinel=SMS_SENT, ids=ids)
+        out["failed_edge"] = _special(node, nid, "send-failed", node.send_failed_to, sentinel=SMS_FAILED, ids=ids)
         if node.to_number is not UNSET:
             out["sms_destination"] = sms_destination(node.to_number, node.ignore_e164_validation)
         if node.sender is not UNSET:
             out["sms_sender"] = {"type": node.sender}
     elif isinstance(node, AgentSwapNode):
         out["agent_id"] = ref_or_id(node.agent)
-        out["edge"] = _special(node, nid, "swap-failed", node.failed_to, TRANSFER_FAILED, ids)
+        out["edge"] = _special(node, nid, "swap-failed", node.failed_to, sentinel=TRANSFER_FAILED, ids=ids)
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction

@@ -27,7 +27,7 @@ from retell_dsl import (
 )
 from retell_dsl.spec.conditions import Comparison, Equation
 
-HERE = "tests/validate/test_rules.py"
+HERE = "tests/validation/test_rules.py"
 
 
 def line() -> int:

@@ -16,8 +16,8 @@ from retell_dsl.spec.llm import RetellLLM
 from retell_dsl.spec.phone import AgentBinding, PhoneNumber
 from retell_dsl.spec.prompt import Prompt, Var
 from retell_dsl.spec.tools import CustomTool, SendSMS, Tool, TransferCall
-from retell_dsl.validate._collect import Collector
-from retell_dsl.validate.issues import path
+from retell_dsl.validation._collect import Collector
+from retell_dsl.validation.issues import path
 
 __all__ = ["PROMPT_BUDGET", "check_values"]
 

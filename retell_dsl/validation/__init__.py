@@ -20,13 +20,13 @@ from retell_dsl.spec.batch import BatchCall
 from retell_dsl.spec.flow import ConversationFlow
 from retell_dsl.spec.llm import RetellLLM
 from retell_dsl.spec.stack import RESOURCE_TYPES, Ref, Resource, Stack
-from retell_dsl.validate._collect import Collector
-from retell_dsl.validate.flow import check_flow
-from retell_dsl.validate.issues import CODES, Issue, Issues, Severity, path
-from retell_dsl.validate.llm import check_llm
-from retell_dsl.validate.schema import check_schema, schema_for
-from retell_dsl.validate.values import PROMPT_BUDGET, check_values
-from retell_dsl.validate.variables import SYSTEM_VARIABLES, check_variables
+from retell_dsl.validation._collect import Collector
+from retell_dsl.validation.flow import check_flow
+from retell_dsl.validation.issues import CODES, Issue, Issues, Severity, path
+from retell_dsl.validation.llm import check_llm
+from retell_dsl.validation.schema import check_schema, schema_for
+from retell_dsl.validation.values import PROMPT_BUDGET, check_values
+from retell_dsl.validation.variables import SYSTEM_VARIABLES, check_variables
 
 __all__ = [
     "CODES",

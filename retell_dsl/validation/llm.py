@@ -5,9 +5,9 @@ from __future__ import annotations
 from retell_dsl.spec._base import UNSET
 from retell_dsl.spec.llm import RetellLLM
 from retell_dsl.spec.tools import McpTool
-from retell_dsl.validate._collect import TOOL_NAME, Collector, did_you_mean
-from retell_dsl.validate.flow import check_tool_names
-from retell_dsl.validate.issues import path
+from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
+from retell_dsl.validation.flow import check_tool_names
+from retell_dsl.validation.issues import path
 
 __all__ = ["check_llm"]
 

@@ -20,9 +20,9 @@ from retell_dsl.spec.flow import (
     TransferNode,
 )
 from retell_dsl.spec.tools import McpTool, Tool
-from retell_dsl.validate._collect import TOOL_NAME, Collector, did_you_mean
-from retell_dsl.validate.equations import check_condition
-from retell_dsl.validate.issues import path
+from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
+from retell_dsl.validation.equations import check_condition
+from retell_dsl.validation.issues import path
 
 __all__ = ["check_flow", "check_tool_names"]
 

@@ -6,7 +6,7 @@ import re
 
 from retell_dsl.spec.conditions import Equation, PromptCondition, as_condition
 from retell_dsl.spec.flow import Edge
-from retell_dsl.validate._collect import Collector
+from retell_dsl.validation._collect import Collector
 
 __all__ = ["check_condition"]
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from retell_dsl.spec._base import Spec
-from retell_dsl.validate.issues import CODES, Issue, Severity
+from retell_dsl.validation.issues import CODES, Issue, Severity
 
 __all__ = ["TOOL_NAME", "Collector", "did_you_mean"]
 

@@ -21,8 +21,8 @@ from retell_dsl.spec.kb import KnowledgeBase
 from retell_dsl.spec.llm import RetellLLM
 from retell_dsl.spec.phone import PhoneNumber
 from retell_dsl.spec.stack import Resource, kind_of
-from retell_dsl.validate._collect import Collector
-from retell_dsl.validate.issues import path
+from retell_dsl.validation._collect import Collector
+from retell_dsl.validation.issues import path
 from retell_dsl.wire import check_payload
 
 __all__ = ["check_schema", "schema_for"]

@@ -18,9 +18,9 @@ from retell_dsl.spec.flow import CodeNode, ConversationFlow, ExtractNode, MCPNod
 from retell_dsl.spec.llm import RetellLLM
 from retell_dsl.spec.prompt import runtime_variables
 from retell_dsl.spec.tools import ExtractVariables
-from retell_dsl.validate._collect import Collector, did_you_mean
-from retell_dsl.validate.issues import path
-from retell_dsl.validate.values import iter_tools
+from retell_dsl.validation._collect import Collector, did_you_mean
+from retell_dsl.validation.issues import path
+from retell_dsl.validation.values import iter_tools
 
 __all__ = ["SYSTEM_VARIABLES", "check_variables", "provided_by"]
 
