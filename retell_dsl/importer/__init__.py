@@ -1,0 +1,158 @@
+"""Import existing Retell agents as DSL source code, with what the CLI needs to adopt them.
+
+``import_agents(client, ids)`` reads agents, their Retell LLM or conversation flow, the knowledge
+bases those use and the phone numbers bound to them; ``import_from_json(data)`` reads the
+dashboard's agent export or plain API objects. Both return :class:`Imported`: the generated module
+and, per address, the remote id and payload, so ``adopt(state)`` can record them as owned.
+
+>>> imported = import_from_json({"llm_id": "llm_1", "general_prompt": "Be kind.", "version": 0})
+>>> "llm_1_llm = RetellLLM(name=\\"llm_1\\", general_prompt=\\"Be kind.\\")" in imported.source
+True
+>>> [(r.address, r.remote_id, r.payload) for r in imported.resources]
+[('llm.llm_1', 'llm_1', {'general_prompt': 'Be kind.'})]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from retell_dsl.errors import InvalidArgument
+from retell_dsl.importer._build import Fetched, agent_key, build_specs
+from retell_dsl.importer._codegen import generate, identifier
+from retell_dsl.importer._sources import engine_of, kb_payload, kind_of_json, phone_payload, strip
+
+if TYPE_CHECKING:
+    from retell import Retell
+
+    from retell_dsl.deploy.state import StateFile
+
+__all__ = ["Imported", "ImportedResource", "identifier", "import_agents", "import_from_json"]
+
+
+@dataclass(frozen=True)
+class ImportedResource:
+    """One imported object: its address in the generated stack, remote id (None if unknown), payload."""
+
+    address: str
+    kind: str
+    remote_id: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The generated module source and the objects it corresponds to."""
+
+    source: str
+    resources: tuple[ImportedResource, ...]
+
+    def adopt(self, state: StateFile) -> list[str]:
+        """Record every object with a known remote id in ``state``; returns the adopted addresses."""
+        adopted = []
+        for r in self.resources:
+            if r.remote_id is not None:
+                state.record(r.address, kind=r.kind, remote_id=r.remote_id, payload=r.payload)
+                adopted.append(r.address)
+        return adopted
+
+
+def _finish(fetched: Fetched, *, stack_name: str, origin: str) -> Imported:
+    built = build_specs(fetched)
+    specs = [(a, s, rid) for a, s, rid, _ in built]
+    source = generate(specs, stack_name=stack_name, origin=origin, call_variables=_call_variables(built))
+    resources = tuple(ImportedResource(a, a.split(".", 1)[0], rid, p) for a, _, rid, p in built)
+    return Imported(source, resources)
+
+
+def _call_variables(built: list[tuple[str, Any, str | None, dict[str, Any]]]) -> list[str]:
+    """Runtime variables the imported objects use but never provide (supplied per call)."""
+    import re
+
+    from retell_dsl.spec.stack import Stack
+    from retell_dsl.validation import validate
+
+    issues = validate(Stack(name="imported", resources=tuple(s for _, s, _, _ in built)))
+    found = {m for i in issues.errors if i.code == "RD301" for m in re.findall(r"\{\{\s*([^{}\s]+)\s*\}\}", i.message)}
+    return sorted(found)
+
+
+def _get(client: Retell, path: str) -> dict[str, Any]:
+    result: Any = client.get(path, cast_to=object)
+    if not isinstance(result, dict):
+        raise InvalidArgument(f"GET {path} did not return a JSON object")
+    return result
+
+
+def _phone_numbers(client: Retell) -> list[dict[str, Any]]:
+    """Every phone number of the account (``/v2/list-phone-numbers``, all pages)."""
+    out: list[dict[str, Any]] = []
+    key: str | None = None
+    while True:
+        query = "?limit=1000" + (f"&pagination_key={key}" if key else "")
+        page: Any = client.get(f"/v2/list-phone-numbers{query}", cast_to=object)
+        items = page if isinstance(page, list) else (page or {}).get("items") or (page or {}).get("data") or []
+        out += items
+        key = None if isinstance(page, list) else (page or {}).get("pagination_key")
+        if not key or not items:
+            return out
+
+
+def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str = "imported") -> Imported:
+    """Read agents (latest versions) and everything they use through ``client``; generate source."""
+    f = Fetched({}, {}, {}, {}, {})
+    for aid in agent_ids:
+        agent = _get(client, f"/get-agent/{aid}")
+        f.agents[aid] = strip("agent", agent)
+        engine = engine_of(agent)
+        f.agent_engines[aid] = engine[1] if engine else None
+        if engine and engine[1] not in f.engines:
+            noun = "retell-llm" if engine[0] == "llm" else "conversation-flow"
+            version = (agent.get("response_engine") or {}).get("version")
+            query = f"?version={version}" if isinstance(version, int) else ""
+            f.engines[engine[1]] = (engine[0], strip(engine[0], _get(client, f"/get-{noun}/{engine[1]}{query}")))
+    for _, payload in f.engines.values():
+        kb_ids = list(payload.get("knowledge_base_ids") or [])
+        kb_ids += [k for n in payload.get("nodes") or [] for k in n.get("knowledge_base_ids") or []]
+        for kid in kb_ids:
+            if kid not in f.kbs and (kb := kb_payload(_get(client, f"/get-knowledge-base/{kid}"))) is not None:
+                f.kbs[kid] = kb
+    for number in _phone_numbers(client):
+        bound = {b.get("agent_id") for key in ("inbound_agents", "outbound_agents") for b in number.get(key) or []}
+        if bound & set(agent_ids):
+            f.numbers[str(number["phone_number"])] = phone_payload(number)
+    return _finish(f, stack_name=stack_name, origin=f"agents {', '.join(agent_ids)}")
+
+
+def import_from_json(data: Any, *, stack_name: str = "imported", origin: str = "exported JSON") -> Imported:
+    """Import the dashboard's agent export, or plain agent / LLM / flow JSON (one or a list)."""
+    items = data if isinstance(data, list) else [data]
+    f = Fetched({}, {}, {}, {}, {})
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise InvalidArgument(f"expected JSON objects, got {type(item).__name__}")
+        nested = [(k, v) for k, v in (("llm", item.get("retellLlmData")), ("conversation_flow",
+                  item.get("conversationFlow"))) if isinstance(v, Mapping)]  # fmt: skip
+        if nested:
+            kind, engine = nested[0]
+            eid = str(engine.get("llm_id" if kind == "llm" else "conversation_flow_id") or f"#engine-{i}")
+            f.engines[eid] = (kind, strip(kind, engine))
+            agent = {k: v for k, v in item.items() if k not in ("retellLlmData", "conversationFlow")}
+            key = agent_key(agent, i)
+            f.agents[key] = strip("agent", agent)
+            f.agent_engines[key] = eid
+            continue
+        kind = kind_of_json(item)
+        if kind == "agent":
+            key = agent_key(item, i)
+            f.agents[key] = strip("agent", item)
+            engine_ref = engine_of(item)
+            f.agent_engines[key] = engine_ref[1] if engine_ref else None
+        else:
+            id_key = "llm_id" if kind == "llm" else "conversation_flow_id"
+            f.engines[str(item.get(id_key) or f"#engine-{i}")] = (kind, strip(kind, item))
+    for aid, engine_id in list(f.agent_engines.items()):
+        if engine_id is not None and engine_id not in f.engines:
+            f.agent_engines[aid] = None
+    return _finish(f, stack_name=stack_name, origin=origin)

@@ -1,0 +1,238 @@
+"""Decompile Retell LLMs, agents, knowledge bases and phone numbers into DSL specs.
+
+``refs`` maps remote ids of objects that are part of the import to their specs, so references
+between them stay references; any other id stays a plain string (an existing remote object).
+
+>>> llm = decompile_llm({"general_prompt": "Be kind.", "model_config": {"type": "cascading",
+...                      "primary": {"model": "gpt-4.1"}}}, name="support", refs={})
+>>> llm
+RetellLLM(name='support', model='gpt-4.1', general_prompt='Be kind.')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from retell_dsl.compiler.agent import compile_agent
+from retell_dsl.compiler.llm import compile_llm, mcp_server
+from retell_dsl.compiler.resources import compile_knowledge_base, compile_phone_number
+from retell_dsl.importer._patch import JSON, copy_same_named, verified
+from retell_dsl.importer._tools import decompile_field, decompile_tool
+from retell_dsl.spec._base import UNSET
+from retell_dsl.spec.agent import Agent, Engine
+from retell_dsl.spec.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.spec.engine import McpServer
+from retell_dsl.spec.kb import KnowledgeBase
+from retell_dsl.spec.llm import RetellLLM, State, StateEdge
+from retell_dsl.spec.phone import AgentBinding, PhoneNumber, SipTrunk
+from retell_dsl.spec.stack import Resource
+
+__all__ = [
+    "decompile_agent",
+    "decompile_knowledge_base",
+    "decompile_llm",
+    "decompile_phone_number",
+    "engine_kwargs",
+    "kb_refs",
+    "resolve",
+]
+
+
+def kb_refs(ids: list[Any], refs: Mapping[str, Resource]) -> tuple[Any, ...]:
+    """Knowledge-base ids as specs (when imported) or plain id strings."""
+    return tuple(refs.get(str(i), str(i)) for i in ids)
+
+
+def _mcps(data: list[Any]) -> tuple[McpServer, ...] | None:
+    out = []
+    for m in data:
+        kw: JSON = {}
+        copy_same_named(McpServer, m, {"url"}, kw)
+        server = McpServer(name=m.get("name", ""), url=m.get("url", ""), **kw)
+        if mcp_server(server) != dict(m):
+            return None
+        out.append(server)
+    return tuple(out)
+
+
+def engine_kwargs(data: Mapping[str, Any], refs: Mapping[str, Resource], handled: set[str]) -> JSON:
+    """Fields shared by Retell LLMs and conversation flows: model, knowledge bases, MCP, variables."""
+    kw: JSON = {}
+    cfg = data.get("model_config")
+    if isinstance(cfg, Mapping):
+        primary = cfg.get("primary") or {}
+        if cfg.get("type") == "s2s":
+            kw["s2s_model"] = primary.get("model", UNSET)
+        else:
+            kw["model"] = primary.get("model", UNSET)
+            kw["model_tier"] = primary.get("tier", UNSET)
+            backup = cfg.get("backup", UNSET)
+            if isinstance(backup, Mapping):
+                kw["backup_model"] = backup.get("model", UNSET)
+                if "kick_in_timeout_ms" in backup:
+                    kw["backup_kick_in_timeout_ms"] = backup["kick_in_timeout_ms"]
+            else:
+                kw["backup_model"] = backup
+        kw["temperature"] = cfg.get("temperature", UNSET)
+        handled.add("model_config")
+    if isinstance(data.get("knowledge_base_ids"), list):
+        kw["knowledge_bases"] = kb_refs(data["knowledge_base_ids"], refs)
+        handled.add("knowledge_base_ids")
+    kb = data.get("kb_config")
+    if isinstance(kb, Mapping) and kb and not set(kb) - {"top_k", "filter_score"}:
+        kw["kb_top_k"] = kb.get("top_k", UNSET)
+        kw["kb_filter_score"] = kb.get("filter_score", UNSET)
+        handled.add("kb_config")
+    dyn = data.get("default_dynamic_variables")
+    if isinstance(dyn, Mapping) and dyn:
+        kw["default_variables"] = dict(dyn)
+        handled.add("default_dynamic_variables")
+    if isinstance(data.get("mcps"), list) and data["mcps"] and (servers := _mcps(data["mcps"])) is not None:
+        kw["mcps"] = servers
+        handled.add("mcps")
+    return kw
+
+
+def _state(data: Mapping[str, Any]) -> State | None:
+    if set(data) - {"name", "state_prompt", "edges", "tools"}:
+        return None
+    edges = []
+    for e in data.get("edges") or []:
+        if set(e) - {"destination_state_name", "description", "parameters"} or "description" not in e:
+            return None
+        edges.append(StateEdge(to=e["destination_state_name"], description=e["description"],
+                               parameters=e.get("parameters", UNSET)))  # fmt: skip
+    tools = tuple(decompile_tool(t) for t in data.get("tools") or [])
+    if not all(not isinstance(t, dict) for t in tools):
+        return None
+    return State(name=data["name"], prompt=data.get("state_prompt", UNSET), edges=tuple(edges), tools=tools)  # type: ignore[arg-type]
+
+
+def decompile_llm(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Resource]) -> RetellLLM:
+    """A Retell LLM (create-payload shape) as a :class:`RetellLLM`."""
+    handled: set[str] = set()
+    kw = engine_kwargs(data, refs, handled)
+    tools = [decompile_tool(t) for t in data.get("general_tools") or []]
+    if tools and not any(isinstance(t, dict) for t in tools):
+        kw["tools"] = tuple(tools)
+        handled.add("general_tools")
+    states = [_state(s) for s in data.get("states") or []]
+    if states and all(s is not None for s in states):
+        kw["states"] = tuple(states)
+        handled.add("states")
+    copy_same_named(RetellLLM, data, handled, kw)
+    spec = RetellLLM(name=name, **{k: v for k, v in kw.items() if v is not UNSET})
+    return verified(spec, compile_llm, data, resolve=lambda p: resolve(p, refs))[0]
+
+
+_AGENT_RENAMES = {
+    "agent_name": "name",
+    "voice_id": "voice",
+    "fallback_voice_ids": "fallback_voices",
+    "post_call_analysis_model": "analysis_model",
+    "data_storage_setting": "data_storage",
+    "data_storage_retention_days": "data_retention_days",
+}
+
+
+def _voicemail(data: Any) -> Voicemail | None:
+    if data is None:
+        return None
+    action = data.get("action") or {}
+    return Voicemail(action=action.get("type", "hangup"), text=action.get("text", UNSET),
+                     detection_prompt=data.get("detection_prompt", UNSET))  # fmt: skip
+
+
+def _agent_options(data: Mapping[str, Any], kw: JSON, handled: set[str]) -> None:
+    attempts: list[tuple[str, str, Any]] = [
+        ("voicemail_option", "voicemail", _voicemail),
+        ("ivr_option", "ivr", lambda d: None if d is None else Ivr(detection_prompt=d.get("detection_prompt", UNSET))),
+        ("user_dtmf_options", "dtmf_options", lambda d: None if d is None else DtmfOptions(**d)),
+        ("pronunciation_dictionary", "pronunciations", lambda d: tuple(Pronunciation(**p) for p in d)),
+        ("post_call_analysis_data", "analysis_fields", lambda d: tuple(decompile_field(f) for f in d)),
+        ("pii_config", "pii_categories", lambda d: tuple(d["categories"]) if d.get("mode") == "post_call" else None),
+        ("handbook_config", "speech_normalization", lambda d: d["speech_normalization"] if len(d) == 1 else None),
+    ]
+    for key, field, convert in attempts:
+        if key not in data:
+            continue
+        try:
+            value = convert(data[key])
+        except Exception:
+            continue
+        if (value is None and data[key] is not None) or (isinstance(value, tuple) and None in value):
+            continue
+        kw[field] = value
+        handled.add(key)
+
+
+def decompile_agent(data: Mapping[str, Any], *, engine: Engine, refs: Mapping[str, Resource]) -> Agent:
+    """An agent (create-payload shape) as an :class:`Agent` bound to ``engine``."""
+    kw: JSON = {}
+    handled = {"response_engine"}
+    for key, field in _AGENT_RENAMES.items():
+        if key in data:
+            kw[field] = tuple(data[key]) if isinstance(data[key], list) else data[key]
+            handled.add(key)
+    _agent_options(data, kw, handled)
+    copy_same_named(Agent, data, handled, kw)
+    if isinstance(data.get("language"), list):
+        kw["language"] = tuple(data["language"])
+    kw.setdefault("name", str(data.get("agent_id", "agent")))
+    kw.setdefault("voice", "")
+    engine_ref = data.get("response_engine") or {}
+    version = engine_ref.get("version") if isinstance(engine_ref, Mapping) else None
+    if isinstance(version, int) and not isinstance(version, bool):
+        kw["engine_version"] = version
+    spec = Agent(engine=engine, **kw)
+    return verified(spec, compile_agent, data, resolve=lambda p: resolve(p, refs))[0]
+
+
+def resolve(payload: Any, refs: Mapping[str, Resource]) -> Any:
+    """Resolve ``$ref:`` markers of imported specs back to their remote ids."""
+    from retell_dsl.compiler import resolve_refs
+    from retell_dsl.spec.stack import Ref
+
+    return resolve_refs(payload, {Ref.to(spec).address: rid for rid, spec in refs.items()})
+
+
+def decompile_knowledge_base(data: Mapping[str, Any]) -> KnowledgeBase:
+    """A knowledge base (payload shape: name, urls, chunking, auto refresh) as a :class:`KnowledgeBase`."""
+    kw: JSON = {}
+    handled = {"knowledge_base_name", "knowledge_base_urls"}
+    copy_same_named(KnowledgeBase, data, handled, kw)
+    spec = KnowledgeBase(name=data["knowledge_base_name"], urls=tuple(data.get("knowledge_base_urls") or ()), **kw)
+    return verified(spec, compile_knowledge_base, data)[0]
+
+
+def decompile_phone_number(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Resource]) -> PhoneNumber:
+    """A phone number (payload shape) as a :class:`PhoneNumber` bound to imported agents."""
+    kw: JSON = {"number": data.get("phone_number", UNSET)}
+    handled = {"phone_number"}
+    for key, field in (("inbound_agents", "inbound"), ("outbound_agents", "outbound")):
+        items = data.get(key)
+        if isinstance(items, list) and all(set(b) <= {"agent_id", "weight", "agent_version"} for b in items):
+            kw[field] = tuple(
+                AgentBinding(agent=refs.get(b["agent_id"], b["agent_id"]),
+                             weight=b.get("weight", 1.0), version=b.get("agent_version", UNSET))
+                for b in items
+            )  # fmt: skip
+            handled.add(key)
+    for key, field in (("allowed_inbound_country_list", "allowed_inbound_countries"),
+                       ("allowed_outbound_country_list", "allowed_outbound_countries")):  # fmt: skip
+        if isinstance(data.get(key), list):
+            kw[field] = tuple(data[key])
+            handled.add(key)
+    if "termination_uri" in data:
+        trunk_keys = {"termination_uri", "sip_trunk_auth_username", "transport", "codecs"}
+        kw["sip_trunk"] = SipTrunk(
+            termination_uri=data["termination_uri"],
+            username=data.get("sip_trunk_auth_username", UNSET),
+            transport=data.get("transport", UNSET),
+            codecs=tuple(data["codecs"]) if isinstance(data.get("codecs"), list) else UNSET,
+        )
+        handled |= trunk_keys
+    copy_same_named(PhoneNumber, data, handled, kw)
+    spec = PhoneNumber(name=name, **kw)
+    return verified(spec, compile_phone_number, data, resolve=lambda p: resolve(p, refs))[0]

@@ -1,0 +1,76 @@
+"""Read what to import: through the SDK client, or from exported JSON; normalise to payload shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from retell_dsl.errors import InvalidArgument
+
+__all__ = ["SERVER_FIELDS", "engine_of", "kb_payload", "kind_of_json", "phone_payload", "strip"]
+
+SERVER_FIELDS = {
+    "agent": {"agent_id", "version", "is_published", "base_version", "last_modification_timestamp", "assigned_tags",
+              "user_modified_timestamp"},
+    "llm": {"llm_id", "version", "is_published", "last_modification_timestamp"},
+    "conversation_flow": {"conversation_flow_id", "version", "is_published", "last_modification_timestamp"},
+}  # fmt: skip
+
+
+def strip(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The create-payload shape of a remote object (server-assigned fields and engine versions dropped)."""
+    out = {k: v for k, v in data.items() if k not in SERVER_FIELDS.get(kind, set())}
+    engine = out.get("response_engine")
+    if kind == "agent" and isinstance(engine, Mapping):
+        out["response_engine"] = {k: v for k, v in engine.items() if k != "version"}
+    return out
+
+
+def kb_payload(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A knowledge base as a create payload, or None when its sources cannot be re-created from code."""
+    sources = data.get("knowledge_base_sources") or []
+    if any(s.get("type") != "url" for s in sources):
+        return None
+    out: dict[str, Any] = {"knowledge_base_name": data["knowledge_base_name"]}
+    if sources:
+        out["knowledge_base_urls"] = [s["url"] for s in sources]
+    for key in ("enable_auto_refresh", "max_chunk_size", "min_chunk_size"):
+        if key in data:
+            out[key] = data[key]
+    return out
+
+
+def phone_payload(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A phone number in payload space (as the deploy layer compares it)."""
+    drop = {"phone_number_pretty", "phone_number_type", "last_modification_timestamp"}
+    out = {k: v for k, v in data.items() if k not in drop}
+    trunk = out.pop("sip_outbound_trunk_config", None) or {}
+    for key, remote in (("termination_uri", "termination_uri"), ("sip_trunk_auth_username", "auth_username"),
+                        ("transport", "transport"), ("codecs", "codecs")):  # fmt: skip
+        if remote in trunk:
+            out[key] = trunk[remote]
+    return out
+
+
+def kind_of_json(data: Mapping[str, Any]) -> str:
+    """Which kind of Retell object a JSON document is."""
+    if "nodes" in data or "conversation_flow_id" in data:
+        return "conversation_flow"
+    if "response_engine" in data or "voice_id" in data or "agent_name" in data:
+        return "agent"
+    if "llm_id" in data or "general_prompt" in data or "general_tools" in data or "states" in data:
+        return "llm"
+    raise InvalidArgument(
+        "cannot tell what this JSON is: expected an agent (response_engine/voice_id), a Retell LLM"
+        " (llm_id/general_prompt) or a conversation flow (nodes), or the dashboard's agent export"
+    )
+
+
+def engine_of(agent: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(kind, remote id)`` of an agent's Retell LLM / conversation flow (None for custom LLMs)."""
+    engine = agent.get("response_engine") or {}
+    if engine.get("type") == "retell-llm" and engine.get("llm_id"):
+        return "llm", str(engine["llm_id"])
+    if engine.get("type") == "conversation-flow" and engine.get("conversation_flow_id"):
+        return "conversation_flow", str(engine["conversation_flow_id"])
+    return None

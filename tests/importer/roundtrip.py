@@ -1,0 +1,60 @@
+"""Helpers: deploy a compiled stack to an emulator, import it back, compile the generated code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retell import Retell
+
+from retell_dsl import Stack, compile, resolve_refs
+from retell_dsl.importer import Imported
+
+CREATE = {
+    "llm": ("/create-retell-llm", "llm_id"),
+    "conversation_flow": ("/create-conversation-flow", "conversation_flow_id"),
+    "agent": ("/create-agent", "agent_id"),
+    "phone_number": ("/create-phone-number", "phone_number"),
+}
+IGNORED = {"phone_number"}  # server-assigned (bought numbers get one)
+
+
+def deploy(client: Retell, stack: Stack) -> dict[str, str]:
+    """Create every resource (KBs through the SDK's multipart upload), in dependency order."""
+    ids: dict[str, str] = {}
+    for r in compile(stack).resources:
+        payload = resolve_refs(dict(r.payload), ids)
+        if r.kind == "knowledge_base":
+            created = client.knowledge_base.create(**payload)
+            ids[r.address] = created.knowledge_base_id
+            continue
+        if r.kind not in CREATE:  # campaigns are not imported
+            continue
+        path, id_field = CREATE[r.kind]
+        created = client.post(path, body=payload, cast_to=object)
+        ids[r.address] = created[id_field]
+    return ids
+
+
+def exec_source(source: str) -> Stack:
+    namespace: dict[str, Any] = {}
+    exec(compile_source(source), namespace)
+    stack = namespace["stack"]
+    assert isinstance(stack, Stack)
+    return stack
+
+
+def compile_source(source: str) -> Any:
+    import builtins
+
+    return builtins.compile(source, "<imported>", "exec")
+
+
+def recompiled(imported: Imported) -> dict[str, dict[str, Any]]:
+    """Compile the generated module; payloads by address with refs resolved to the imported ids."""
+    stack = exec_source(imported.source)
+    ids = {r.address: r.remote_id for r in imported.resources if r.remote_id}
+    return {r.address: resolve_refs(dict(r.payload), ids) for r in compile(stack).resources}
+
+
+def comparable(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k not in IGNORED}
