@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from retell_dsl.cli import _demo, _emulator
+from retell_dsl.cli import _demo, _deploy, _emulator, _inspect
 from retell_dsl.cli import toolkit as _toolkit
 
 __all__ = ["app", "main"]
@@ -33,6 +33,8 @@ def _root() -> None:
 
 
 _demo.register(app)
+_inspect.register(app)
+_deploy.register(app)
 _emulator.register(app)
 _toolkit.register(app)
 

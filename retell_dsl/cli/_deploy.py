@@ -1,0 +1,222 @@
+"""``plan``, ``apply``, ``publish`` and ``destroy``: changing Retell only through reviewed code."""
+
+# ruff: noqa: PLR0917
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from retell_dsl.cli._stackcmd import AppArg, EnvOpt, Session, console, errors_exit, open_session
+from retell_dsl.cli.toolkit._common import TargetOpt, abort
+
+if TYPE_CHECKING:
+    from retell_dsl.deploy import Plan
+
+__all__ = ["register"]
+
+PublishOpt = Annotated[bool, typer.Option("--publish", help="Also publish the agents' drafts (a visible plan step).")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Allow replacing or deleting protected phone numbers and knowledge bases.")
+]
+
+
+def _make_plan(session: Session, *, publish: bool, force: bool) -> Plan:
+    with errors_exit():
+        return session.project.plan(session.stack, session.client(), publish=publish, force=force)
+
+
+def _show(plan: Plan, *, stderr: bool = False) -> None:
+    from retell_dsl.deploy.render import plan_lines, print_lines
+
+    print_lines(plan_lines(plan), console(stderr))
+
+
+def plan(
+    app: AppArg,
+    env: EnvOpt = "default",
+    target: TargetOpt = "auto",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Save the plan as JSON for a later apply.")] = None,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 0 when nothing changes, 2 when something does.")
+    ] = False,
+    publish: PublishOpt = False,
+    force: ForceOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON (machine-readable).")] = False,
+) -> None:
+    """Show what apply would change, field by field, without changing anything.
+
+    Symbols: + create, ~ update, -/+ replace, - delete, » open a draft / publish. Long prompts show
+    as unified diffs. Reads each owned object once (concurrently); writes nothing.
+
+        retell-dsl plan app.py --env staging --out plan.json
+        retell-dsl plan app.py --detailed-exitcode   # in CI: 0 = in sync, 2 = changes, 1 = error
+    """
+    session = open_session(app, env, target)
+    result = _make_plan(session, publish=publish, force=force)
+    if as_json:
+        sys.stdout.write(result.to_json())
+    else:
+        _show(result)
+    if out is not None:
+        out.write_text(result.to_json(), encoding="utf-8")
+        typer.echo(f"saved the plan to {out}; apply it with: retell-dsl apply {app} {out}", err=True)
+    if detailed_exitcode and result.has_changes:
+        raise typer.Exit(2)
+
+
+def _promotion_check(session: Session, plan: Plan) -> None:
+    from retell_dsl.deploy.state import StateFile
+
+    if session.project.environment != "production":
+        return
+    staging = StateFile.load(session.project.root / ".retell" / "state" / "staging.json", environment="staging")
+    if staging.meta("last_applied_stack_hash") != plan.stack_hash:
+        typer.secho(
+            "warning: these specs were not applied to staging first (retell-dsl apply APP --env staging)",
+            fg="yellow",
+            err=True,
+        )
+
+
+def _run(session: Session, the_plan: Plan, *, saved: bool, auto_approve: bool, what: str = "apply") -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from retell_dsl.deploy import ApplyFailed
+
+    if not the_plan.has_changes:
+        typer.echo("No changes. Everything matches the code.")
+        return
+    if not auto_approve:
+        if not sys.stdin.isatty():
+            abort(f"refusing to {what} without confirmation: pass --auto-approve (no terminal to ask)")
+        if not typer.confirm(f"Do you want to {what} these changes?", default=False):
+            abort("cancelled; nothing was changed")
+    out = console()
+    started: dict[str, float] = {}
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=out, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(what, total=len(the_plan.steps))
+
+        def progress(step: Any, status: str, detail: str) -> None:
+            if status == "start":
+                started[step.id] = time.monotonic()
+                return
+            took = time.monotonic() - started.get(step.id, time.monotonic())
+            mark = "[green]✓[/]" if status == "done" else "[red]✗[/]"
+            verb = step.action.replace("_", " ")
+            bar.console.print(f"  {mark} {verb} {step.address} [dim]({took:.2f}s)[/]")
+            bar.advance(task)
+
+        try:
+            with errors_exit():
+                result = session.project.apply(the_plan, session.client(), saved=saved, progress=progress)
+        except ApplyFailed as exc:
+            abort(str(exc))
+    adopted = f", adopted {len(result.adopted)} left by an interrupted run" if result.adopted else ""
+    typer.echo(f"Applied {len(result.done)} steps with {result.requests} requests{adopted}.")
+
+
+def apply(
+    app: AppArg,
+    plan_file: Annotated[Path | None, typer.Argument(help="A plan saved by `plan --out`.", show_default=False)] = None,
+    env: EnvOpt = "default",
+    target: TargetOpt = "auto",
+    publish: PublishOpt = False,
+    force: ForceOpt = False,
+    auto_approve: Annotated[bool, typer.Option("--auto-approve", "-y", help="Do not ask before applying.")] = False,
+) -> None:
+    """Make Retell match the code: create, update, publish and delete in dependency order.
+
+    Independent changes run concurrently and progress shows live. Every change is recorded in
+    .retell/state/<env>.json before and after it is made, so an interrupted apply can simply be
+    run again. A saved plan is refused if what it touches changed since it was made.
+
+        retell-dsl apply app.py --env staging
+        retell-dsl apply app.py plan.json --auto-approve
+        retell-dsl apply app.py --env production --publish
+    """
+    from retell_dsl.deploy import Plan
+
+    session = open_session(app, env, target)
+    if plan_file is not None:
+        with errors_exit():
+            the_plan = Plan.from_json(plan_file.read_text(encoding="utf-8"))
+        if the_plan.environment != env:
+            abort(f"{plan_file} was made for environment {the_plan.environment!r}, not {env!r}")
+    else:
+        the_plan = _make_plan(session, publish=publish, force=force)
+    _show(the_plan)
+    _promotion_check(session, the_plan)
+    _run(session, the_plan, saved=plan_file is not None, auto_approve=auto_approve)
+
+
+def publish(
+    app: AppArg,
+    env: EnvOpt = "default",
+    target: TargetOpt = "auto",
+    agent: Annotated[
+        list[str] | None, typer.Option("--agent", "-a", help="Publish only this agent (by name); repeatable.")
+    ] = None,
+    auto_approve: Annotated[bool, typer.Option("--auto-approve", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Publish the drafts the stack deployed (and, with them, their engine versions).
+
+    retell-dsl publish app.py --env production --agent "Front desk"
+    """
+    session = open_session(app, env, target)
+    the_plan = _make_plan(session, publish=True, force=False)
+    wanted = {f"agent.{name}" for name in agent or []}
+    the_plan.steps = [s for s in the_plan.steps if s.action == "publish" and (not wanted or s.address in wanted)]
+    for s in the_plan.steps:
+        s.after = []
+    unknown = wanted - {f"agent.{getattr(a, 'name', '')}" for a in _agents(session)}
+    if unknown:
+        abort(f"no such agent in the stack: {', '.join(sorted(u[6:] for u in unknown))}")
+    _show(the_plan)
+    _run(session, the_plan, saved=False, auto_approve=auto_approve, what="publish")
+
+
+def _agents(session: Session) -> list[Any]:
+    from retell_dsl.compiler.stack import collect
+    from retell_dsl.spec.agent import Agent
+
+    found = collect(session.stack.resources)
+    return [r[0] for r in found.values() if isinstance(r[0], Agent)]
+
+
+def destroy(
+    app: AppArg,
+    env: EnvOpt = "default",
+    target: TargetOpt = "auto",
+    force: Annotated[
+        bool, typer.Option("--force", help="Also delete phone numbers (irreversible) and knowledge bases.")
+    ] = False,
+    auto_approve: Annotated[bool, typer.Option("--auto-approve", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Delete what this stack's state owns in the environment — nothing else.
+
+    Phone numbers and knowledge bases are kept unless --force: releasing a number is irreversible.
+
+        retell-dsl destroy app.py --env staging
+    """
+    from retell_dsl.deploy.plan import make_plan
+
+    session = open_session(app, env, target)
+    state = session.project.state()
+    owned = dict(state.items())
+    the_plan = make_plan(
+        [], owned, {}, stack=session.stack.name, environment=env, target=session.project.target, force=force
+    )
+    _show(the_plan)
+    _run(session, the_plan, saved=False, auto_approve=auto_approve, what="destroy")
+
+
+def register(app: typer.Typer) -> None:
+    for command in (plan, apply, publish, destroy):
+        app.command(command.__name__, rich_help_panel="Deploy")(command)

@@ -1,0 +1,133 @@
+"""``compile``, ``lint`` and ``drift``: look at a stack without changing anything."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from retell_dsl.cli._stackcmd import AppArg, EnvOpt, console, errors_exit, open_session
+from retell_dsl.cli.toolkit._common import TargetOpt
+
+__all__ = ["register"]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+def compile_cmd(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) -> None:
+    """Compile the stack to the exact Retell API payloads, in dependency order.
+
+    References to resources not deployed yet stay symbolic ("$ref:llm.support"); secrets stay
+    "$env:NAME". Fails with every lint error at once (with file:line) if the stack is invalid.
+
+        retell-dsl compile app.py --json > payloads.json
+    """
+    from rich.table import Table
+
+    from retell_dsl.compiler import compile
+
+    session = open_session(app, env, "emulator", quiet=True)
+    with errors_exit():
+        compiled = compile(session.stack)
+    if as_json:
+        sys.stdout.write(compiled.to_json() + "\n")
+        return
+    table = Table(
+        "address",
+        "kind",
+        "depends on",
+        "payload",
+        title=f"stack {compiled.name!r}: {len(compiled.resources)} resources",
+    )
+    for r in compiled.resources:
+        size = len(json.dumps(r.payload))
+        table.add_row(r.address, r.kind, ", ".join(r.depends_on) or "-", f"{len(r.payload)} fields, {size:,} bytes")
+    console().print(table)
+
+
+def lint(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) -> None:
+    """Check the stack offline: schema, flow graph, variables, tools, numbers, limits.
+
+    Every issue is printed with its code, the user's file:line, where in the stack it is, and how
+    to fix it. Exit status 1 when there are errors (warnings alone exit 0).
+
+        retell-dsl lint app.py
+    """
+    from retell_dsl.validation import validate
+
+    session = open_session(app, env, "emulator", quiet=True)
+    with errors_exit():
+        issues = validate(session.stack)
+    if as_json:
+        rows = [
+            {"code": i.code, "severity": i.severity, "path": i.path, "message": i.message, "hint": i.hint,
+             "source": str(i.source) if i.source else None}
+            for i in issues
+        ]  # fmt: skip
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out = console()
+        for issue in issues:
+            out.print(str(issue), style="red" if issue.severity == "error" else "yellow", highlight=False)
+        errors = sum(1 for i in issues if i.severity == "error")
+        warnings = len(issues) - errors
+        if not issues:
+            out.print(f"[green]✓[/] stack {session.stack.name!r}: no issues")
+        else:
+            out.print(f"{errors} error(s), {warnings} warning(s)")
+    if any(i.severity == "error" for i in issues):
+        raise typer.Exit(1)
+
+
+def drift(
+    app: AppArg,
+    env: EnvOpt = "default",
+    target: TargetOpt = "auto",
+    as_json: JsonOpt = False,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 0 when in sync, 2 when anything drifted.")
+    ] = False,
+) -> None:
+    """Refresh-only: for each owned resource, which fields someone changed remotely and which the code changed.
+
+    Both are measured against what was last applied (.retell/state/<env>.json).
+
+        retell-dsl drift app.py --env production --detailed-exitcode
+    """
+    from retell_dsl.deploy.drift import detect_drift
+
+    session = open_session(app, env, target)
+    with errors_exit():
+        report = detect_drift(session.project, session.stack, session.client())
+    if as_json:
+        sys.stdout.write(json.dumps([d.to_dict() for d in report], indent=2, ensure_ascii=False) + "\n")
+    else:
+        out = console()
+        for d in report:
+            mark = "[green]✓[/]" if not d.drifted else "[yellow]![/]"
+            out.print(f"{mark} {d.address}: {d.status.replace('_', ' ')}")
+            for c in d.remote:
+                out.print(f"    remote changed {c.path}: {_short(c.before)} → {_short(c.after)}", highlight=False)
+            for c in d.code:
+                out.print(f"    code changed   {c.path}: {_short(c.before)} → {_short(c.after)}", highlight=False)
+        drifted = sum(1 for d in report if d.drifted)
+        out.print(f"{drifted} of {len(report)} resources drifted" if drifted else "No drift.")
+    if detailed_exitcode and any(d.drifted for d in report):
+        raise typer.Exit(2)
+
+
+def _short(value: object) -> str:
+    from retell_dsl.deploy.diff import MISSING
+
+    if value is MISSING:
+        return "(absent)"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compile", rich_help_panel="Deploy")(compile_cmd)
+    app.command("lint", rich_help_panel="Deploy")(lint)
+    app.command("drift", rich_help_panel="Deploy")(drift)

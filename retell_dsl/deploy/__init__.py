@@ -1,0 +1,29 @@
+"""Deploying stacks like infrastructure as code: plan, apply, publish, destroy, drift."""
+
+from __future__ import annotations
+
+from retell_dsl.deploy.app import load_stack
+from retell_dsl.deploy.apply import ApplyFailed, ApplyResult, StalePlan, apply_plan
+from retell_dsl.deploy.diff import FieldChange, diff_fields
+from retell_dsl.deploy.engine import Project
+from retell_dsl.deploy.gateway import ApiRefused, Gateway
+from retell_dsl.deploy.plan import Plan, Step, make_plan
+from retell_dsl.deploy.state import Owned, StateFile
+
+__all__ = [
+    "ApiRefused",
+    "ApplyFailed",
+    "ApplyResult",
+    "FieldChange",
+    "Gateway",
+    "Owned",
+    "Plan",
+    "Project",
+    "StalePlan",
+    "StateFile",
+    "Step",
+    "apply_plan",
+    "diff_fields",
+    "load_stack",
+    "make_plan",
+]

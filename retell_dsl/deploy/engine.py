@@ -1,0 +1,115 @@
+"""Putting the deploy layer together: stack → compiled resources → observed remote → plan → apply.
+
+>>> from retell_dsl import RetellLLM, Stack
+>>> from retell_dsl.emulator import Emulator
+>>> import tempfile, pathlib
+>>> project = Project(pathlib.Path(tempfile.mkdtemp()), environment="staging")
+>>> stack = Stack(name="demo").add(RetellLLM(name="support", general_prompt="Be kind."))
+>>> client = Emulator().client()
+>>> plan = project.plan(stack, client)
+>>> [(s.action, s.address) for s in plan.steps]
+[('create', 'llm.support')]
+>>> _ = project.apply(plan, client)
+>>> project.plan(stack, client).has_changes
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from retell_dsl.deploy.apply import ApplyResult, Progress, apply_plan
+from retell_dsl.deploy.gateway import Gateway
+from retell_dsl.deploy.kinds import KINDS
+from retell_dsl.deploy.plan import Desired, Plan, make_plan
+from retell_dsl.deploy.state import StateFile
+
+if TYPE_CHECKING:
+    from retell import Retell
+
+    from retell_dsl.compiler import CompiledStack
+    from retell_dsl.spec.stack import Stack
+
+__all__ = ["Project", "desired_of"]
+
+
+def desired_of(compiled: CompiledStack) -> list[Desired]:
+    return [
+        Desired(r.address, r.kind, dict(r.payload), tuple(r.depends_on), tuple(r.files)) for r in compiled.resources
+    ]
+
+
+@dataclass
+class Project:
+    """A working directory's deploy context: where state lives and which environment is active."""
+
+    root: Path
+    environment: str = "default"
+    target: str = "emulator"
+    concurrency: int = 8
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / ".retell" / "state" / f"{self.environment}.json"
+
+    def state(self) -> StateFile:
+        return StateFile.load(self.state_path, environment=self.environment)
+
+    def gateway(self, client: Retell) -> Gateway:
+        return Gateway(client)
+
+    def observe(self, gw: Gateway, state: StateFile, addresses: list[str]) -> dict[str, dict[str, Any] | None]:
+        """Read every owned object concurrently (one request each)."""
+        targets = []
+        for address in addresses:
+            owned = state.get(address)
+            if owned and owned.remote_id and owned.status == "applied" and KINDS[owned.kind].readable:
+                targets.append((address, owned.kind, owned.remote_id))
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            futures = {a: pool.submit(KINDS[k].read, gw, rid, a) for a, k, rid in targets}
+        return {a: f.result() for a, f in futures.items()}
+
+    def plan(
+        self,
+        stack: Stack | CompiledStack,
+        client: Retell,
+        *,
+        publish: bool = False,
+        force: bool = False,
+        gateway: Gateway | None = None,
+    ) -> Plan:
+        from retell_dsl.compiler import CompiledStack, compile
+
+        compiled = stack if isinstance(stack, CompiledStack) else compile(stack)
+        gw = gateway or self.gateway(client)
+        state = self.state()
+        desired = desired_of(compiled)
+        addresses = sorted({d.address for d in desired} | set(state.addresses()))
+        observed = self.observe(gw, state, addresses)
+        owned = dict(state.items())
+        return make_plan(
+            desired, owned, observed, stack=compiled.name, environment=self.environment, target=self.target,
+            publish=publish, force=force,
+        )  # fmt: skip
+
+    def apply(
+        self,
+        plan: Plan,
+        client: Retell,
+        *,
+        saved: bool = False,
+        progress: Progress | None = None,
+        environ: Mapping[str, str] | None = None,
+        gateway: Gateway | None = None,
+    ) -> ApplyResult:
+        state = self.state()
+        result = apply_plan(
+            plan, gateway or self.gateway(client), state, concurrency=self.concurrency, saved=saved,
+            progress=progress, environ=environ,
+        )  # fmt: skip
+        state.set_meta("last_applied_stack_hash", plan.stack_hash)
+        return result

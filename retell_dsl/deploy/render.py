@@ -1,0 +1,152 @@
+"""Plans for people: ``+ ~ - -/+`` per resource and per field, long prompts as unified diffs.
+
+:func:`plan_lines` returns ``(style, text)`` pairs, so the same rendering prints in colour on a
+terminal and as plain text in snapshots and CI logs.
+
+>>> from retell_dsl.deploy.plan import Plan, Step
+>>> from retell_dsl.deploy.diff import FieldChange
+>>> step = Step("update", "llm.support", "llm", "llm_1", {}, [FieldChange("model_config.temperature", 0.2, 0.4)])
+>>> print(plain(plan_lines(Plan("support", "staging", "emulator", [step]))))
+Plan for stack 'support', environment 'staging' (emulator)
+<BLANKLINE>
+  ~ llm.support  (update llm_1)
+      ~ model_config.temperature: 0.2 → 0.4
+<BLANKLINE>
+Plan: 1 to update.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from retell_dsl.deploy.diff import MISSING, FieldChange
+from retell_dsl.deploy.plan import Plan, Step
+
+__all__ = ["Line", "plain", "plan_lines", "print_lines", "summary"]
+
+Line = tuple[str, str]
+
+SYMBOLS = {
+    "create": ("+", "green"),
+    "update": ("~", "yellow"),
+    "replace": ("-/+", "magenta"),
+    "delete": ("-", "red"),
+    "open_draft": ("»", "cyan"),
+    "publish": ("»", "cyan"),
+}
+_VERBS = {
+    "create": "to create", "update": "to update", "replace": "to replace", "delete": "to delete",
+    "open_draft": "draft to open", "publish": "to publish",
+}  # fmt: skip
+_INLINE = 72
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str) and value.startswith("$ref:"):
+        return f"(known after apply: {value[5:]})"
+    if isinstance(value, str) and value.startswith("$env:"):
+        return f"(secret from ${value[5:]})"
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= _INLINE else text[: _INLINE - 1] + "…"
+
+
+def _is_long(value: Any) -> bool:
+    return isinstance(value, str) and ("\n" in value or len(value) > _INLINE)
+
+
+def _flatten(path: str, value: Any, depth: int = 0) -> Iterable[tuple[str, Any]]:
+    """Leaf paths of a created value, so reviewers read fields rather than JSON blobs (4 levels deep)."""
+    if depth < 4 and isinstance(value, dict) and value:
+        for key in sorted(value):
+            yield from _flatten(f"{path}.{key}" if path else key, value[key], depth + 1)
+    elif depth < 4 and isinstance(value, list) and value and any(isinstance(v, dict | list) for v in value):
+        for i, item in enumerate(value):
+            yield from _flatten(f"{path}[{i}]", item, depth + 1)
+    else:
+        yield path, value
+
+
+def _field_lines(change: FieldChange, indent: str) -> Iterable[Line]:
+    if change.before is MISSING and isinstance(change.after, dict | list):
+        for path, leaf in _flatten(change.path, change.after):
+            yield from _leaf_lines(FieldChange(path, MISSING, leaf), indent)
+        return
+    yield from _leaf_lines(change, indent)
+
+
+def _leaf_lines(change: FieldChange, indent: str) -> Iterable[Line]:
+    before, after = change.before, change.after
+    if before is MISSING:
+        if _is_long(after):
+            yield "green", f"{indent}+ {change.path}:"
+            for line in str(after).splitlines() or [""]:
+                yield "green", f"{indent}    {line}"
+        else:
+            yield "green", f"{indent}+ {change.path}: {_show(after)}"
+        return
+    if after is MISSING or after is None:
+        yield "red", f"{indent}- {change.path}: {_show(before)}"
+        return
+    if _is_long(before) or _is_long(after):
+        yield "yellow", f"{indent}~ {change.path}:"
+        diff = difflib.unified_diff(
+            str(before).splitlines(), str(after).splitlines(), "remote", "code", lineterm="", n=2
+        )
+        for line in diff:
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+            yield style, f"{indent}    {line}"
+        return
+    yield "yellow", f"{indent}~ {change.path}: {_show(before)} → {_show(after)}"
+
+
+def _header(step: Step) -> str:
+    symbol = SYMBOLS[step.action][0]
+    if step.action == "publish":
+        return f"  {symbol} publish {step.address}"
+    if step.action == "open_draft":
+        return f"  {symbol} open a new draft of {step.address}"
+    detail = step.action if not step.remote_id else f"{step.action} {step.remote_id}"
+    return f"  {symbol} {step.address}  ({detail})"
+
+
+def summary(plan: Plan) -> str:
+    if not plan.steps:
+        return "No changes. Everything matches the code."
+    counts = plan.counts()
+    parts = [f"{counts[a]} {_VERBS[a]}" for a in ("create", "update", "replace", "delete", "open_draft", "publish")
+             if a in counts]  # fmt: skip
+    return "Plan: " + ", ".join(parts) + "."
+
+
+def plan_lines(plan: Plan, *, show_unchanged: bool = False) -> list[Line]:
+    lines: list[Line] = [("bold", f"Plan for stack '{plan.stack}', environment '{plan.environment}' ({plan.target})")]
+    lines.append(("", ""))
+    for step in plan.steps:
+        lines.append((f"bold {SYMBOLS[step.action][1]}", _header(step)))
+        if step.reason:
+            lines.append(("dim", f"      ({step.reason})"))
+        for change in step.changes:
+            lines.extend(_field_lines(change, "      "))
+    if show_unchanged and plan.unchanged:
+        lines.append(("dim", f"  = unchanged: {', '.join(plan.unchanged)}"))
+    if plan.steps or show_unchanged:
+        lines.append(("", ""))
+    for warning in plan.warnings:
+        lines.append(("yellow", f"warning: {warning}"))
+    lines.append(("bold", summary(plan)))
+    return lines
+
+
+def plain(lines: Iterable[Line]) -> str:
+    return "\n".join(text.rstrip() for _, text in lines)
+
+
+def print_lines(lines: Iterable[Line], console: Any) -> None:
+    """Print with styles on a rich Console (markup is not interpreted)."""
+    from rich.text import Text
+
+    for style, text in lines:
+        console.print(Text(text, style=style or ""), soft_wrap=True)
