@@ -9,7 +9,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from retell_dsl import compile, validate
 from retell_dsl.compiler.stack import CompiledStack
-from retell_dsl.validate.schema import schema_for
+from retell_dsl.validation.schema import schema_for
 
 EXAMPLES = ["clinic_receptionist", "outbound_reminders", "support_agent"]
 
