@@ -26,6 +26,7 @@ if _typing.TYPE_CHECKING:
         SchemaError,
         ValidationFailed,
     )
+    from retell_dsl.graph import flow_graph, stack_graph
     from retell_dsl.spec import (
         UNSET,
         Agent,
@@ -118,6 +119,8 @@ if _typing.TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
+    "flow_graph": "retell_dsl.graph",
+    "stack_graph": "retell_dsl.graph",
     "Agent": "retell_dsl.spec",
     "AgentBinding": "retell_dsl.spec",
     "AgentSwap": "retell_dsl.spec",
@@ -310,7 +313,9 @@ __all__ = [
     "WarmTransfer",
     "__version__",
     "compile",
+    "flow_graph",
     "resolve_refs",
+    "stack_graph",
     "to_json",
     "validate",
     "when",

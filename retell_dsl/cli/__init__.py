@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from retell_dsl.cli import _demo, _deploy, _emulator, _inspect
+from retell_dsl.cli import _demo, _deploy, _emulator, _graph, _import, _inspect
 from retell_dsl.cli import toolkit as _toolkit
 
 __all__ = ["app", "main"]
@@ -35,6 +35,8 @@ def _root() -> None:
 _demo.register(app)
 _inspect.register(app)
 _deploy.register(app)
+_graph.register(app)
+_import.register(app)
 _emulator.register(app)
 _toolkit.register(app)
 

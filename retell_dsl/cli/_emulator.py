@@ -1,5 +1,6 @@
 """``retell-dsl emulator``: serve the embedded Retell API emulator over HTTP."""
 
+# ruff: noqa: PLR0917  (typer takes every option as a parameter)
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,6 +28,9 @@ def emulator(
         typer.Option(help="SQLite file that keeps the emulator's state across restarts; ':memory:' for none."),
     ] = str(Path(".retell") / "emulator.sqlite"),
     concurrency_limit: Annotated[int, typer.Option(help="Concurrent-call limit reported by get-concurrency.")] = 20,
+    latency_ms: Annotated[
+        float, typer.Option(help="Add this much latency to every request (to rehearse a slow network).")
+    ] = 0.0,
 ) -> None:
     """Serve the Retell API emulator over HTTP, for clients in other processes or languages.
 
@@ -47,9 +51,13 @@ def emulator(
     console = Console(stderr=True)
     key = api_key or generate_api_key()
     emu = Emulator(db, api_key=key, concurrency_limit=concurrency_limit)
+    if latency_ms:
+        emu.faults.add("*", latency_ms=latency_ms)
     where = "in memory (nothing is kept)" if db == ":memory:" else db
     console.print(f"[bold]Retell API emulator[/] listening on [cyan]http://{host}:{port}[/]")
     console.print(f"  state:   {where}")
+    if latency_ms:
+        console.print(f"  latency: {latency_ms:g} ms added to every request")
     if api_key is None:
         console.print(f"  api key: [green]{key}[/] (generated; pass --api-key to choose one)")
     else:

@@ -16,8 +16,10 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,7 @@ from retell_dsl.deploy.gateway import Gateway
 from retell_dsl.deploy.kinds import KINDS
 from retell_dsl.deploy.plan import Desired, Plan, make_plan
 from retell_dsl.deploy.state import StateFile
+from retell_dsl.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from retell import Retell
@@ -50,7 +53,7 @@ class Project:
     root: Path
     environment: str = "default"
     target: str = "emulator"
-    concurrency: int = 8
+    concurrency: int = 24
 
     @property
     def state_path(self) -> Path:
@@ -106,10 +109,47 @@ class Project:
         environ: Mapping[str, str] | None = None,
         gateway: Gateway | None = None,
     ) -> ApplyResult:
-        state = self.state()
-        result = apply_plan(
-            plan, gateway or self.gateway(client), state, concurrency=self.concurrency, saved=saved,
-            progress=progress, environ=environ,
-        )  # fmt: skip
-        state.set_meta("last_applied_stack_hash", plan.stack_hash)
+        with self.lock():
+            state = self.state()
+            try:
+                result = apply_plan(
+                    plan, gateway or self.gateway(client), state, concurrency=self.concurrency, saved=saved,
+                    progress=progress, environ=environ,
+                )  # fmt: skip
+                state.set_meta("last_applied_stack_hash", plan.stack_hash)
+            finally:
+                state.close()
         return result
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """One apply per environment at a time; a lock left by a killed process is taken over."""
+        path = self.state_path.with_suffix(".lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            holder = path.read_text(encoding="utf-8").strip()
+            if holder.isdigit() and _alive(int(holder)):
+                raise ConfigurationError(
+                    f"another apply (pid {holder}) is changing environment {self.environment!r}; "
+                    f"wait for it, or delete {path} if that process is gone"
+                ) from None
+            path.unlink(missing_ok=True)  # stale: its process died
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        try:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -161,7 +161,8 @@ class KnowledgeBaseKind(Kind):
             kwargs["knowledge_base_files"] = uploads
         created = gw.request(
             "POST", "/create-knowledge-base", what=address, is_create=True,
-            send=lambda: gw.client.knowledge_base.create(**kwargs).model_dump(mode="json", exclude_unset=True),
+            # The raw response skips building the SDK's response model (slow on first use).
+            send=lambda: gw.client.knowledge_base.with_raw_response.create(**kwargs).http_response.json(),  # noqa: PLW0108 - must stay lazy
         )  # fmt: skip
         return str(created["knowledge_base_id"]), created
 

@@ -1,9 +1,15 @@
 """The ownership record: ``.retell/state/<environment>.json`` maps logical addresses to remote ids.
 
-Retell objects carry no tags, so this file is how retell-dsl knows what it owns. It is written
-atomically (temporary file, fsync, rename) *before* each remote change (an intent) and *after* it
-(the outcome), so a crash at any point leaves a record from which the next ``apply`` reconciles:
-an intent without an outcome means "look for the object before creating it again".
+Retell objects carry no tags, so this file is how retell-dsl knows what it owns. Every change is
+made durable *before* each remote change (an intent) and *after* it (the outcome), so a crash at
+any point leaves a record from which the next ``apply`` reconciles: an intent without an outcome
+means "look for the object before creating it again".
+
+Durability is a write-ahead journal: each change appends one fsync'd JSON line to
+``<environment>.journal`` (cheap, whatever the size of the state), and :meth:`StateFile.compact`
+folds the journal into the readable ``<environment>.json`` snapshot (written atomically: temporary
+file, fsync, rename). Loading replays any journal left by a crash; replaying is idempotent because
+each line carries a resource's whole record.
 
 Secrets never reach this file: payloads keep ``$env:NAME`` markers, not values.
 
@@ -11,8 +17,10 @@ Secrets never reach this file: payloads keep ``$env:NAME`` markers, not values.
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "staging.json"
 >>> st = StateFile.load(path, environment="staging")
 >>> st.record("llm.support", kind="llm", remote_id="llm_1", payload={"general_prompt": "hi"})
->>> StateFile.load(path, environment="staging").get("llm.support").remote_id
+>>> StateFile.load(path, environment="staging").get("llm.support").remote_id  # replayed from the journal
 'llm_1'
+>>> st.close(); path.exists(), st.journal_path.exists()
+(True, False)
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from retell_dsl.errors import ConfigurationError
 
@@ -66,6 +74,7 @@ class StateFile:
         self.environment = environment
         self._lock = threading.RLock()
         self._data = data
+        self._journal: TextIO | None = None
 
     @classmethod
     def load(cls, path: Path, *, environment: str) -> StateFile:
@@ -78,7 +87,34 @@ class StateFile:
                 raise ConfigurationError(f"state file {path} has format {data.get('format')!r}; expected 1")
         else:
             data = {"format": STATE_FORMAT, "environment": environment, "resources": {}}
-        return cls(path, environment, data)
+        state = cls(path, environment, data)
+        if state.journal_path.exists() and state._replay():
+            state.compact()
+        return state
+
+    @property
+    def journal_path(self) -> Path:
+        return self.path.with_suffix(".journal")
+
+    def _replay(self) -> bool:
+        """Apply the journal's entries to the snapshot in memory; a torn last line (crash mid-write) is skipped."""
+        replayed = False
+        for line in self.journal_path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            self._apply_entry(entry)
+            replayed = True
+        return replayed
+
+    def _apply_entry(self, entry: dict[str, Any]) -> None:
+        if entry["op"] == "put":
+            self._data["resources"][entry["address"]] = entry["value"]
+        elif entry["op"] == "forget":
+            self._data["resources"].pop(entry["address"], None)
+        elif entry["op"] == "meta":
+            self._data.setdefault("meta", {})[entry["key"]] = entry["value"]
 
     # ------------------------------------------------------------------ reading
 
@@ -134,30 +170,46 @@ class StateFile:
         self._put(address, current)
 
     def forget(self, address: str) -> None:
-        with self._lock:
-            self._data["resources"].pop(address, None)
-            self._save()
+        self._write({"op": "forget", "address": address})
 
     def set_meta(self, key: str, value: Any) -> None:
-        with self._lock:
-            self._data.setdefault("meta", {})[key] = value
-            self._save()
+        self._write({"op": "meta", "key": key, "value": value})
 
     def _put(self, address: str, owned: Owned) -> None:
-        with self._lock:
-            self._data["resources"][address] = asdict(owned)
-            self._save()
+        self._write({"op": "put", "address": address, "value": asdict(owned)})
 
-    def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self._data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def _write(self, entry: dict[str, Any]) -> None:
+        """Apply a change in memory and make it durable with one appended, fsync'd journal line."""
+        line = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+        with self._lock:
+            self._apply_entry(entry)
+            if self._journal is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._journal = self.journal_path.open("a", encoding="utf-8")
+            self._journal.write(line)
+            self._journal.flush()
+            os.fsync(self._journal.fileno())
+
+    def compact(self) -> None:
+        """Write the readable snapshot atomically, then empty the journal (safe to repeat after a crash)."""
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(self._data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                Path(tmp).replace(self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+            self.journal_path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Fold the journal into the snapshot and release the file."""
+        self.compact()

@@ -36,7 +36,7 @@ def flows(draw: st.DrawFn, *, valid: bool) -> ConversationFlow:
         if kind == "talk":
             node: Any = ConversationNode(name=n, prompt=draw(st.text(max_size=20)) or "p")
             for dest in draw(st.lists(st.sampled_from(pool), max_size=2)):
-                node = node.to(dest, when=draw(st.text(min_size=1, max_size=10)))
+                node = node.to(dest, when=draw(st.text(min_size=1, max_size=10).filter(str.strip)))
             node = node.otherwise("end" if valid else draw(st.sampled_from(pool)))
         elif kind == "branch":
             node = BranchNode(name=n).to(draw(st.sampled_from(pool)), when=when(n).eq(draw(st.integers())))
