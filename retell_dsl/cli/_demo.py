@@ -1,21 +1,29 @@
-"""``retell-dsl demo``: a guided tour of a realistic agent set-up on the embedded emulator."""
+"""``retell-dsl demo``: deploy a realistic example stack to the embedded emulator, as a user would."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
-    from retell import Retell
     from rich.console import Console
 
-__all__ = ["register"]
+__all__ = ["find_example", "register"]
 
-CLINIC_PROMPT = (
-    "You are the receptionist of {{clinic_name}}. Greet callers warmly, find out whether they want to book, "
-    "move or cancel an appointment, and collect their name and preferred date."
-)
+EXAMPLE = "clinic_receptionist.py"
+
+
+def find_example(name: str = EXAMPLE) -> Path:
+    """The example file: ./examples/ first, then the checkout this package was installed from."""
+    import retell_dsl
+
+    for base in (Path.cwd(), Path(retell_dsl.__file__).resolve().parents[1]):
+        candidate = base / "examples" / name
+        if candidate.is_file():
+            return candidate
+    raise typer.BadParameter(f"examples/{name} not found: run the demo from a retell-dsl checkout")
 
 
 def _step(console: Console, number: int, title: str) -> None:
@@ -23,136 +31,99 @@ def _step(console: Console, number: int, title: str) -> None:
     console.rule(f"[bold]{number}. {title}")
 
 
-def _tour(client: Retell, console: Console) -> dict[str, Any]:
+def _deployed_table(project: Any, client: Any) -> Any:
     from rich.table import Table
 
-    _step(console, 1, "Pick a voice")
-    voices = client.voice.list()
-    table = Table("voice_id", "provider", "gender", "accent", title=f"{len(voices)} voices; the first six")
-    for v in voices[:6]:
-        table.add_row(v.voice_id, v.provider, v.gender, v.accent or "")
-    console.print(table)
-
-    _step(console, 2, "Create a Retell LLM with states and tools")
-    llm = client.llm.create(
-        model_config={"type": "cascading", "primary": {"model": "gpt-4.1"}, "temperature": 0.2},
-        start_speaker="agent",
-        begin_message="Hi, this is {{clinic_name}}. How can I help?",
-        general_prompt=CLINIC_PROMPT,
-        default_dynamic_variables={"clinic_name": "Acme Dental"},
-        general_tools=[
-            {"type": "end_call", "name": "end_call", "description": "End the call when the caller is done."},
-            {
-                "type": "transfer_call",
-                "name": "transfer_to_front_desk",
-                "transfer_destination": {"type": "predefined", "number": "+14155550100"},
-                "transfer_option": {"type": "cold_transfer"},
-            },
-        ],
-        starting_state="intake",
-        states=[
-            {
-                "name": "intake",
-                "state_prompt": "Find out what the caller needs.",
-                "edges": [{"destination_state_name": "booking", "description": "The caller wants to book."}],
-            },
-            {
-                "name": "booking",
-                "state_prompt": "Collect the caller's name and preferred date.",
-                "tools": [
-                    {
-                        "type": "custom",
-                        "name": "book_slot",
-                        "url": "https://example.com/book",
-                        "parameters": {
-                            "type": "object",
-                            "properties": {"date": {"type": "string"}},
-                            "required": ["date"],
-                        },
-                    }
-                ],
-            },
-        ],
-    )
-    console.print(f"LLM [cyan]{llm.llm_id}[/] version {llm.version}, states: intake → booking")
-
-    _step(console, 3, "Create the voice agent and publish it")
-    agent = client.agent.create(
-        agent_name="Acme Dental receptionist",
-        response_engine={"type": "retell-llm", "llm_id": llm.llm_id},
-        voice_id="11labs-Grace",
-        language="en-US",
-        post_call_analysis_data=[
-            {"type": "boolean", "name": "appointment_booked", "description": "Did the caller book?"}
-        ],
-    )
-    client.agent.publish(agent.agent_id, version=0, version_title="launch")
-    draft = client.agent.create_version(agent.agent_id, base_version=0)
-    versions = client.agent.list_versions(agent.agent_id, sort_order="ascending").items
-    table = Table("version", "published", "based on", title=f"agent {agent.agent_id}")
-    for item in versions:
-        table.add_row(str(item.version), "yes" if item.is_published else "draft", str(item.base_version))
-    console.print(table)
-    console.print(
-        f"Publishing froze version 0 and its LLM version; the new draft {draft.version} "
-        f"uses LLM version {client.llm.retrieve(llm.llm_id).version} for further edits."
-    )
-
-    _step(console, 4, "Buy a phone number bound to the published agent")
-    number = client.phone_number.create(
-        area_code=415,
-        nickname="Front desk",
-        inbound_agents=[{"agent_id": agent.agent_id, "weight": 1, "agent_version": 0}],
-        outbound_agents=[{"agent_id": agent.agent_id, "weight": 1, "agent_version": 0}],
-    )
-    console.print(f"Number [cyan]{number.phone_number_pretty or number.phone_number}[/] ({number.phone_number_type})")
-
-    _step(console, 5, "Place calls")
-    call = client.call.create_phone_call(
-        from_number=number.phone_number,
-        to_number="+12125550123",
-        retell_llm_dynamic_variables={"clinic_name": "Acme Dental"},
-        metadata={"campaign": "demo"},
-    )
-    web = client.call.create_web_call(agent_id=agent.agent_id)
-    listed = client.call.list(limit=10).items
-    table = Table("call_id", "type", "status", "agent version", title="calls")
-    for c in listed:
-        table.add_row(c.call_id, c.call_type, c.call_status, str(c.agent_version))
-    console.print(table)
-    concurrency = client.concurrency.retrieve()
-    console.print(
-        f"Concurrency: {concurrency.current_concurrency} of {concurrency.concurrency_limit} in use "
-        f"(calls stay 'registered' until the simulation engine runs them)."
-    )
-    return {
-        "llm": llm.llm_id,
-        "agent": agent.agent_id,
-        "number": number.phone_number,
-        "calls": [call.call_id, web.call_id],
-    }
+    table = Table(title="what the stack owns (.retell/state/demo.json)")
+    table.add_column("address")
+    table.add_column("remote id", overflow="fold")
+    table.add_column("version")
+    for address, owned in sorted(project.state().items()):
+        version = "-"
+        if owned.kind == "agent" and owned.remote_id:
+            agent = client.agent.retrieve(owned.remote_id)
+            published = owned.published_version
+            version = f"v{agent.version} ({'published' if agent.is_published else 'draft'})"
+            if published is not None and not agent.is_published:
+                version += f", live v{published}"
+        table.add_row(address, owned.remote_id or "-", version)
+    return table
 
 
 def demo(
-    db: Annotated[
-        str, typer.Option(help="Emulator state file; the default ':memory:' starts fresh every run.")
-    ] = ":memory:",
+    env: Annotated[str, typer.Option("--env", "-e", help="Environment (its own state file).")] = "demo",
 ) -> None:
-    """Tour retell-dsl on the embedded Retell API emulator: voices, an LLM with states and tools, a
-    published agent with a new draft, a phone number with weighted bindings, and calls.
+    """Deploy the clinic receptionist example (a conversation flow, its agent and a phone number) to
+    the embedded Retell emulator: lint, flow graph, plan, apply with live progress and publishing,
+    then the deployed objects and a test call.
 
-    Nothing leaves this machine; no Retell account is needed.
+    Everything stays on this machine (.retell/); no Retell account is needed. Run it twice: the
+    second plan shows no changes.
     """
     from rich.console import Console
+    from rich.syntax import Syntax
 
+    from retell_dsl import compile, flow_graph, validate
+    from retell_dsl.cli._stackcmd import errors_exit
+    from retell_dsl.deploy import Project, load_stack
+    from retell_dsl.deploy.render import plan_lines, print_lines
+    from retell_dsl.spec.flow import ConversationFlow
     from retell_dsl.target import resolve_target
 
-    console = Console()
-    target = resolve_target("emulator", emulator_db=db)
-    console.print(f"[bold]retell-dsl demo[/] — target: {target.describe()}")
-    created = _tour(target.client(), console)
+    console = Console(highlight=False)
+    app = find_example()
+    target = resolve_target("emulator")
+    console.print(f"[bold]retell-dsl demo[/] · stack {app.name} · target: {target.describe()} · environment: {env}")
+    client = target.client()
+    project = Project(Path.cwd(), environment=env, target="emulator")
+    with errors_exit():
+        stack = load_stack(str(app), env)
+
+        _step(console, 1, f"Lint {app.name} (offline: schema, graph, variables, tools)")
+        issues = validate(stack)
+        for issue in issues:
+            console.print(str(issue), style="yellow")
+        console.print(f"[green]✓[/] {len(issues.errors)} errors, {len(issues.warnings)} warnings")
+
+        _step(console, 2, "The conversation flow (Mermaid; paste into any Mermaid viewer)")
+        flows = [r for r in stack.resources if isinstance(r, ConversationFlow)] or [
+            r for r in _all_resources(stack) if isinstance(r, ConversationFlow)
+        ]
+        for flow in flows:
+            console.print(Syntax(flow_graph(flow, "mermaid"), "text", theme="ansi_dark", word_wrap=True))
+
+        _step(console, 3, "Plan: what apply will change")
+        plan = project.plan(compile(stack), client, publish=True)
+        print_lines(plan_lines(plan, compact=True), console)
+
+        _step(console, 4, "Apply (and publish the agent)")
+        if plan.has_changes:
+
+            def progress(step: Any, status: str, detail: str) -> None:
+                if status != "start":
+                    mark = "[green]✓[/]" if status == "done" else "[red]✗[/]"
+                    console.print(f"  {mark} {step.action.replace('_', ' ')} {step.address}")
+
+            result = project.apply(plan, client, progress=progress)
+            console.print(f"Applied {len(result.done)} steps with {result.requests} requests.")
+        else:
+            console.print("Nothing to apply: the emulator already matches the code.")
+
+        _step(console, 5, "Deployed")
+        console.print(_deployed_table(project, client))
+        agent_id = next(str(o.remote_id) for _, o in project.state().items() if o.kind == "agent")
+        call = client.call.create_web_call(agent_id=agent_id, retell_llm_dynamic_variables={"patient_name": "Ana"})
+        console.print(f"A web call to the agent: [cyan]{call.call_id}[/] (token expires at {call.expires_at}).")
+
     console.print()
-    console.print(f"[green]Done.[/] Created {len(created)} kinds of objects; run [bold]retell-dsl --help[/] next.")
+    console.print("[green]Done.[/] Next: run [bold]retell-dsl demo[/] again (no changes), edit "
+                  f"[bold]{app}[/] and run [bold]retell-dsl plan {app} --env {env}[/].")  # fmt: skip
+
+
+def _all_resources(stack: Any) -> list[Any]:
+    from retell_dsl.compiler.stack import collect
+
+    return [claims[0] for claims in collect(stack.resources).values()]
 
 
 def register(app: typer.Typer) -> None:

@@ -70,7 +70,8 @@ def lint(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) -> None
     else:
         out = console()
         for issue in issues:
-            out.print(str(issue), style="red" if issue.severity == "error" else "yellow", highlight=False)
+            style = "red" if issue.severity == "error" else "yellow"
+            out.print(str(issue), style=style, highlight=False, soft_wrap=True)
         errors = sum(1 for i in issues if i.severity == "error")
         warnings = len(issues) - errors
         if not issues:

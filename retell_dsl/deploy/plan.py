@@ -219,6 +219,7 @@ def make_plan(
             add(Step("publish", d.address, d.kind, None))
     _wire_dependencies(plan, desired, steps)
     _plan_deletions(plan, state, wanted, force)
+    plan.steps = _in_order(plan.steps)
     touched = {s.address for s in plan.steps}
     plan.unchanged = [d.address for d in desired if d.address not in touched]
     return plan
@@ -238,6 +239,24 @@ def _wire_dependencies(plan: Plan, desired: list[Desired], steps: Mapping[str, S
         if step.action == "update":
             step.after += [f"open_draft:{step.address}"] if f"open_draft:{step.address}" in steps else []
         step.after = sorted(set(step.after) - {step.id})
+
+
+def _in_order(steps: list[Step]) -> list[Step]:
+    """Steps in an order a reviewer can follow: each after those it waits for, otherwise as planned."""
+    placed: set[str] = set()
+    out: list[Step] = []
+    pending = list(steps)
+    known = {s.id for s in steps}
+    while pending:
+        for i, step in enumerate(pending):
+            if all(a in placed or a not in known for a in step.after):
+                out.append(pending.pop(i))
+                placed.add(step.id)
+                break
+        else:  # a cycle cannot happen in a plan; keep the rest as they are rather than loop
+            out.extend(pending)
+            break
+    return out
 
 
 def _plan_deletions(plan: Plan, state: Mapping[str, Owned], wanted: set[str], force: bool) -> None:

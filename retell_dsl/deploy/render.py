@@ -121,13 +121,17 @@ def summary(plan: Plan) -> str:
     return "Plan: " + ", ".join(parts) + "."
 
 
-def plan_lines(plan: Plan, *, show_unchanged: bool = False) -> list[Line]:
+def plan_lines(plan: Plan, *, show_unchanged: bool = False, compact: bool = False) -> list[Line]:
+    """The plan as styled lines; ``compact`` shows how many fields a create sets instead of each one."""
     lines: list[Line] = [("bold", f"Plan for stack '{plan.stack}', environment '{plan.environment}' ({plan.target})")]
     lines.append(("", ""))
     for step in plan.steps:
         lines.append((f"bold {SYMBOLS[step.action][1]}", _header(step)))
         if step.reason:
             lines.append(("dim", f"      ({step.reason})"))
+        if compact and step.action == "create":
+            lines.append(("dim", f"      ({len(step.changes)} top-level fields; `retell-dsl plan` shows each one)"))
+            continue
         for change in step.changes:
             lines.extend(_field_lines(change, "      "))
     if show_unchanged and plan.unchanged:

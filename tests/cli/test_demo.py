@@ -1,20 +1,42 @@
-"""``retell-dsl demo`` runs the tour on the emulator and shows each step."""
+"""``retell-dsl demo`` deploys the clinic example to the emulator; a second run has nothing to do."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from typer.testing import CliRunner
 
 from retell_dsl.cli import app
 
 
-def test_demo_tours_every_step_and_ends_well() -> None:
-    result = CliRunner().invoke(app, ["demo"], env={"COLUMNS": "120"})
-    assert result.exit_code == 0, result.output
-    out = result.output
-    assert "target: embedded Retell emulator (in memory)" in out
-    for step in ("1. Pick a voice", "2. Create a Retell LLM", "3. Create the voice agent", "4. Buy a phone number",
-                 "5. Place calls"):  # fmt: skip
-        assert step in out
-    assert "11labs-Adrian" in out
-    assert "phone_call" in out and "web_call" in out
-    assert "Done." in out
+def test_demo_deploys_then_finds_nothing_to_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RETELL_API_KEY", raising=False)
+    runner = CliRunner()
+    first = runner.invoke(app, ["demo"], env={"COLUMNS": "120"})
+    assert first.exit_code == 0, first.output
+    for expected in (
+        "target: embedded Retell emulator (at .retell/emulator.sqlite)",
+        "1. Lint clinic_receptionist.py",
+        "flowchart",  # the Mermaid graph
+        "+ conversation_flow.receptionist  (create)",
+        "» publish agent.Bright Smiles receptionist",
+        "Plan: 3 to create, 1 to publish.",
+        "✓ create phone_number.main line",
+        "v0 (published)",
+        "A web call to the agent: call_",
+    ):
+        assert expected in first.output
+    state = json.loads((tmp_path / ".retell" / "state" / "demo.json").read_text())
+    assert sorted(state["resources"]) == [
+        "agent.Bright Smiles receptionist",
+        "conversation_flow.receptionist",
+        "phone_number.main line",
+    ]
+
+    second = runner.invoke(app, ["demo"], env={"COLUMNS": "120"})
+    assert second.exit_code == 0, second.output
+    assert "No changes. Everything matches the code." in second.output
+    assert "Nothing to apply" in second.output

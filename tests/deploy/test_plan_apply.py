@@ -75,9 +75,9 @@ def test_removed_field_is_sent_as_null(project: Project, client: Any) -> None:
 def test_published_agent_gets_a_draft_before_its_engine_changes(project: Project, client: Any) -> None:
     project.apply(project.plan(support(), client, publish=True), client)
     plan = project.plan(support(prompt="Be brief."), client, publish=True)
-    assert steps(plan) == [("update", "llm.support"), ("open_draft", "agent.Acme support"),
+    assert steps(plan) == [("open_draft", "agent.Acme support"), ("update", "llm.support"),
                            ("publish", "agent.Acme support")]  # fmt: skip
-    assert "open_draft:agent.Acme support" in plan.steps[0].after
+    assert "open_draft:agent.Acme support" in plan.steps[1].after
     project.apply(plan, client)
     agent_id = project.state().get("agent.Acme support").remote_id  # type: ignore[union-attr]
     versions = client.agent.list_versions(agent_id, sort_order="ascending").items
