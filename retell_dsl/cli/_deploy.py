@@ -3,6 +3,7 @@
 # ruff: noqa: PLR0917
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 PublishOpt = Annotated[bool, typer.Option("--publish", help="Also publish the agents' drafts (a visible plan step).")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON on stdout (the plan and progress go to stderr).")
+]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Allow replacing or deleting protected phone numbers and knowledge bases.")
 ]
@@ -82,20 +86,25 @@ def _promotion_check(session: Session, plan: Plan) -> None:
         )
 
 
-def _run(session: Session, the_plan: Plan, *, saved: bool, auto_approve: bool, what: str = "apply") -> None:
+def _run(
+    session: Session, the_plan: Plan, *, saved: bool, auto_approve: bool, what: str = "apply", as_json: bool = False
+) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from retell_dsl.deploy import ApplyFailed
 
     if not the_plan.has_changes:
-        typer.echo("No changes. Everything matches the code.")
+        if as_json:
+            sys.stdout.write(json.dumps({"done": [], "adopted": [], "requests": 0}) + "\n")
+        else:
+            typer.echo("No changes. Everything matches the code.")
         return
     if not auto_approve:
         if not sys.stdin.isatty():
             abort(f"refusing to {what} without confirmation: pass --auto-approve (no terminal to ask)")
         if not typer.confirm(f"Do you want to {what} these changes?", default=False):
             abort("cancelled; nothing was changed")
-    out = console()
+    out = console(stderr=as_json)
     started: dict[str, float] = {}
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -118,6 +127,10 @@ def _run(session: Session, the_plan: Plan, *, saved: bool, auto_approve: bool, w
                 result = session.project.apply(the_plan, session.client(), saved=saved, progress=progress)
         except ApplyFailed as exc:
             abort(str(exc))
+    if as_json:
+        data = {"done": result.done, "adopted": result.adopted, "requests": result.requests}
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
     adopted = f", adopted {len(result.adopted)} left by an interrupted run" if result.adopted else ""
     typer.echo(f"Applied {len(result.done)} steps with {result.requests} requests{adopted}.")
 
@@ -130,6 +143,7 @@ def apply(
     publish: PublishOpt = False,
     force: ForceOpt = False,
     auto_approve: Annotated[bool, typer.Option("--auto-approve", "-y", help="Do not ask before applying.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Make Retell match the code: create, update, publish and delete in dependency order.
 
@@ -151,9 +165,9 @@ def apply(
             abort(f"{plan_file} was made for environment {the_plan.environment!r}, not {env!r}")
     else:
         the_plan = _make_plan(session, publish=publish, force=force)
-    _show(the_plan)
+    _show(the_plan, stderr=as_json)
     _promotion_check(session, the_plan)
-    _run(session, the_plan, saved=plan_file is not None, auto_approve=auto_approve)
+    _run(session, the_plan, saved=plan_file is not None, auto_approve=auto_approve, as_json=as_json)
 
 
 def publish(
@@ -164,6 +178,7 @@ def publish(
         list[str] | None, typer.Option("--agent", "-a", help="Publish only this agent (by name); repeatable.")
     ] = None,
     auto_approve: Annotated[bool, typer.Option("--auto-approve", "-y", help="Do not ask first.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Publish the drafts the stack deployed (and, with them, their engine versions).
 
@@ -178,8 +193,8 @@ def publish(
     unknown = wanted - {f"agent.{getattr(a, 'name', '')}" for a in _agents(session)}
     if unknown:
         abort(f"no such agent in the stack: {', '.join(sorted(u[6:] for u in unknown))}")
-    _show(the_plan)
-    _run(session, the_plan, saved=False, auto_approve=auto_approve, what="publish")
+    _show(the_plan, stderr=as_json)
+    _run(session, the_plan, saved=False, auto_approve=auto_approve, what="publish", as_json=as_json)
 
 
 def _agents(session: Session) -> list[Any]:
@@ -198,6 +213,7 @@ def destroy(
         bool, typer.Option("--force", help="Also delete phone numbers (irreversible) and knowledge bases.")
     ] = False,
     auto_approve: Annotated[bool, typer.Option("--auto-approve", "-y", help="Do not ask first.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Delete what this stack's state owns in the environment — nothing else.
 
@@ -213,8 +229,8 @@ def destroy(
     the_plan = make_plan(
         [], owned, {}, stack=session.stack.name, environment=env, target=session.project.target, force=force
     )
-    _show(the_plan)
-    _run(session, the_plan, saved=False, auto_approve=auto_approve, what="destroy")
+    _show(the_plan, stderr=as_json)
+    _run(session, the_plan, saved=False, auto_approve=auto_approve, what="destroy", as_json=as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -162,3 +162,17 @@ def test_bad_app_path_and_live_without_key_are_one_line_errors(project: Path) ->
     live = run("plan", write_app(project), "--target", "live")
     assert live.exit_code == 1 and "needs RETELL_API_KEY" in live.output
     assert "Traceback" not in missing.output + live.output
+
+
+def test_apply_and_destroy_json_results(project: Path) -> None:
+    name = write_app(project)
+    result = CliRunner().invoke(app, ["apply", name, "--auto-approve", "--json"], env={"COLUMNS": "150"})
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sorted(data["done"]) == sorted(
+        ["create:knowledge_base.help-center", "create:llm.support", "create:agent.Acme support",
+         "create:phone_number.support line"]
+    )  # fmt: skip
+    assert data["requests"] == 4
+    gone = CliRunner().invoke(app, ["destroy", name, "-y", "--force", "--json"], env={"COLUMNS": "150"})
+    assert json.loads(gone.stdout)["done"][0].startswith("delete:")
