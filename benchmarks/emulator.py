@@ -75,11 +75,13 @@ def _core_mix(emu: Emulator) -> list[Callable[[], object]]:
     ]
 
 
-def _run_calls(mix: list[Callable[[], object]], ops: int, threads: int) -> tuple[float, list[float]]:
+def _run(make_mix: Callable[[], list[Callable[[], object]]], ops: int, threads: int) -> tuple[float, list[float]]:
+    """Run ``ops`` operations over ``threads`` threads; each thread gets its own mix (and client)."""
     latencies: list[float] = []
     lock = threading.Lock()
 
     def worker(n: int) -> None:
+        mix = make_mix()
         mine = []
         for i in range(n):
             t0 = time.perf_counter()
@@ -104,33 +106,13 @@ def _canned_client() -> Any:
     return Retell(api_key="k", base_url="http://canned.invalid", http_client=httpx.Client(transport=transport))
 
 
-def _run(make_client: Callable[[], Any], ops: int, threads: int) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    lock = threading.Lock()
-
-    def worker(n: int) -> None:
-        client = make_client()
-        llm_ids = [client.llm.create(general_prompt="seed").llm_id for _ in range(2)]
-        agent_id = client.agent.create(
-            response_engine={"type": "retell-llm", "llm_id": llm_ids[0]}, voice_id="11labs-Adrian"
-        ).agent_id
-        mix = _mix(client, llm_ids, agent_id)
-        mine = []
-        for i in range(n):
-            t0 = time.perf_counter()
-            mix[i % len(mix)]()
-            mine.append(time.perf_counter() - t0)
-        with lock:
-            latencies.extend(mine)
-
-    per = ops // threads
-    workers = [threading.Thread(target=worker, args=(per,)) for _ in range(threads)]
-    start = time.perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return time.perf_counter() - start, latencies
+def _sdk_mix(client: Any) -> list[Callable[[], object]]:
+    """Seed an LLM pair and an agent through the SDK, then return the mix bound to them."""
+    llm_ids = [client.llm.create(general_prompt="seed").llm_id for _ in range(2)]
+    agent_id = client.agent.create(
+        response_engine={"type": "retell-llm", "llm_id": llm_ids[0]}, voice_id="11labs-Adrian"
+    ).agent_id
+    return _mix(client, llm_ids, agent_id)
 
 
 def _report(label: str, elapsed: float, latencies: list[float]) -> float:
@@ -148,17 +130,24 @@ def main() -> None:
     args = parser.parse_args()
 
     emu = Emulator()
-    core = _report("emulator core (1 thread)", *_run_calls(_core_mix(emu), args.ops, 1))
-    _report(f"emulator core ({args.threads} thr.)", *_run_calls(_core_mix(Emulator()), args.ops, args.threads))
-    sdk = _report("SDK in process (1 thr.)", *_run(Emulator().client, args.ops, 1))
-    _report(f"SDK in process ({args.threads} thr.)", *_run(Emulator().client, args.ops, args.threads))
+    core = _report("emulator core (1 thread)", *_run(lambda: _core_mix(emu), args.ops, 1))
+    shared = Emulator()
+    _report(f"emulator core ({args.threads} thr.)", *_run(lambda: _core_mix(shared), args.ops, args.threads))
+    sdk = _report("SDK in process (1 thr.)", *_run(lambda: _sdk_mix(Emulator().client()), args.ops, 1))
+    shared_sdk = Emulator()
+    _report(
+        f"SDK in process ({args.threads} thr.)", *_run(lambda: _sdk_mix(shared_sdk.client()), args.ops, args.threads)
+    )
     canned = _canned_client()
-    floor = _report("SDK floor (canned)", *_run_calls([lambda: canned.llm.retrieve("llm_x")], args.ops, 1))
+    floor = _report("SDK floor (canned)", *_run(lambda: [lambda: canned.llm.retrieve("llm_x")], args.ops, 1))
 
     served = serve_in_thread(Emulator())
     try:
-        http = _report("SDK over HTTP (1 thr.)", *_run(served.client, args.ops // 2, 1))
-        _report(f"SDK over HTTP ({args.threads} thr.)", *_run(served.client, args.ops // 2, args.threads))
+        http = _report("SDK over HTTP (1 thr.)", *_run(lambda: _sdk_mix(served.client()), args.ops // 2, 1))
+        _report(
+            f"SDK over HTTP ({args.threads} thr.)",
+            *_run(lambda: _sdk_mix(served.client()), args.ops // 2, args.threads),
+        )
     finally:
         served.stop()
     print()

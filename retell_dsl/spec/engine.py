@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, Spec, Unset, one_of, require_str
+from retell_dsl.spec._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
 
 __all__ = ["CustomLLM", "McpServer", "ModelTier"]
 
@@ -54,6 +54,25 @@ class CustomLLM(Spec):
         require_str(self.url, "CustomLLM url")
         if not self.url.startswith(("ws://", "wss://")):
             raise InvalidArgument(f"CustomLLM url must be a ws:// or wss:// URL, got {self.url!r}")
+
+
+def check_knowledge_bases(kbs: object, what: str) -> None:
+    """Knowledge bases are KnowledgeBase specs or existing ids."""
+    __tracebackhide__ = True
+    from retell_dsl.spec.kb import KnowledgeBase
+
+    require_tuple_of(kbs, (KnowledgeBase, str), f"{what} knowledge_bases")
+
+
+def check_engine(engine: Any, label: str) -> None:
+    """Construction checks every response engine shares (Retell LLMs and conversation flows)."""
+    __tracebackhide__ = True
+    one_of(engine.start_speaker, ("user", "agent"), "start_speaker")
+    check_model(engine.model_tier, engine.extra)
+    require_tuple_of(engine.mcps, McpServer, f"{label} mcps")
+    check_knowledge_bases(engine.knowledge_bases, label)
+    if engine.model is not UNSET and engine.s2s_model is not UNSET:
+        raise InvalidArgument(f"{label}: set model= or s2s_model=, not both")
 
 
 def check_model(tier: object, extra: object) -> None:

@@ -22,9 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
-from retell_dsl.spec.engine import McpServer, ModelTier, check_model
+from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.spec.engine import McpServer, ModelTier, check_engine
 from retell_dsl.spec.prompt import Prompt
 from retell_dsl.spec.tools import Tool
 
@@ -116,14 +115,9 @@ class RetellLLM(Spec):
 
     def _check(self) -> None:
         require_str(self.name, "RetellLLM name")
-        one_of(self.start_speaker, ("user", "agent"), "start_speaker")
-        check_model(self.model_tier, self.extra)
+        check_engine(self, f"RetellLLM {self.name!r}")
         require_tuple_of(self.tools, Tool, f"RetellLLM {self.name!r} tools")
         require_tuple_of(self.states, State, f"RetellLLM {self.name!r} states")
-        require_tuple_of(self.mcps, McpServer, f"RetellLLM {self.name!r} mcps")
-        check_knowledge_bases(self.knowledge_bases, f"RetellLLM {self.name!r}")
-        if self.model is not UNSET and self.s2s_model is not UNSET:
-            raise InvalidArgument(f"RetellLLM {self.name!r}: set model= or s2s_model=, not both")
 
     # ------------------------------------------------------------------ fluent sugar
     def prompt(self, text: str | Prompt) -> Self:
@@ -194,11 +188,3 @@ class RetellLLM(Spec):
     def with_extra(self, **fields: Any) -> Self:
         """Add API fields the DSL does not model (checked against the SDK schema by validate)."""
         return self._replace(extra={**self.extra, **fields})
-
-
-def check_knowledge_bases(kbs: object, what: str) -> None:
-    """Knowledge bases are KnowledgeBase specs or existing ids."""
-    __tracebackhide__ = True
-    from retell_dsl.spec.kb import KnowledgeBase
-
-    require_tuple_of(kbs, (KnowledgeBase, str), f"{what} knowledge_bases")

@@ -19,9 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
-from retell_dsl.spec.engine import McpServer, ModelTier, check_model
+from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.spec.engine import McpServer, ModelTier, check_engine
 from retell_dsl.spec.flow.base import Node
 from retell_dsl.spec.prompt import Prompt
 from retell_dsl.spec.tools.functions import FLOW_TOOL_TYPES, CustomTool, IntegrationAppTool
@@ -91,17 +90,10 @@ class ConversationFlow(Spec):
 
     def _check(self) -> None:
         require_str(self.name, "ConversationFlow name")
-        one_of(self.start_speaker, ("user", "agent"), "start_speaker")
-        check_model(self.model_tier, self.extra)
+        check_engine(self, f"ConversationFlow {self.name!r}")
         require_tuple_of(self.nodes, Node, f"ConversationFlow {self.name!r} nodes")
         require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"ConversationFlow {self.name!r} tools (custom or app)")
         require_tuple_of(self.components, Component, f"ConversationFlow {self.name!r} components")
-        require_tuple_of(self.mcps, McpServer, f"ConversationFlow {self.name!r} mcps")
-        from retell_dsl.spec.llm import check_knowledge_bases
-
-        check_knowledge_bases(self.knowledge_bases, f"ConversationFlow {self.name!r}")
-        if self.model is not UNSET and self.s2s_model is not UNSET:
-            raise InvalidArgument(f"ConversationFlow {self.name!r}: set model= or s2s_model=, not both")
 
     # ------------------------------------------------------------------ fluent sugar
     def prompt(self, text: str | Prompt) -> Self:

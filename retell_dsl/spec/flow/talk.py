@@ -79,7 +79,7 @@ class ConversationNode(RoutedNode):
         RoutedNode._check(self)
         check_instruction(self, self.prompt, self.static_text, required=True)
         one_of(self.stt_mode, ("fast", "accurate", "custom"), "stt_mode")
-        from retell_dsl.spec.llm import check_knowledge_bases
+        from retell_dsl.spec.engine import check_knowledge_bases
 
         check_knowledge_bases(self.knowledge_bases, f"{type(self).__name__} {self.name!r}")
 
