@@ -22,6 +22,7 @@ from retell.types import (
 from retell_dsl.emulator.body import json_body, query_int, query_str
 from retell_dsl.emulator.errors import ApiError, bad_request, not_found
 from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import AGENT_RANGES, check_ranges
 from retell_dsl.emulator.resources.engines import branch_engine, merge_update, publish_engine, resolve_engine
 from retell_dsl.emulator.resources.voices import voice_exists
@@ -186,16 +187,14 @@ def _list(state: State, req: EmuRequest) -> EmuResponse:
                 summary["tags"][tag] = {"version": version["version"]}
         return summary
 
-    page = state.paginate(
+    return paged(
+        state,
+        req,
         "agent",
         [pair for pair in items if keep(pair[1])],
         id_of=lambda d: str(d["agent_id"]),
-        limit=query_int(req, "limit"),
-        pagination_key=query_str(req, "pagination_key"),
-        sort_order=query_str(req, "sort_order"),
         render=render,
     )
-    return json_response(200, page)
 
 
 def _publish(state: State, req: EmuRequest, agent_id: str) -> EmuResponse:

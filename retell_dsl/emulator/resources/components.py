@@ -14,9 +14,10 @@ from typing import Any
 
 from retell.types import conversation_flow_component_create_params, conversation_flow_component_update_params
 
-from retell_dsl.emulator.body import json_body, query_int, query_str
+from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import ApiError, bad_request
 from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import check_flow
 from retell_dsl.emulator.router import Router
 from retell_dsl.emulator.state import State, strip_private
@@ -88,16 +89,14 @@ def _update(state: State, req: EmuRequest, ident: str) -> EmuResponse:
 
 
 def _list(state: State, req: EmuRequest) -> EmuResponse:
-    page = state.paginate(
+    return paged(
+        state,
+        req,
         KIND,
         state.store.list_latest(KIND),
         id_of=lambda d: str(d[ID_FIELD]),
-        limit=query_int(req, "limit"),
-        pagination_key=query_str(req, "pagination_key"),
-        sort_order=query_str(req, "sort_order"),
         render=lambda d: render_component(state, d),
     )
-    return json_response(200, page)
 
 
 def _delete(state: State, ident: str) -> EmuResponse:

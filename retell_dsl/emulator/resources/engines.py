@@ -19,9 +19,10 @@ from retell.types import (
     llm_update_params,
 )
 
-from retell_dsl.emulator.body import json_body, query_bool, query_int, query_str
+from retell_dsl.emulator.body import json_body, query_bool, query_int
 from retell_dsl.emulator.errors import ApiError, bad_request
 from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import check_flow, check_llm, require_knowledge_bases
 from retell_dsl.emulator.router import Router
 from retell_dsl.emulator.state import State, strip_private
@@ -171,16 +172,14 @@ def merge_update(doc: Document, body: dict[str, Any]) -> Document:
 
 
 def _list(ek: EngineKind, state: State, req: EmuRequest) -> EmuResponse:
-    page = state.paginate(
+    return paged(
+        state,
+        req,
         ek.kind,
         state.store.list_latest(ek.kind),
         id_of=lambda d: str(d[ek.id_field]),
-        limit=query_int(req, "limit"),
-        pagination_key=query_str(req, "pagination_key"),
-        sort_order=query_str(req, "sort_order"),
         render=lambda d: render_engine(ek, d),
     )
-    return json_response(200, page)
 
 
 def _delete(ek: EngineKind, state: State, req: EmuRequest, ident: str) -> EmuResponse:

@@ -13,9 +13,10 @@ from typing import Any
 
 from retell.types import phone_number_create_params, phone_number_import_params, phone_number_update_params
 
-from retell_dsl.emulator.body import json_body, query_int, query_str
+from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import bad_request
 from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import E164, check_weights
 from retell_dsl.emulator.router import Router
 from retell_dsl.emulator.state import State, strip_private
@@ -323,15 +324,7 @@ def _delete(state: State, number: str) -> EmuResponse:
 
 
 def _list(state: State, req: EmuRequest) -> EmuResponse:
-    page = state.paginate(
-        KIND,
-        state.store.list_latest(KIND),
-        id_of=lambda d: str(d["phone_number"]),
-        limit=query_int(req, "limit"),
-        pagination_key=query_str(req, "pagination_key"),
-        sort_order=query_str(req, "sort_order"),
-    )
-    return json_response(200, page)
+    return paged(state, req, KIND, state.store.list_latest(KIND), id_of=lambda d: str(d["phone_number"]))
 
 
 def register(router: Router) -> None:

@@ -20,6 +20,7 @@ from retell.types import (
 from retell_dsl.emulator.body import json_body, query_int, query_str
 from retell_dsl.emulator.errors import bad_request, not_implemented
 from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.agents import resolve_agent_version
 from retell_dsl.emulator.resources.engines import resolve_engine
 from retell_dsl.emulator.router import Router
@@ -106,15 +107,14 @@ def _list_definitions(state: State, req: EmuRequest) -> EmuResponse:
         for pair in state.store.list_latest("test_case_definition")
         if _uses(pair[1].get("response_engine"), engine_type, engine_id)
     ]
-    page = state.paginate(
+    return paged(
+        state,
+        req,
         "test_case_definition",
         items,
         id_of=lambda d: str(d["test_case_definition_id"]),
-        limit=query_int(req, "limit"),
-        pagination_key=query_str(req, "pagination_key"),
-        sort_order=None,
+        sortable=False,
     )
-    return json_response(200, page)
 
 
 def _create_batch_test(state: State, req: EmuRequest) -> EmuResponse:
@@ -134,28 +134,12 @@ def _list_batch_tests(state: State, req: EmuRequest) -> EmuResponse:
         if _uses(pair[1].get("response_engine"), engine_type, engine_id)
         and (version is None or pair[1]["response_engine"].get("version") == version)
     ]
-    page = state.paginate(
-        "batch_test",
-        items,
-        id_of=lambda d: str(d["test_case_batch_job_id"]),
-        limit=query_int(req, "limit"),
-        pagination_key=query_str(req, "pagination_key"),
-        sort_order=None,
-    )
-    return json_response(200, page)
+    return paged(state, req, "batch_test", items, id_of=lambda d: str(d["test_case_batch_job_id"]), sortable=False)
 
 
 def _list_test_runs(state: State, req: EmuRequest, batch_id: str) -> EmuResponse:
     items = [pair for pair in state.store.list_latest("test_run") if pair[1].get("_batch_test_id") == batch_id]
-    page = state.paginate(
-        "test_run",
-        items,
-        id_of=lambda d: str(d["test_case_job_id"]),
-        limit=query_int(req, "limit"),
-        pagination_key=query_str(req, "pagination_key"),
-        sort_order=None,
-    )
-    return json_response(200, page)
+    return paged(state, req, "test_run", items, id_of=lambda d: str(d["test_case_job_id"]), sortable=False)
 
 
 def _playground(state: State, req: EmuRequest, agent_id: str) -> EmuResponse:
