@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from retell_dsl.errors import ConfigurationError
 from retell_dsl.spec.stack import Stack
 
-__all__ = ["load_stack"]
+__all__ = ["load_attribute", "load_stack"]
 
 _DEFAULT_NAMES = ("stack", "app", "STACK")
 
@@ -51,11 +52,7 @@ def _import(target: str) -> ModuleType:
         raise ConfigurationError(f"cannot import {target!r}: {exc}") from exc
 
 
-def _pick(module: ModuleType, attribute: str | None) -> Any:
-    if attribute:
-        if not hasattr(module, attribute):
-            raise ConfigurationError(f"{module.__name__} has no attribute {attribute!r}")
-        return getattr(module, attribute)
+def _only_stack(module: ModuleType) -> Any:
     for name in _DEFAULT_NAMES:
         if hasattr(module, name):
             return getattr(module, name)
@@ -68,12 +65,26 @@ def _pick(module: ModuleType, attribute: str | None) -> Any:
     )
 
 
-def load_stack(app: str, environment: str) -> Stack:
-    """Import ``app`` and return its Stack for ``environment``."""
+def load_attribute(app: str, choose: Callable[[ModuleType], Any] = _only_stack) -> Any:
+    """Import ``app`` (a Python file or a module, then optionally ``:attribute``) and return the attribute.
+
+    Without ``:attribute``, ``choose(module)`` picks the value (by default the module's Stack).
+    Raises :class:`~retell_dsl.errors.ConfigurationError` when the file, module or attribute is missing.
+    """
     target, _, attribute = app.partition(":")
     if len(target) == 1 and attribute.startswith(("\\", "/")):  # a Windows drive letter, not module:attr
         target, attribute = app, ""
-    obj = _pick(_import(target), attribute or None)
+    module = _import(target)
+    if not attribute:
+        return choose(module)
+    if not hasattr(module, attribute):
+        raise ConfigurationError(f"{target} has no attribute {attribute!r}")
+    return getattr(module, attribute)
+
+
+def load_stack(app: str, environment: str) -> Stack:
+    """Import ``app`` and return its Stack for ``environment``."""
+    obj = load_attribute(app)
     if isinstance(obj, Stack):
         return obj
     if callable(obj):

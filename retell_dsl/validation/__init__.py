@@ -12,7 +12,7 @@ Validation never raises on a spec value: it collects. ``compile()`` runs it and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from retell_dsl.compiler.stack import collect, dependencies, raw_payload
 from retell_dsl.errors import InvalidArgument
@@ -92,8 +92,34 @@ def _check_resource(c: Collector, resource: Resource, variables: set[str], budge
         check_variables(c, resource, variables)
 
 
+def _marked(payload: object) -> Iterator[str]:
+    """Addresses named by ``$ref:`` marker strings (a reference written as a string, not a spec)."""
+    if isinstance(payload, str):
+        ref = Ref.parse(payload)
+        if ref is not None:
+            yield ref.address
+    elif isinstance(payload, Mapping):
+        for value in payload.values():
+            yield from _marked(value)
+    elif isinstance(payload, list | tuple):
+        for value in payload:
+            yield from _marked(value)
+
+
+def _edges(resource: Resource, found: dict[str, list[Resource]]) -> list[str]:
+    """What ``resource`` refers to: specs it holds, and stack resources named by ``$ref:`` markers.
+
+    Specs are immutable, so a cycle (two agents swapping to each other) closes through a marker.
+    """
+    try:
+        marked = {a for a in _marked(raw_payload(resource)) if a in found}
+    except Exception:  # pragma: no cover - reported as RD001 by _check_resource
+        marked = set()
+    return sorted({Ref.to(d).address for d in dependencies(resource)} | marked)
+
+
 def _cycles(c: Collector, found: dict[str, list[Resource]]) -> None:
-    graph = {a: sorted({Ref.to(d).address for d in dependencies(rs[0])}) for a, rs in found.items()}
+    graph = {a: _edges(rs[0], found) for a, rs in found.items()}
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
 
@@ -111,7 +137,10 @@ def _cycles(c: Collector, found: dict[str, list[Resource]]) -> None:
                         nxt,
                         "reference cycle: " + " → ".join(cycle),
                         at=resource,
-                        hint="deploy creates these in two passes; break the cycle if you can",
+                        hint=(
+                            "apply cannot create both sides in one run: deploy one agent "
+                            "first with the other's swap pointing at an existing agent id, then close the loop"
+                        ),
                     )
             elif state.get(nxt) is None:
                 visit(nxt, [*trail, nxt])

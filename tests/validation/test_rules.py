@@ -7,8 +7,10 @@ import sys
 
 from retell_dsl import (
     Agent,
+    AgentSwap,
     BatchCall,
     BranchNode,
+    ComponentNode,
     ConversationFlow,
     ConversationNode,
     CustomTool,
@@ -16,7 +18,10 @@ from retell_dsl import (
     EndNode,
     FunctionNode,
     KnowledgeBase,
+    MCPNode,
+    McpServer,
     PhoneNumber,
+    Ref,
     RetellLLM,
     Stack,
     State,
@@ -132,6 +137,18 @@ def test_rd109_function_node_names_an_undefined_tool() -> None:
     ]
 
 
+def test_rd110_undefined_component_and_mcp_server() -> None:
+    comp, n = ComponentNode(name="a", component="intak").otherwise("b"), line()
+    mcp, m = MCPNode(name="b", mcp="docz", tool="search").otherwise("e"), line()
+    flow = flow_of(comp, mcp, EndNode(name="e")).mcp(McpServer(name="docs", url="https://mcp.example.com"))
+    assert messages(flow, "RD110") == [
+        f"{HERE}:{n}: error RD110 flow 'f' › node 'a': component 'intak' is not defined on the flow\n"
+        "    fix: add it with ConversationFlow.component(...)",
+        f"{HERE}:{m}: error RD110 flow 'f' › node 'b': MCP server 'docz' is not declared on the flow\n"
+        "    fix: did you mean 'docs'? add it with ConversationFlow.mcp(McpServer(...))",
+    ]
+
+
 def test_rd201_rd202_duplicate_and_invalid_tool_names() -> None:
     dup, n = EndCall(name="end"), line()
     bad, m = EndCall(name="end the call!"), line()
@@ -190,6 +207,15 @@ def test_rd404_weights_sum_to_one() -> None:
     ]
 
 
+def test_rd405_name_too_long() -> None:
+    kb, n = KnowledgeBase(name="k" * 40), line()
+    assert messages(kb, "RD405") == [
+        f"{HERE}:{n}: error RD405 knowledge_base '{'k' * 40}': knowledge base name is 40 characters; Retell"
+        " allows under 40\n    fix: shorten the name"
+    ]
+    assert messages(KnowledgeBase(name="k" * 39), "RD405") == []
+
+
 def test_rd501_prompt_over_budget_is_a_warning() -> None:
     llm, n = RetellLLM(name="l", general_prompt="x" * 40_000), line()
     assert messages(llm, "RD501") == [
@@ -215,6 +241,18 @@ def test_rd601_two_specs_share_an_address() -> None:
         f"{HERE}:{n}: error RD601 stack 's' › llm.l: 2 different specs are named 'llm.l'\n"
         "    fix: give each resource of one kind a unique name, or reuse the same spec value"
     ]
+
+
+def test_rd602_two_agents_swapping_to_each_other() -> None:
+    back = AgentSwap(name="to_a", agent=Ref(kind="agent", name="a").marker)  # specs are immutable: close by marker
+    b = Agent(name="b", voice="v", engine=RetellLLM(name="lb", tools=(back,)))
+    a, n = Agent(name="a", voice="v", engine=RetellLLM(name="la", tools=(AgentSwap(name="to_b", agent=b),))), line()
+    assert messages(Stack(name="s").add(a), "RD602") == [
+        f"{HERE}:{n}: warning RD602 agent.a: reference cycle: agent.a → llm.la → agent.b → llm.lb → agent.a\n"
+        "    fix: apply cannot create both sides in one run: deploy "
+        "one agent first with the other's swap pointing at an existing agent id, then close the loop"
+    ]
+    assert messages(Stack(name="s").add(b), "RD602") == []  # agent.a is not in this stack: an outside reference
 
 
 def test_batch_window_and_numbers() -> None:

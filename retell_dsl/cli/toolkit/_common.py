@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -57,13 +58,13 @@ TargetOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API object as JSON instead of a table.")]
 FileOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--file",
         "-f",
-        help="JSON file with the full request body (flags given on the command line win).",
-        exists=False,
-        dir_okay=False,
+        metavar="PAYLOAD",
+        help="The full request body: a JSON file, or a DSL spec compiled to one (spec.py:llm, module:agent, or a"
+        " .py file holding one spec). Flags given on the command line win.",
     ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -138,21 +139,109 @@ def confirm(what: str, yes: bool) -> None:
         abort("cancelled; nothing was changed (pass --yes to skip this question)")
 
 
-def merge(file: Path | None, flags: Mapping[str, Any]) -> dict[str, Any]:
-    """The request body from ``--file`` (a JSON object) with the flags that were given laid over it."""
+def merge(file: str | Path | None, flags: Mapping[str, Any]) -> dict[str, Any]:
+    """The request body from ``--file`` with the flags that were given laid over it.
+
+    ``--file`` is a JSON object, or a DSL spec (``spec.py:llm``, ``module:agent``, or a ``.py`` file
+    holding one spec) compiled with ``retell_dsl.compile``.
+    """
     body: dict[str, Any] = {}
+    spec = file is not None and _names_spec(str(file))
     if file is not None:
-        try:
-            loaded = json.loads(file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            abort(f"--file: cannot read {str(file)!r}: {exc.strerror or exc}")
-        except json.JSONDecodeError as exc:
-            abort(f"--file: {str(file)!r} is not valid JSON (line {exc.lineno}: {exc.msg})")
-        if not isinstance(loaded, dict):
-            abort(f"--file: {str(file)!r} must hold a JSON object, not {type(loaded).__name__}")
-        body.update(loaded)
+        body.update(_spec_body(str(file)) if spec else _json_body(Path(file)))
     body.update({key: value for key, value in flags.items() if value is not None})
+    refs = sorted(_refs(body)) if spec else []
+    if refs:  # a flag (--llm-id ...) may have replaced the reference
+        abort(
+            f"--file: {file} refers to {', '.join(refs)}, which is not deployed: deploy the stack with"
+            " `retell-dsl apply`, or reference existing ids (a flag such as --llm-id, or id strings in the spec)"
+        )
     return body
+
+
+def _json_body(file: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        abort(f"--file: cannot read {str(file)!r}: {exc.strerror or exc}")
+    except json.JSONDecodeError as exc:
+        abort(f"--file: {str(file)!r} is not valid JSON (line {exc.lineno}: {exc.msg})")
+    if not isinstance(loaded, dict):
+        abort(f"--file: {str(file)!r} must hold a JSON object, not {type(loaded).__name__}")
+    return loaded
+
+
+def _names_spec(value: str) -> bool:
+    """``PATH.py``, ``PATH.py:attribute`` or ``module:attribute`` (an existing non-.py file is JSON)."""
+    if value.endswith(".py"):
+        return True
+    if Path(value).is_file():
+        return False
+    target, sep, attribute = value.partition(":")
+    drive = len(target) == 1 and attribute.startswith(("\\", "/"))  # C:\payload.json
+    return bool(sep and target and attribute) and not drive
+
+
+def _spec_body(value: str) -> dict[str, Any]:
+    """Load the spec ``value`` names, compile it to its request payload, and resolve ``$env:`` secrets.
+
+    ``$ref:`` markers (other resources of a stack) are left for ``merge`` to refuse after the flags.
+    """
+    from retell_dsl.compiler import compile
+    from retell_dsl.deploy.app import load_attribute
+    from retell_dsl.deploy.apply import resolve_env
+    from retell_dsl.errors import RetellDSLError, ValidationFailed
+    from retell_dsl.spec.stack import RESOURCE_TYPES, Stack
+
+    try:
+        spec = load_attribute(value, choose=_only_spec)
+    except RetellDSLError as exc:
+        abort(f"--file: {exc}")
+    except Exception as exc:  # the user's module failed while importing: one line, not a traceback
+        abort(f"--file: importing {value!r} failed: {type(exc).__name__}: {exc}")
+    if isinstance(spec, Stack):
+        abort(f"--file: {value} is a Stack; deploy it with `retell-dsl apply`, or name one resource spec")
+    if not isinstance(spec, RESOURCE_TYPES):
+        abort(f"--file: {value} is a {type(spec).__name__}, not a resource spec (Agent, RetellLLM, ...)")
+    try:
+        payload: dict[str, Any] = dict(compile(spec))
+    except ValidationFailed as exc:
+        errors = getattr(exc.issues, "errors", ())
+        for issue in errors:
+            typer.echo(str(issue), err=True)
+        abort(f"--file: {value} has {len(errors)} lint error(s), listed above")
+    try:
+        return resolve_env(payload, os.environ)  # type: ignore[no-any-return]
+    except RetellDSLError as exc:
+        abort(f"--file: {exc}")
+
+
+def _only_spec(module: ModuleType) -> Any:
+    """The one resource spec a ``.py`` file defines (``--file spec.py``)."""
+    from retell_dsl.errors import ConfigurationError
+    from retell_dsl.spec.stack import RESOURCE_TYPES
+
+    found: dict[int, str] = {}
+    for name, value in vars(module).items():
+        if isinstance(value, RESOURCE_TYPES) and not name.startswith("_"):
+            found.setdefault(id(value), name)
+    if len(found) == 1:
+        return getattr(module, next(iter(found.values())))
+    names = ", ".join(sorted(found.values())) or "none"
+    raise ConfigurationError(
+        f"{module.__file__} defines {len(found)} resource specs ({names}); name one as PATH.py:attribute"
+    )
+
+
+def _refs(payload: object) -> set[str]:
+    """The ``$ref:<kind>.<name>`` markers left in a compiled payload (resources of a stack, not deployed)."""
+    if isinstance(payload, str):
+        return {payload.removeprefix("$ref:")} if payload.startswith("$ref:") else set()
+    if isinstance(payload, Mapping):
+        return set().union(*map(_refs, payload.values()))
+    if isinstance(payload, list | tuple):
+        return set().union(*map(_refs, payload))
+    return set()
 
 
 def parse_json(option: str, text: str | None) -> Any:
