@@ -23,6 +23,7 @@ class GraphFormat(StrEnum):
 
     mermaid = "mermaid"
     dot = "dot"
+    json = "json"
 
 
 def render_graphs(compiled: CompiledStack, fmt: Format, *, flow: str | None = None, stack_only: bool = False) -> str:
@@ -55,6 +56,10 @@ def render_graphs(compiled: CompiledStack, fmt: Format, *, flow: str | None = No
         parts.append((f"stack {compiled.name}", stack_graph(compiled, fmt)))
     if not stack_only:
         parts += [(f"conversation flow {r.name}", flow_graph(dict(r.payload), fmt, title=r.name)) for r in flows]
+    if fmt == "json":
+        import json
+
+        return json.dumps({title: json.loads(text) for title, text in parts}, indent=2, ensure_ascii=False) + "\n"
     if fmt == "dot" or len(parts) == 1:
         return "\n".join(text for _, text in parts)
     return "\n".join(f"## {title}\n\n```mermaid\n{text}```\n" for title, text in parts)
@@ -64,7 +69,10 @@ def graph(
     app: AppArg,
     env: EnvOpt = "default",
     fmt: Annotated[
-        GraphFormat, typer.Option("--format", "-f", help="mermaid (GitHub, mmdc) or dot (Graphviz).")
+        GraphFormat,
+        typer.Option(
+            "--format", "-f", help="mermaid (GitHub, mmdc), dot (Graphviz) or json (nodes and edges as data)."
+        ),
     ] = GraphFormat.mermaid,
     flow: Annotated[
         str | None, typer.Option("--flow", help="Draw only this conversation flow (its name or address).")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -99,6 +100,7 @@ def import_cmd(
     name: NameOpt = "imported",
     no_adopt: NoAdoptOpt = False,
     force: ForceOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
 ) -> None:
     """Write existing agents as DSL code and adopt them, so the code now manages them.
 
@@ -130,7 +132,19 @@ def import_cmd(
         if state is not None and not force and (conflicts := _conflicts(imported, state)):
             abort(f"{state_path} already manages other objects at {'; '.join(conflicts)}; pass --force to replace")
         out.write_text(imported.source, encoding="utf-8")
-        adopted = None if state is None else imported.adopt(state)
+        adopted = None
+        if state is not None:
+            adopted = imported.adopt(state)
+            state.close()
+    if as_json:
+        data = {
+            "written": str(out),
+            "resources": [{"address": r.address, "kind": r.kind, "remote_id": r.remote_id} for r in imported.resources],
+            "adopted": adopted,
+            "state": None if adopted is None else str(state_path),
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
     for line in summary(imported, origin=origin, out=out, adopted=adopted, state_path=state_path, env=env):
         typer.echo(line)
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from retell_dsl.errors import InvalidArgument
 
-__all__ = ["START", "Edge", "EdgeStyle", "Format", "Graph", "Node", "dot_text", "mermaid_text", "render"]
+__all__ = ["START", "Edge", "EdgeStyle", "Format", "Graph", "Node", "dot_text", "graph_data", "mermaid_text", "render"]
 
-Format = Literal["mermaid", "dot"]
+Format = Literal["mermaid", "dot", "json"]
 EdgeStyle = Literal["solid", "dashed", "bold"]
 START = "__start__"
 
@@ -74,7 +75,23 @@ def render(graph: Graph, format: str) -> str:
         return _mermaid(graph)
     if format == "dot":
         return _dot(graph)
-    raise InvalidArgument(f"unknown graph format {format!r}; expected 'mermaid' or 'dot'")
+    if format == "json":
+        return json.dumps(graph_data(graph), indent=2, ensure_ascii=False) + "\n"
+    raise InvalidArgument(f"unknown graph format {format!r}; expected 'mermaid', 'dot' or 'json'")
+
+
+def graph_data(graph: Graph) -> dict[str, object]:
+    """The graph as plain data (the ``json`` format): nodes with their group, edges with labels."""
+    nodes = [(None, n) for n in graph.nodes] + [(key, n) for key, _, members in graph.groups for n in members]
+    return {
+        "title": graph.title,
+        "direction": graph.direction,
+        "nodes": [
+            {"id": n.key, "label": list(n.lines), "shape": n.shape, "classes": list(n.classes), "group": group}
+            for group, n in nodes
+        ],
+        "edges": [{"from": e.src, "to": e.dst, "label": e.label, "style": e.style} for e in graph.edges],
+    }
 
 
 def mermaid_text(text: str) -> str:

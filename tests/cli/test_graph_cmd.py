@@ -83,3 +83,19 @@ def test_help_teaches_with_examples() -> None:
     assert result.exit_code == 0
     assert "retell-dsl graph app.py --format dot | dot -Tsvg" in result.stdout
     assert "--stack-only" in result.stdout
+
+
+def test_json_format_gives_nodes_and_edges_as_data() -> None:
+    import json
+
+    result = _run(CLINIC, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sorted(data) == ["conversation flow receptionist", "stack clinic"]
+    stack = data["stack clinic"]
+    assert {n["id"] for n in stack["nodes"]} >= {"conversation_flow.receptionist", "phone_number.main line"}
+    assert {"from": "agent.Bright Smiles receptionist", "to": "conversation_flow.receptionist",
+            "label": "response_engine", "style": "solid"} in stack["edges"]  # fmt: skip
+    flow = data["conversation flow receptionist"]
+    ids = {n["id"] for n in flow["nodes"]}
+    assert all(e["from"] in ids and e["to"] in ids for e in flow["edges"])

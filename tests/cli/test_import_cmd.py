@@ -184,3 +184,19 @@ def test_help_teaches_with_examples() -> None:
     assert result.exit_code == 0
     assert "retell-dsl import --from-json export.json -o app.py" in result.stdout
     assert "--no-adopt" in result.stdout
+
+
+def test_import_json_summary_and_no_journal_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "emu.sqlite"
+    client = Emulator(db, api_key=LOCAL_EMULATOR_KEY).client()
+    llm = client.llm.create(general_prompt="Hi.")
+    agent = client.agent.create(response_engine={"type": "retell-llm", "llm_id": llm.llm_id}, voice_id="openai-Nova")
+    result = _run(db, "--agent", agent.agent_id, "-o", "app.py", "--target", "emulator", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["written"] == "app.py"
+    assert {r["kind"] for r in data["resources"]} == {"llm", "agent"}
+    assert sorted(data["adopted"]) == sorted(r["address"] for r in data["resources"])
+    state_dir = tmp_path / ".retell" / "state"
+    assert (state_dir / "default.json").exists() and not (state_dir / "default.journal").exists()
