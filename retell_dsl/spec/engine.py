@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.spec._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
 
-__all__ = ["CustomLLM", "McpServer", "ModelTier"]
+if TYPE_CHECKING:
+    from retell_dsl.spec.kb import KnowledgeBase
+
+__all__ = ["CustomLLM", "EngineSugar", "McpServer", "ModelTier"]
 
 ModelTier = Literal["standard", "fast", "ultrafast"]
 MODEL_TIERS = ("standard", "fast", "ultrafast")
@@ -54,6 +57,49 @@ class CustomLLM(Spec):
         require_str(self.url, "CustomLLM url")
         if not self.url.startswith(("ws://", "wss://")):
             raise InvalidArgument(f"CustomLLM url must be a ws:// or wss:// URL, got {self.url!r}")
+
+
+class EngineSugar:
+    """Fluent calls shared by RetellLLM and ConversationFlow (knowledge, defaults, MCP servers, extra).
+
+    A field-less mixin placed after ``Spec`` in the bases: the dataclass owns the fields and
+    ``Spec._replace`` does the copying.
+    """
+
+    __slots__ = ()
+
+    knowledge_bases: tuple[KnowledgeBase | str, ...]
+    kb_top_k: int | Unset
+    kb_filter_score: float | Unset
+    default_variables: Mapping[str, str]
+    mcps: tuple[McpServer, ...]
+    extra: Mapping[str, Any]
+
+    if TYPE_CHECKING:
+
+        def _replace(self, **changes: Any) -> Self: ...
+
+    def knowledge(
+        self, *kbs: KnowledgeBase | str, top_k: int | Unset = UNSET, filter_score: float | Unset = UNSET
+    ) -> Self:
+        """Attach knowledge bases (specs or existing ids) and retrieval settings."""
+        return self._replace(
+            knowledge_bases=(*self.knowledge_bases, *kbs),
+            kb_top_k=self.kb_top_k if top_k is UNSET else top_k,
+            kb_filter_score=self.kb_filter_score if filter_score is UNSET else filter_score,
+        )
+
+    def defaults(self, **variables: str) -> Self:
+        """Add default dynamic variables (used when a call provides no value)."""
+        return self._replace(default_variables={**self.default_variables, **variables})
+
+    def mcp(self, *servers: McpServer) -> Self:
+        """Add MCP servers."""
+        return self._replace(mcps=(*self.mcps, *servers))
+
+    def with_extra(self, **fields: Any) -> Self:
+        """Add API fields the DSL does not model (checked against the SDK schema by validate)."""
+        return self._replace(extra={**self.extra, **fields})
 
 
 def check_knowledge_bases(kbs: object, what: str) -> None:

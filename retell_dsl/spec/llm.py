@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
-from retell_dsl.spec.engine import McpServer, ModelTier, check_engine
+from retell_dsl.spec.engine import EngineSugar, McpServer, ModelTier, check_engine
 from retell_dsl.spec.prompt import Prompt
 from retell_dsl.spec.tools import Tool
 
@@ -84,7 +84,7 @@ class State(Spec):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class RetellLLM(Spec):
+class RetellLLM(Spec, EngineSugar):
     """A Retell LLM response engine. ``name`` is its logical name in a :class:`Stack` (not sent).
 
     Model selection compiles to the 6.x ``model_config`` shape: ``model`` (or ``s2s_model``),
@@ -163,28 +163,3 @@ class RetellLLM(Spec):
     def start_at(self, state: str) -> Self:
         """Name the starting state."""
         return self._replace(starting_state=state)
-
-    def knowledge(
-        self,
-        *kbs: KnowledgeBase | str,
-        top_k: int | Unset = UNSET,
-        filter_score: float | Unset = UNSET,
-    ) -> Self:
-        """Attach knowledge bases (specs or existing ids) and retrieval settings."""
-        return self._replace(
-            knowledge_bases=(*self.knowledge_bases, *kbs),
-            kb_top_k=self.kb_top_k if top_k is UNSET else top_k,
-            kb_filter_score=self.kb_filter_score if filter_score is UNSET else filter_score,
-        )
-
-    def defaults(self, **variables: str) -> Self:
-        """Add default dynamic variables (used when a call provides no value)."""
-        return self._replace(default_variables={**self.default_variables, **variables})
-
-    def mcp(self, *servers: McpServer) -> Self:
-        """Add MCP servers."""
-        return self._replace(mcps=(*self.mcps, *servers))
-
-    def with_extra(self, **fields: Any) -> Self:
-        """Add API fields the DSL does not model (checked against the SDK schema by validate)."""
-        return self._replace(extra={**self.extra, **fields})

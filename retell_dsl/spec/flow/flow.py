@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
-from retell_dsl.spec.engine import McpServer, ModelTier, check_engine
+from retell_dsl.spec.engine import EngineSugar, McpServer, ModelTier, check_engine
 from retell_dsl.spec.flow.base import Node
 from retell_dsl.spec.prompt import Prompt
 from retell_dsl.spec.tools.functions import FLOW_TOOL_TYPES, CustomTool, IntegrationAppTool
@@ -63,7 +63,7 @@ class Component(Spec):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class ConversationFlow(Spec):
+class ConversationFlow(Spec, EngineSugar):
     """A conversation flow. ``name`` is its logical name in a :class:`Stack` (not sent)."""
 
     name: str
@@ -132,28 +132,6 @@ class ConversationFlow(Spec):
     def component(self, *components: Component) -> Self:
         """Add local components."""
         return self._replace(components=(*self.components, *components))
-
-    def knowledge(
-        self, *kbs: KnowledgeBase | str, top_k: int | Unset = UNSET, filter_score: float | Unset = UNSET
-    ) -> Self:
-        """Attach knowledge bases and retrieval settings."""
-        return self._replace(
-            knowledge_bases=(*self.knowledge_bases, *kbs),
-            kb_top_k=self.kb_top_k if top_k is UNSET else top_k,
-            kb_filter_score=self.kb_filter_score if filter_score is UNSET else filter_score,
-        )
-
-    def defaults(self, **variables: str) -> Self:
-        """Add default dynamic variables."""
-        return self._replace(default_variables={**self.default_variables, **variables})
-
-    def mcp(self, *servers: McpServer) -> Self:
-        """Add MCP servers."""
-        return self._replace(mcps=(*self.mcps, *servers))
-
-    def with_extra(self, **fields: Any) -> Self:
-        """Add API fields the DSL does not model."""
-        return self._replace(extra={**self.extra, **fields})
 
     def find(self, name: str) -> Node | None:
         """The first node called ``name``."""
