@@ -206,14 +206,9 @@ class ComponentNode(RoutedNode):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class BridgeTransferNode(Node):
-    """Transfer flows only: bridge the waiting caller to the transfer target.
+class _TransferControlNode(Node):
+    """What bridge and cancel nodes share: an optional line to say, and nothing after them."""
 
-    >>> BridgeTransferNode(name="bridge").TYPE
-    'bridge_transfer'
-    """
-
-    TYPE: ClassVar[str] = "bridge_transfer"
     TERMINAL: ClassVar[bool] = True
     prompt: str | Prompt | Unset = UNSET
     static_text: str | Prompt | Unset = UNSET
@@ -225,7 +220,18 @@ class BridgeTransferNode(Node):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class CancelTransferNode(Node):
+class BridgeTransferNode(_TransferControlNode):
+    """Transfer flows only: bridge the waiting caller to the transfer target.
+
+    >>> BridgeTransferNode(name="bridge").TYPE
+    'bridge_transfer'
+    """
+
+    TYPE: ClassVar[str] = "bridge_transfer"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class CancelTransferNode(_TransferControlNode):
     """Transfer flows only: cancel the transfer and return to the caller.
 
     >>> CancelTransferNode(name="cancel").TYPE
@@ -233,11 +239,3 @@ class CancelTransferNode(Node):
     """
 
     TYPE: ClassVar[str] = "cancel_transfer"
-    TERMINAL: ClassVar[bool] = True
-    prompt: str | Prompt | Unset = UNSET
-    static_text: str | Prompt | Unset = UNSET
-    speak_during_execution: bool | Unset = UNSET
-
-    def _check(self) -> None:
-        Node._check(self)
-        check_instruction(self, self.prompt, self.static_text, required=False)
