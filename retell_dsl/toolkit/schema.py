@@ -25,6 +25,8 @@ from typing import Any, Literal, Union
 
 import typing_extensions
 
+from retell_dsl.wire.schema import alias_of, is_required
+
 __all__ = ["field_docs", "json_schema"]
 
 JSONSchema = dict[str, Any]
@@ -118,12 +120,12 @@ class _Builder:
         properties: dict[str, JSONSchema] = {}
         required: list[str] = []
         for attr, hint in hints.items():
-            wire = _alias_of(hint) or attr
+            wire = alias_of(hint) or attr
             prop = self.build(hint)
             if attr in docs:
                 prop = {**prop, "description": _short(docs[attr])}
             properties[wire] = prop
-            if _is_required(hint, total=total):
+            if is_required(hint, total=total):
                 required.append(wire)
         body: JSONSchema = {"type": "object", "properties": properties, "additionalProperties": False}
         if required:
@@ -211,31 +213,3 @@ def _literal(values: tuple[object, ...]) -> JSONSchema:
     if len(kinds) == 1 and next(iter(kinds)) in names:
         schema = {"type": names[next(iter(kinds))], **schema}
     return schema
-
-
-def _is_required(hint: object, *, total: bool) -> bool:
-    while True:
-        origin = typing.get_origin(hint)
-        if origin in _REQUIRED:
-            return True
-        if origin in _OPTIONAL:
-            return False
-        if origin in _ANNOTATED:
-            hint = typing.get_args(hint)[0]
-            continue
-        return total
-
-
-def _alias_of(hint: object) -> str | None:
-    while True:
-        origin = typing.get_origin(hint)
-        if origin in _ANNOTATED:
-            for meta in getattr(hint, "__metadata__", ()):
-                alias = getattr(meta, "alias", None)
-                if isinstance(alias, str):
-                    return alias
-            hint = typing.get_args(hint)[0]
-        elif origin in _REQUIRED or origin in _OPTIONAL:
-            hint = typing.get_args(hint)[0]
-        else:
-            return None

@@ -29,7 +29,7 @@ from typing import Any, Literal, Union
 
 import typing_extensions
 
-__all__ = ["SchemaIssue", "check_payload", "describe_value"]
+__all__ = ["SchemaIssue", "alias_of", "check_payload", "describe_value", "is_required"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,9 +315,9 @@ def _build_struct(tp: type) -> _Struct:
         total = bool(getattr(tp, "__total__", True))
         required: list[str] = []
         for attr, hint in hints.items():
-            wire = _alias_of(hint) or attr
+            wire = alias_of(hint) or attr
             struct.fields[wire] = _build(hint)
-            if _is_required(hint, total=total):
+            if is_required(hint, total=total):
                 required.append(wire)
         struct.required = tuple(required)
     finally:
@@ -325,7 +325,7 @@ def _build_struct(tp: type) -> _Struct:
     return struct
 
 
-def _is_required(hint: object, *, total: bool) -> bool:
+def is_required(hint: object, *, total: bool) -> bool:
     """Whether a TypedDict field is required (``Required[...]``/``NotRequired[...]``, else totality).
 
     ``__required_keys__`` cannot be trusted: with postponed annotations it misses ``Required``.
@@ -342,7 +342,7 @@ def _is_required(hint: object, *, total: bool) -> bool:
         return total
 
 
-def _alias_of(hint: object) -> str | None:
+def alias_of(hint: object) -> str | None:
     """The wire name given by a Stainless ``PropertyInfo(alias=...)`` annotation, if any."""
     while True:
         origin = typing.get_origin(hint)
