@@ -72,6 +72,8 @@ def demo(
 
     console = Console(highlight=False)
     app = find_example()
+    if app.is_relative_to(Path.cwd()):
+        app = app.relative_to(Path.cwd())
     target = resolve_target("emulator")
     console.print(f"[bold]retell-dsl demo[/] · stack {app.name} · target: {target.describe()} · environment: {env}")
     client = target.client()
