@@ -202,3 +202,12 @@ def test_api_refusal_names_the_resource_and_later_steps_wait(project: Project, c
     assert project.state().get("llm.support") is not None  # what succeeded is recorded
     project.apply(project.plan(support(), client), client)  # fixing the code converges
     assert project.plan(support(), client).steps == []
+
+
+def test_plan_with_nothing_owned_still_checks_the_key(project: Project) -> None:
+    from retell_dsl.deploy import ApiRefused
+
+    emu = Emulator(api_key="key_right")
+    wrong = emu.client().with_options(api_key="key_wrong")
+    with pytest.raises(ApiRefused, match=r"checking the API key: Retell refused the request \(401\)"):
+        project.plan(support(), wrong)
