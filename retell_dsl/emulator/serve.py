@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -19,9 +20,19 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
+class _QuietInjectedDrops(logging.Filter):
+    """Injected connection drops are on purpose: keep uvicorn from logging each one as an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
 def _config(emulator: Emulator, host: str, port: int, log_level: str) -> Any:
     import uvicorn
 
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _QuietInjectedDrops) for f in logger.filters):
+        logger.addFilter(_QuietInjectedDrops())
     return uvicorn.Config(emulator.asgi(), host=host, port=port, log_level=log_level, lifespan="on", access_log=False)
 
 

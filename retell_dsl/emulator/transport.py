@@ -89,7 +89,10 @@ def asgi_app(core: Core) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         if outcome.latency_s:
             await asyncio.sleep(outcome.latency_s)
         if outcome.drop:
-            raise ConnectionAbortedError("injected connection drop")
+            # Start a response and never finish it: the server closes the connection, so the client
+            # sees a broken connection (not an HTTP error status), as with a real drop.
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+            return
         resp = outcome.response
         await send(
             {

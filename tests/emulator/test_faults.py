@@ -87,3 +87,20 @@ def test_lost_response_means_the_change_happened_but_the_client_never_heard() ->
         emu.client().llm.create(general_prompt="made it")
     stored = emu.dump()["llm"]
     assert [v[0]["general_prompt"] for v in stored.values()] == ["made it"]
+
+
+def test_served_drops_break_the_connection_instead_of_answering_an_error() -> None:
+    from retell_dsl.emulator.serve import serve_in_thread
+
+    server = serve_in_thread(Emulator())
+    try:
+        server.emulator.faults.add("GET /get-concurrency", drop_rate=1.0, times=1)
+        with pytest.raises(retell.APIConnectionError):
+            server.client().concurrency.retrieve()
+        assert server.client().concurrency.retrieve().concurrency_limit == 20
+        server.emulator.faults.add("POST /create-retell-llm", lose_response_rate=1.0, times=1)
+        with pytest.raises(retell.APIConnectionError):
+            server.client().llm.create(general_prompt="made it")
+        assert len(server.emulator.dump()["llm"]) == 1
+    finally:
+        server.stop()
