@@ -147,3 +147,20 @@ def test_chat_agents_share_versions_but_not_voice_endpoints(api: Api) -> None:
         api.call("agent.retrieve", chat.agent_id)
     listed = api.call("agent.list", filter_criteria={"channel": {"op": "eq", "type": "string", "value": "chat"}})
     assert [a.channel for a in listed.items] == ["chat"]
+
+
+def test_community_voices_can_be_added_and_used(api: Api) -> None:
+    voice = api.call("voice.add_resource", provider_voice_id="abc123", voice_name="Narrator")
+    assert voice.voice_id == "custom_voice_11labs_abc123"
+    assert api.call("voice.retrieve", voice.voice_id).voice_name == "Narrator"
+    assert voice.voice_id in {v.voice_id for v in api.call("voice.list")}
+    assert make_agent(api, voice_id=voice.voice_id).voice_id == voice.voice_id
+    with pytest.raises(retell.BadRequestError, match="already added"):
+        api.call("voice.add_resource", provider_voice_id="abc123", voice_name="Again")
+    with pytest.raises(retell.UnprocessableEntityError):
+        api.call("voice.retrieve", "11labs-Nobody")
+
+
+def test_api_key_info(api: Api) -> None:
+    info = api.call("identity.retrieve")
+    assert info.org_id.startswith("org_") and info.api_key_name == "emulator"
