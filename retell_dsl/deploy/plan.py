@@ -193,6 +193,7 @@ def make_plan(
                 continue
             add(Step("replace", d.address, d.kind, owned.remote_id, d.payload, changes, fingerprint=fingerprint,
                      files=list(d.files)))  # fmt: skip
+            ids.pop(d.address, None)  # dependents must move to the new object: their references change
             continue
         comparable = kind.comparable(remote, last)
         mutable = {k: v for k, v in resolved.items() if k not in kind.create_only}

@@ -227,3 +227,34 @@ def test_one_apply_per_environment_and_stale_locks_are_taken_over(project: Proje
     project.apply(project.plan(support(), client), client)
     assert not lock.exists()
     assert project.plan(support(), client).steps == []
+
+
+def test_create_only_change_replaces_a_protected_number_only_when_forced(project: Project, client: Any) -> None:
+    project.apply(project.plan(support(), client), client)
+    old = project.state().get("phone_number.support line").remote_id  # type: ignore[union-attr]
+    kept = project.plan(support(area_code=650), client)
+    assert kept.steps == []
+    assert any("area_code cannot change without replacing it" in w for w in kept.warnings)
+    plan = project.plan(support(area_code=650), client, force=True)
+    assert steps(plan) == [("replace", "phone_number.support line")]
+    assert [(c.path, c.before, c.after) for c in plan.steps[0].changes] == [("area_code", 415, 650)]
+    project.apply(plan, client)
+    new = project.state().get("phone_number.support line").remote_id  # type: ignore[union-attr]
+    assert new != old and new is not None and new.startswith("+1650")
+    assert [n.phone_number for n in client.phone_number.list().items] == [new]  # the old one was released
+    assert project.plan(support(area_code=650), client).steps == []
+
+
+def test_replacing_a_knowledge_base_moves_its_dependents_to_the_new_one(project: Project, client: Any) -> None:
+    project.apply(project.plan(support(with_number=False), client), client)
+    old_kb = project.state().get("knowledge_base.help-center").remote_id  # type: ignore[union-attr]
+    plan = project.plan(support(with_number=False, kb_max_chunk=1200), client, force=True)
+    assert steps(plan) == [("replace", "knowledge_base.help-center"), ("update", "llm.support")]
+    assert "replace:knowledge_base.help-center" in plan.steps[1].after
+    project.apply(plan, client)
+    new_kb = project.state().get("knowledge_base.help-center").remote_id  # type: ignore[union-attr]
+    llm_id = project.state().get("llm.support").remote_id  # type: ignore[union-attr]
+    assert new_kb != old_kb
+    assert client.llm.retrieve(llm_id).knowledge_base_ids == [new_kb]
+    assert [kb.knowledge_base_id for kb in client.knowledge_base.list()] == [new_kb]
+    assert project.plan(support(with_number=False, kb_max_chunk=1200), client).steps == []
