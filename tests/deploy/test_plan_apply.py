@@ -258,3 +258,17 @@ def test_replacing_a_knowledge_base_moves_its_dependents_to_the_new_one(project:
     assert client.llm.retrieve(llm_id).knowledge_base_ids == [new_kb]
     assert [kb.knowledge_base_id for kb in client.knowledge_base.list()] == [new_kb]
     assert project.plan(support(with_number=False, kb_max_chunk=1200), client).steps == []
+
+
+def test_a_launched_campaign_is_never_relaunched_by_a_change(project: Project, client: Any) -> None:
+    from retell_dsl import Stack
+
+    project.apply(project.plan(outbound_reminders.stack, client), client)
+    calls_before = len(client.call.list(limit=1000).items)
+    assert calls_before >= 1
+    changed = outbound_reminders.campaign.call("+12125550999", patient_name="Linus", appointment_time="Wed 9:00")
+    stack = Stack(name="reminders").add(changed).expect_call_variables("patient_name", "appointment_time")
+    plan = project.plan(stack, client)
+    assert plan.steps == []
+    assert any("batch_call.tomorrow was launched already" in w for w in plan.warnings)
+    assert len(client.call.list(limit=1000).items) == calls_before
