@@ -146,8 +146,8 @@ class _Run:
         payload = self.resolved(step)
         owned = self.state.get(step.address)
         last = (owned.payload if owned else None) or {}
-        body = dict(payload)
-        body.update({k: None for k in last if k not in payload and k not in kind.create_only})
+        body = {k: v for k, v in payload.items() if k not in kind.version_fields}
+        body.update({k: None for k in last if k not in payload and k not in kind.create_only | kind.version_fields})
         body = resolve_env(body, self.environ)
         if isinstance(kind, AgentKind) and step.address in self.drafts:
             self.gw.request(
@@ -202,7 +202,7 @@ class _Run:
                 self.state.update(step.address, published_version=int(remote["version"]))
                 return
             version = int(remote["version"])
-        kind.publish(self.gw, step.address, remote_id, version)
+        kind.publish(self.gw, step.address, remote_id, version, step.payload)
         self.state.update(step.address, published_version=version)
 
     def retire(self) -> None:

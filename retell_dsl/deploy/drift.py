@@ -63,10 +63,11 @@ def detect_drift(project: Project, stack: Stack, client: Retell) -> list[Drift]:
             drift.status = "not_applied"
             continue
         kind = KINDS[owned.kind]
-        last = {k: v for k, v in owned.payload.items() if k not in kind.create_only}
+        fixed = kind.create_only | kind.version_fields
+        last = {k: v for k, v in owned.payload.items() if k not in fixed}
         if d is not None:
             wanted = resolve_known(d.payload, ids)
-            wanted = {k: v for k, v in wanted.items() if k not in kind.create_only}
+            wanted = {k: v for k, v in wanted.items() if k not in fixed}
             drift.code = diff_fields(wanted, last) + [
                 FieldChange(k, last[k], None) for k in sorted(last) if k not in wanted
             ]

@@ -37,6 +37,9 @@ class Kind:
     protected: bool = False
     create_only: frozenset[str] = frozenset()
     readable: bool = True
+    #: Fields describing one version (agents' title/description): sent at creation and with each
+    #: publish, never diffed — a new draft starts without them.
+    version_fields: frozenset[str] = frozenset()
 
     def label(self, address: str) -> str:
         return address
@@ -111,8 +114,10 @@ class AgentKind(Kind):
         )
         return int(draft["version"])
 
-    def publish(self, gw: Gateway, address: str, remote_id: str, version: int) -> None:
-        gw.request("POST", f"/publish-agent-version/{remote_id}", what=address, body={"version": version})
+    def publish(self, gw: Gateway, address: str, remote_id: str, version: int, details: JSON | None = None) -> None:
+        """Publish one version, with its title and description when the code gives them."""
+        body = {"version": version, **(details or {})}
+        gw.request("POST", f"/publish-agent-version/{remote_id}", what=address, body=body)
 
     def find_created(self, gw: Gateway, address: str, payload: JSON, *, since_ms: int, owned: set[str]) -> str | None:
         key: str | None = None
@@ -292,7 +297,9 @@ KINDS: dict[str, Kind] = {
     "conversation_flow": Kind(
         "conversation_flow", "conversation-flow", "conversation_flow_id", list_path="/v2/list-conversation-flows"
     ),
-    "agent": AgentKind("agent", "agent", "agent_id"),
+    "agent": AgentKind(
+        "agent", "agent", "agent_id", version_fields=frozenset({"version_title", "version_description"})
+    ),
     "phone_number": PhoneNumberKind(
         "phone_number", "phone-number", "phone_number", list_path="/v2/list-phone-numbers", protected=True,
         create_only=frozenset({"area_code", "country_code", "toll_free", "number_provider", "phone_number"}),

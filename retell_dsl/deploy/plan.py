@@ -196,10 +196,11 @@ def make_plan(
             ids.pop(d.address, None)  # dependents must move to the new object: their references change
             continue
         comparable = kind.comparable(remote, last)
-        mutable = {k: v for k, v in resolved.items() if k not in kind.create_only}
+        fixed_fields = kind.create_only | kind.version_fields
+        mutable = {k: v for k, v in resolved.items() if k not in fixed_fields}
         changes = diff_fields(mutable, comparable)
         changes += [FieldChange(k, comparable.get(k, last[k]), None) for k in sorted(last) if k not in resolved
-                    and k not in kind.create_only and comparable.get(k) is not None]  # fmt: skip
+                    and k not in fixed_fields and comparable.get(k) is not None]  # fmt: skip
         if changes:
             add(Step("update", d.address, d.kind, owned.remote_id, d.payload, changes, fingerprint=fingerprint))
         if d.kind == "agent":
@@ -213,11 +214,13 @@ def make_plan(
                             steps[f"{action}:{dep}"].after.append(draft.id)
             unpublished = not remote.get("is_published")
             if publish and (changes or engine_changes or unpublished):
-                add(Step("publish", d.address, d.kind, owned.remote_id, fingerprint=fingerprint))
+                details = {k: resolved[k] for k in sorted(kind.version_fields) if k in resolved}
+                add(Step("publish", d.address, d.kind, owned.remote_id, details or None, fingerprint=fingerprint))
 
     for d in desired:
         if d.kind == "agent" and publish and f"create:{d.address}" in steps:
-            add(Step("publish", d.address, d.kind, None))
+            details = {k: d.payload[k] for k in sorted(KINDS["agent"].version_fields) if k in d.payload}
+            add(Step("publish", d.address, d.kind, None, details or None))
     _wire_dependencies(plan, desired, steps)
     _plan_deletions(plan, state, wanted, force)
     plan.steps = _in_order(plan.steps)

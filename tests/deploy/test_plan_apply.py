@@ -272,3 +272,27 @@ def test_a_launched_campaign_is_never_relaunched_by_a_change(project: Project, c
     assert plan.steps == []
     assert any("batch_call.tomorrow was launched already" in w for w in plan.warnings)
     assert len(client.call.list(limit=1000).items) == calls_before
+
+
+def test_flow_change_behind_a_published_agent_converges_in_one_apply(project: Project, client: Any) -> None:
+    import dataclasses
+
+    from retell_dsl import Stack
+
+    c = clinic_receptionist
+    project.apply(project.plan(c.stack, client, publish=True), client)
+    agent = dataclasses.replace(c.agent, engine=c.flow.prompt("You are the receptionist. Be concise."))
+    number = dataclasses.replace(c.number, inbound=tuple(dataclasses.replace(b, agent=agent) for b in c.number.inbound))
+    stack = Stack(name="clinic").add(number)
+    plan = project.plan(stack, client, publish=True)
+    assert steps(plan) == [("open_draft", "agent.Bright Smiles receptionist"),
+                           ("update", "conversation_flow.receptionist"),
+                           ("publish", "agent.Bright Smiles receptionist")]  # fmt: skip
+    project.apply(plan, client)
+    assert project.plan(stack, client, publish=True).steps == []  # the version title does not churn
+    agent_id = project.state().get("agent.Bright Smiles receptionist").remote_id  # type: ignore[union-attr]
+    versions = client.agent.list_versions(agent_id, sort_order="ascending").items
+    assert [(v.version, v.is_published, v.version_title) for v in versions] == [
+        (0, True, "Receptionist v1"),
+        (1, True, "Receptionist v1"),
+    ]
