@@ -60,7 +60,7 @@ class CustomLLM(Spec):
 
 
 class EngineSugar:
-    """Fluent calls shared by RetellLLM and ConversationFlow (knowledge, defaults, MCP servers, extra).
+    """Fluent calls shared by RetellLLM and ConversationFlow (model, knowledge, defaults, MCP, extra).
 
     A field-less mixin placed after ``Spec`` in the bases: the dataclass owns the fields and
     ``Spec._replace`` does the copying.
@@ -78,6 +78,19 @@ class EngineSugar:
     if TYPE_CHECKING:
 
         def _replace(self, **changes: Any) -> Self: ...
+
+    def use_model(
+        self,
+        model: str,
+        *,
+        temperature: float | Unset = UNSET,
+        tier: ModelTier | Unset = UNSET,
+        backup: str | Unset | None = UNSET,
+    ) -> Self:
+        """Choose the text model (and optionally temperature, tier, backup model)."""
+        return self._replace(
+            model=model, temperature=temperature, model_tier=tier, backup_model=backup, s2s_model=UNSET
+        )
 
     def knowledge(
         self, *kbs: KnowledgeBase | str, top_k: int | Unset = UNSET, filter_score: float | Unset = UNSET

@@ -131,19 +131,6 @@ class RetellLLM(Spec, EngineSugar):
             changes["start_speaker"] = speaker
         return self._replace(**changes)
 
-    def use_model(
-        self,
-        model: str,
-        *,
-        temperature: float | Unset = UNSET,
-        tier: ModelTier | Unset = UNSET,
-        backup: str | Unset | None = UNSET,
-    ) -> Self:
-        """Choose the text model (and optionally temperature, tier, backup model)."""
-        return self._replace(
-            model=model, temperature=temperature, model_tier=tier, backup_model=backup, s2s_model=UNSET
-        )
-
     def tool(self, *tools: Tool) -> Self:
         """Add general tools (available in every state)."""
         return self._replace(tools=(*self.tools, *tools))

@@ -112,19 +112,6 @@ class ConversationFlow(Spec, EngineSugar):
         """Name the start node."""
         return self._replace(start_node=node)
 
-    def use_model(
-        self,
-        model: str,
-        *,
-        temperature: float | Unset = UNSET,
-        tier: ModelTier | Unset = UNSET,
-        backup: str | Unset | None = UNSET,
-    ) -> Self:
-        """Choose the text model (and optionally temperature, tier, backup)."""
-        return self._replace(
-            model=model, temperature=temperature, model_tier=tier, backup_model=backup, s2s_model=UNSET
-        )
-
     def tool(self, *tools: FlowTool) -> Self:
         """Add flow tools (run by function nodes, by name)."""
         return self._replace(tools=(*self.tools, *tools))
