@@ -51,6 +51,19 @@ def check_tool_names(c: Collector, tools: Sequence[Tool], where: str, *, reserve
         seen.add(tool.name)
 
 
+def check_mcp_tools(c: Collector, tools: Sequence[Tool], where: str, mcp_names: set[str], *, hint: str) -> None:
+    """RD110: an MCP tool names an MCP server its engine does not declare."""
+    for tool in tools:
+        if isinstance(tool, McpTool) and tool.mcp is not UNSET and tool.mcp not in mcp_names:
+            c.add(
+                "RD110",
+                path(where, f"tool '{tool.name}'"),
+                f"MCP server {tool.mcp!r} is not declared",
+                at=tool,
+                hint=hint,
+            )
+
+
 def check_flow(c: Collector, flow: ConversationFlow) -> None:
     """Every flow graph rule, for the flow and each of its components."""
     where = f"flow '{flow.name}'"
@@ -215,15 +228,7 @@ def _node_rules(  # noqa: PLR0917
                     hint=did_you_mean(name, tool_names) + "declare it on the flow",
                 )
         check_tool_names(c, node.tools, here, reserved=())
-        for tool in node.tools:
-            if isinstance(tool, McpTool) and tool.mcp is not UNSET and tool.mcp not in mcp_names:
-                c.add(
-                    "RD110",
-                    path(here, f"tool '{tool.name}'"),
-                    f"MCP server {tool.mcp!r} is not declared",
-                    at=tool,
-                    hint="add it with .mcp(McpServer(...)) on the flow",
-                )
+        check_mcp_tools(c, node.tools, here, mcp_names, hint="add it with .mcp(McpServer(...)) on the flow")
     if isinstance(node, MCPNode) and node.mcp not in mcp_names:
         c.add(
             "RD110",

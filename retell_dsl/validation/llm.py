@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from retell_dsl.spec._base import UNSET
 from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.tools import McpTool
 from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
-from retell_dsl.validation.flow import check_tool_names
+from retell_dsl.validation.flow import check_mcp_tools, check_tool_names
 from retell_dsl.validation.issues import path
+
+_MCP_HINT = "add it with RetellLLM.mcp(McpServer(...))"
 
 __all__ = ["check_llm"]
 
@@ -45,25 +46,9 @@ def check_llm(c: Collector, llm: RetellLLM) -> None:
                     at=edge,
                     hint=did_you_mean(edge.to, states) + "edges name their destination state",
                 )
-        for tool in (*llm.tools, *state.tools):
-            if isinstance(tool, McpTool) and tool.mcp is not UNSET and tool.mcp not in mcps:
-                c.add(
-                    "RD110",
-                    path(here, f"tool '{tool.name}'"),
-                    f"MCP server {tool.mcp!r} is not declared",
-                    at=tool,
-                    hint="add it with RetellLLM.mcp(McpServer(...))",
-                )
+        check_mcp_tools(c, (*llm.tools, *state.tools), here, mcps, hint=_MCP_HINT)
     if not llm.states:
-        for tool in llm.tools:
-            if isinstance(tool, McpTool) and tool.mcp is not UNSET and tool.mcp not in mcps:
-                c.add(
-                    "RD110",
-                    path(where, f"tool '{tool.name}'"),
-                    f"MCP server {tool.mcp!r} is not declared",
-                    at=tool,
-                    hint="add it with RetellLLM.mcp(McpServer(...))",
-                )
+        check_mcp_tools(c, llm.tools, where, mcps, hint=_MCP_HINT)
         if llm.starting_state is not UNSET:
             c.add(
                 "RD106",
