@@ -75,6 +75,25 @@ def check_metadata(metadata: object, where: str = "metadata") -> list[str]:
     return []
 
 
+def merge_metadata_and_storage(
+    doc: Document, body: dict[str, Any], *, storage_key: str, strictness: tuple[str, ...]
+) -> list[str]:
+    """Update-call/update-chat rules: metadata merges shallowly, data storage can only get stricter.
+
+    Changes ``doc`` in place and returns the problems (empty when the update is acceptable).
+    """
+    if "metadata" in body:
+        old, new = doc.get("metadata"), body["metadata"]
+        doc["metadata"] = {**old, **new} if isinstance(old, dict) and isinstance(new, dict) else new
+    problems = check_metadata(doc.get("metadata"))
+    if "data_storage_setting" in body:
+        current, wanted = doc.get(storage_key) or "everything", body["data_storage_setting"]
+        if strictness.index(wanted) < strictness.index(current):
+            problems.append(f"data_storage_setting cannot be loosened from {current!r} to {wanted!r}")
+        doc[storage_key] = wanted
+    return problems
+
+
 def _materialize(state: State) -> None:
     """Spawn the calls of batch calls whose trigger time has passed (they appear lazily)."""
     from retell_dsl.emulator.resources.batch_calls import materialize_due
@@ -261,16 +280,7 @@ def _update(state: State, req: EmuRequest, call_id: str) -> EmuResponse:
     _materialize(state)
     body = json_body(req, call_update_params.CallUpdateParams)
     doc = state.require("call", call_id)
-    if "metadata" in body:
-        old, new = doc.get("metadata"), body["metadata"]
-        doc["metadata"] = {**old, **new} if isinstance(old, dict) and isinstance(new, dict) else new
-    problems = check_metadata(doc.get("metadata"))
-    if "data_storage_setting" in body:
-        current = doc.get("data_storage_setting") or "everything"
-        wanted = body["data_storage_setting"]
-        if STORAGE_STRICTNESS.index(wanted) < STORAGE_STRICTNESS.index(current):
-            problems.append(f"data_storage_setting cannot be loosened from {current!r} to {wanted!r}")
-        doc["data_storage_setting"] = wanted
+    problems = merge_metadata_and_storage(doc, body, storage_key="data_storage_setting", strictness=STORAGE_STRICTNESS)
     if problems:
         raise bad_request("Invalid request format, please check API reference", problems)
     if body.get("custom_attributes"):

@@ -13,7 +13,7 @@ from retell_dsl.emulator.errors import bad_request, not_found, not_implemented
 from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources.agents import resolve_agent_version
 from retell_dsl.emulator.resources.call_filters import CHAT_FILTERS, page_in_body
-from retell_dsl.emulator.resources.calls import check_metadata
+from retell_dsl.emulator.resources.calls import check_metadata, merge_metadata_and_storage
 from retell_dsl.emulator.router import Router
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
@@ -74,15 +74,7 @@ def _get(state: State, chat_id: str) -> EmuResponse:
 def _update(state: State, req: EmuRequest, chat_id: str) -> EmuResponse:
     body = json_body(req, chat_update_params.ChatUpdateParams)
     doc = state.require("chat", chat_id)
-    if "metadata" in body:
-        old, new = doc.get("metadata"), body["metadata"]
-        doc["metadata"] = {**old, **new} if isinstance(old, dict) and isinstance(new, dict) else new
-    problems = check_metadata(doc.get("metadata"))
-    if "data_storage_setting" in body:
-        current, wanted = doc.get("_data_storage_setting") or "everything", body["data_storage_setting"]
-        if _STRICTNESS.index(wanted) < _STRICTNESS.index(current):
-            problems.append(f"data_storage_setting cannot be loosened from {current!r} to {wanted!r}")
-        doc["_data_storage_setting"] = wanted
+    problems = merge_metadata_and_storage(doc, body, storage_key="_data_storage_setting", strictness=_STRICTNESS)
     if problems:
         raise bad_request("Invalid request format, please check API reference", problems)
     if body.get("override_dynamic_variables"):
