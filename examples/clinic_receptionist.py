@@ -28,7 +28,7 @@ from retell_dsl import (
     WarmTransfer,
     when,
 )
-from retell_dsl.spec.tools import Handoff
+from retell_dsl.builders.tools import Handoff
 
 CLINIC = "Bright Smiles Dental"
 

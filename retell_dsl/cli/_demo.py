@@ -64,10 +64,10 @@ def demo(
     from rich.syntax import Syntax
 
     from retell_dsl import compile, flow_graph, validate
+    from retell_dsl.builders.flow import ConversationFlow
     from retell_dsl.cli._stackcmd import errors_exit
     from retell_dsl.deploy import Project, load_stack
     from retell_dsl.deploy.render import plan_lines, print_lines
-    from retell_dsl.spec.flow import ConversationFlow
     from retell_dsl.target import resolve_target
 
     console = Console(highlight=False)

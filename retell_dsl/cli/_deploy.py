@@ -198,8 +198,8 @@ def publish(
 
 
 def _agents(session: Session) -> list[Any]:
+    from retell_dsl.builders.agent import Agent
     from retell_dsl.compiler.stack import collect
-    from retell_dsl.spec.agent import Agent
 
     found = collect(session.stack.resources)
     return [r[0] for r in found.values() if isinstance(r[0], Agent)]

@@ -16,8 +16,8 @@ from retell_dsl.cli.toolkit._common import EMULATOR_DB_ENV, abort
 if TYPE_CHECKING:
     from retell import Retell
 
+    from retell_dsl.builders.stack import Stack
     from retell_dsl.deploy import Project
-    from retell_dsl.spec.stack import Stack
 
 __all__ = ["AppArg", "EnvOpt", "Session", "errors_exit", "open_session"]
 

@@ -25,6 +25,13 @@ from retell.types.llm_create_params import LlmCreateParams
 from retell.types.phone_number_create_params import PhoneNumberCreateParams
 from retell.types.phone_number_import_params import PhoneNumberImportParams
 
+from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.flow import ConversationFlow
+from retell_dsl.builders.kb import KnowledgeBase
+from retell_dsl.builders.llm import RetellLLM
+from retell_dsl.builders.phone import PhoneNumber
+from retell_dsl.builders.stack import RESOURCE_TYPES, Resource, Stack
 from retell_dsl.compiler.resources import ENV_PREFIX
 from retell_dsl.compiler.stack import (
     CompiledResource,
@@ -34,13 +41,6 @@ from retell_dsl.compiler.stack import (
     resolve_refs,
 )
 from retell_dsl.errors import InvalidArgument, ValidationFailed
-from retell_dsl.spec.agent import Agent
-from retell_dsl.spec.batch import BatchCall
-from retell_dsl.spec.flow import ConversationFlow
-from retell_dsl.spec.kb import KnowledgeBase
-from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.phone import PhoneNumber
-from retell_dsl.spec.stack import RESOURCE_TYPES, Resource, Stack
 
 __all__ = [
     "ENV_PREFIX",

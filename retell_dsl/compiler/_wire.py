@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.spec._base import UNSET, Unset, slug, thaw
-from retell_dsl.spec.prompt import Prompt, Var
-from retell_dsl.spec.stack import Ref, Resource
+from retell_dsl.builders._base import UNSET, Unset, slug, thaw
+from retell_dsl.builders.prompt import Prompt, Var
+from retell_dsl.builders.stack import Ref, Resource
 
 __all__ = ["JSON", "node_id", "put", "ref_or_id", "text", "tool_id", "wire"]
 

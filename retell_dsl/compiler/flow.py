@@ -4,30 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from retell_dsl.compiler._wire import (
-    JSON,
-    kb_config,
-    merge_extra,
-    model_config,
-    node_id,
-    put,
-    put_all,
-    ref_or_id,
-    text,
-    tool_id,
-)
-from retell_dsl.compiler.llm import mcp_server
-from retell_dsl.compiler.tools import (
-    compile_data_field,
-    compile_flow_tool,
-    compile_tool,
-    destination,
-    sms_destination,
-    transfer_option,
-)
-from retell_dsl.spec._base import UNSET, Unset, slug
-from retell_dsl.spec.conditions import Equation, PromptCondition, as_condition
-from retell_dsl.spec.flow import (
+from retell_dsl.builders._base import UNSET, Unset, slug
+from retell_dsl.builders.conditions import Equation, PromptCondition, as_condition
+from retell_dsl.builders.flow import (
     AgentSwapNode,
     BranchNode,
     BridgeTransferNode,
@@ -49,8 +28,29 @@ from retell_dsl.spec.flow import (
     SubagentNode,
     TransferNode,
 )
-from retell_dsl.spec.prompt import Prompt
-from retell_dsl.spec.tools import CustomTool, IntegrationAppTool
+from retell_dsl.builders.prompt import Prompt
+from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
+from retell_dsl.compiler._wire import (
+    JSON,
+    kb_config,
+    merge_extra,
+    model_config,
+    node_id,
+    put,
+    put_all,
+    ref_or_id,
+    text,
+    tool_id,
+)
+from retell_dsl.compiler.llm import mcp_server
+from retell_dsl.compiler.tools import (
+    compile_data_field,
+    compile_flow_tool,
+    compile_tool,
+    destination,
+    sms_destination,
+    transfer_option,
+)
 
 __all__ = ["compile_flow", "compile_node", "condition", "flow_tool_ids", "node_ids"]
 

@@ -3,7 +3,7 @@
 **References.** Where a payload needs another resource's remote id (``response_engine.llm_id``,
 ``knowledge_base_ids[i]``, ``inbound_agents[i].agent_id``, ``agent_swap.agent_id``, a batch's
 ``from_number`` for a number not bought yet ...), the compiler writes the string marker
-``"$ref:<kind>.<name>"`` (see :class:`retell_dsl.spec.stack.Ref`). Strings keep payloads plain,
+``"$ref:<kind>.<name>"`` (see :class:`retell_dsl.builders.stack.Ref`). Strings keep payloads plain,
 JSON-serialisable and schema-valid, so they can be snapshotted, hashed and diffed; the deploy layer
 calls :func:`resolve_refs` with its address → id map just before sending. Secrets use the same idea
 with ``"$env:NAME"`` (read from the environment at deploy time, never compiled in).
@@ -16,21 +16,21 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from retell_dsl.builders._base import UNSET
+from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.flow import AgentSwapNode, ConversationFlow, ConversationNode, Node, SubagentNode, TransferNode
+from retell_dsl.builders.kb import KnowledgeBase
+from retell_dsl.builders.llm import RetellLLM
+from retell_dsl.builders.phone import PhoneNumber
+from retell_dsl.builders.stack import KIND_ORDER, Ref, Resource, Stack, kind_of
+from retell_dsl.builders.tools import AgenticWarmTransfer, AgentSwap, Tool, TransferCall
 from retell_dsl.compiler._wire import JSON
 from retell_dsl.compiler.agent import compile_agent
 from retell_dsl.compiler.flow import compile_flow
 from retell_dsl.compiler.llm import compile_llm
 from retell_dsl.compiler.resources import compile_batch_call, compile_knowledge_base, compile_phone_number
 from retell_dsl.errors import InvalidSpec
-from retell_dsl.spec._base import UNSET
-from retell_dsl.spec.agent import Agent
-from retell_dsl.spec.batch import BatchCall
-from retell_dsl.spec.flow import AgentSwapNode, ConversationFlow, ConversationNode, Node, SubagentNode, TransferNode
-from retell_dsl.spec.kb import KnowledgeBase
-from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.phone import PhoneNumber
-from retell_dsl.spec.stack import KIND_ORDER, Ref, Resource, Stack, kind_of
-from retell_dsl.spec.tools import AgenticWarmTransfer, AgentSwap, Tool, TransferCall
 
 __all__ = ["CompiledResource", "CompiledStack", "collect", "dependencies", "raw_payload", "resolve_refs"]
 

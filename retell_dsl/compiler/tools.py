@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id, text, tool_id
-from retell_dsl.spec._base import UNSET, Unset
-from retell_dsl.spec.fields import EnumField, StringField
-from retell_dsl.spec.prompt import Prompt, Var
-from retell_dsl.spec.tools import (
+from retell_dsl.builders._base import UNSET, Unset
+from retell_dsl.builders.fields import EnumField, StringField
+from retell_dsl.builders.prompt import Prompt, Var
+from retell_dsl.builders.tools import (
     AgenticWarmTransfer,
     AgentSwap,
     CodeTool,
@@ -27,7 +26,8 @@ from retell_dsl.spec.tools import (
     TransferCall,
     WarmTransfer,
 )
-from retell_dsl.spec.tools.transfer import Destination, TransferOption
+from retell_dsl.builders.tools.transfer import Destination, TransferOption
+from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id, text, tool_id
 
 __all__ = ["compile_data_field", "compile_flow_tool", "compile_tool", "destination", "transfer_option"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from retell_dsl.deploy.app import load_stack
 from retell_dsl.deploy.apply import ApplyFailed, ApplyResult, StalePlan, apply_plan
 from retell_dsl.deploy.diff import FieldChange, diff_fields
-from retell_dsl.deploy.engine import Project
 from retell_dsl.deploy.gateway import ApiRefused, Gateway
 from retell_dsl.deploy.plan import Plan, Step, make_plan
+from retell_dsl.deploy.project import Project
 from retell_dsl.deploy.state import Owned, StateFile
 
 __all__ = [

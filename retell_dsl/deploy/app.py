@@ -1,6 +1,6 @@
 """Finding the user's stack: ``APP`` is a Python file or ``module:attribute``.
 
-The attribute (or the module's only Stack) may be a :class:`~retell_dsl.spec.stack.Stack`, or a
+The attribute (or the module's only Stack) may be a :class:`~retell_dsl.builders.stack.Stack`, or a
 function taking the environment name and returning one — the way to vary names, webhook URLs,
 numbers or dynamic variables per environment::
 
@@ -20,8 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from retell_dsl.builders.stack import Stack
 from retell_dsl.errors import ConfigurationError
-from retell_dsl.spec.stack import Stack
 
 __all__ = ["load_attribute", "load_stack"]
 

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from retell_dsl.deploy.diff import FieldChange, diff_fields
-from retell_dsl.deploy.engine import desired_of
 from retell_dsl.deploy.kinds import KINDS
 from retell_dsl.deploy.plan import resolve_known
+from retell_dsl.deploy.project import desired_of
 
 if TYPE_CHECKING:
     from retell import Retell
 
-    from retell_dsl.deploy.engine import Project
-    from retell_dsl.spec.stack import Stack
+    from retell_dsl.builders.stack import Stack
+    from retell_dsl.deploy.project import Project
 
 __all__ = ["Drift", "detect_drift"]
 

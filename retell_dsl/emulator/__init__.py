@@ -9,7 +9,7 @@ from __future__ import annotations
 from retell_dsl.emulator.clock import Clock, IdFactory, ManualClock, SystemClock
 from retell_dsl.emulator.emulator import DEFAULT_BASE_URL, Emulator, generate_api_key
 from retell_dsl.emulator.faults import Faults
-from retell_dsl.emulator.http import EmuRequest, EmuResponse
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse
 
 __all__ = [
     "DEFAULT_BASE_URL",

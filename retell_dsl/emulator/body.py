@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 from retell_dsl.emulator.errors import bad_request
-from retell_dsl.emulator.http import EmuRequest
+from retell_dsl.emulator.messages import EmuRequest
 from retell_dsl.wire import check_payload
 
 __all__ = ["json_body", "query_bool", "query_int", "query_str"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from retell_dsl.emulator.errors import ApiError, not_implemented
 from retell_dsl.emulator.faults import FaultDecision, Faults
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.router import Route, Router
 from retell_dsl.emulator.state import State
 

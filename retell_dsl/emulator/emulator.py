@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from retell_dsl.emulator.clock import Clock, SystemClock
 from retell_dsl.emulator.core import Core
 from retell_dsl.emulator.faults import Faults
-from retell_dsl.emulator.http import EmuRequest, EmuResponse
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse
 from retell_dsl.emulator.resources import build_router
 from retell_dsl.emulator.state import EmulatorConfig, State
 from retell_dsl.emulator.store import Document, Store

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from retell_dsl.emulator.http import EmuRequest, EmuResponse
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse
 
 if TYPE_CHECKING:
     from retell_dsl.emulator.state import State

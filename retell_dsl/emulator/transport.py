@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from retell_dsl.emulator.core import Core
-from retell_dsl.emulator.http import EmuRequest, EmuResponse
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse
 
 __all__ = ["asgi_app", "async_transport", "sync_transport"]
 

@@ -54,9 +54,9 @@ from retell_dsl.graph._labels import condition_label, shorten
 from retell_dsl.graph._render import START, Edge, EdgeStyle, Format, Graph, Node, dot_text, mermaid_text, render
 
 if TYPE_CHECKING:
+    from retell_dsl.builders.flow import ConversationFlow
+    from retell_dsl.builders.stack import Stack
     from retell_dsl.compiler import CompiledStack
-    from retell_dsl.spec.flow import ConversationFlow
-    from retell_dsl.spec.stack import Stack
 
 __all__ = ["Format", "condition_label", "dot_text", "flow_graph", "mermaid_text", "shorten", "stack_graph"]
 
@@ -157,13 +157,13 @@ def _add_nodes(
 
 
 def _component_key(component: Mapping[str, Any]) -> str:
-    from retell_dsl.spec._base import slug
+    from retell_dsl.builders._base import slug
 
     return str(component.get("component_id") or "component-" + slug(str(component.get("name", ""))))
 
 
 def _flow_payload(flow: object) -> tuple[Mapping[str, Any], str | None]:
-    from retell_dsl.spec.flow import ConversationFlow
+    from retell_dsl.builders.flow import ConversationFlow
 
     if isinstance(flow, ConversationFlow):
         from retell_dsl.compiler import compile
@@ -225,7 +225,7 @@ def flow_graph(
 
 
 def _references(value: object, field_name: str, out: dict[str, set[str]]) -> None:
-    from retell_dsl.spec.stack import Ref
+    from retell_dsl.builders.stack import Ref
 
     if isinstance(value, str):
         ref = Ref.parse(value)
@@ -258,8 +258,8 @@ def stack_graph(stack: Stack | CompiledStack, format: Format = "mermaid") -> str
     }
     <BLANKLINE>
     """
+    from retell_dsl.builders.stack import KIND_ORDER
     from retell_dsl.compiler import CompiledStack, compile
-    from retell_dsl.spec.stack import KIND_ORDER
 
     compiled = stack if isinstance(stack, CompiledStack) else compile(stack)
     graph = Graph(compiled.name, "LR")

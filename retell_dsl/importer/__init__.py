@@ -70,7 +70,7 @@ def _call_variables(built: list[tuple[str, Any, str | None, dict[str, Any]]]) ->
     """Runtime variables the imported objects use but never provide (supplied per call)."""
     import re
 
-    from retell_dsl.spec.stack import Stack
+    from retell_dsl.builders.stack import Stack
     from retell_dsl.validation import validate
 
     issues = validate(Stack(name="imported", resources=tuple(s for _, s, _, _ in built)))

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from retell_dsl.builders.engine import CustomLLM
+from retell_dsl.builders.stack import Ref, Resource
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.importer._flow import decompile_flow
 from retell_dsl.importer._resources import (
@@ -15,8 +17,6 @@ from retell_dsl.importer._resources import (
     decompile_phone_number,
 )
 from retell_dsl.importer._sources import engine_of
-from retell_dsl.spec.engine import CustomLLM
-from retell_dsl.spec.stack import Ref, Resource
 
 __all__ = ["Fetched", "build_specs"]
 

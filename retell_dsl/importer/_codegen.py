@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import jinja2
 
 import retell_dsl
+from retell_dsl.builders.stack import Resource
 from retell_dsl.importer._render import Renderer, string
-from retell_dsl.spec.stack import Resource
 
 __all__ = ["generate", "identifier"]
 
@@ -72,7 +72,11 @@ def _imports(used: set[type], uses_when: bool) -> list[str]:
         if getattr(retell_dsl, cls.__name__, None) is cls:
             top.append(cls.__name__)
         else:
-            module = "retell_dsl.spec.tools" if cls.__module__.startswith("retell_dsl.spec.tools") else cls.__module__
+            module = (
+                "retell_dsl.builders.tools"
+                if cls.__module__.startswith("retell_dsl.builders.tools")
+                else cls.__module__
+            )
             other.setdefault(module, []).append(cls.__name__)
     if uses_when:
         top.append("when")

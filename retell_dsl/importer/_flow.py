@@ -13,19 +13,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.compiler._wire import node_id, tool_id
-from retell_dsl.compiler.flow import SENTINELS, compile_flow, compile_node, flow_tool_ids
-from retell_dsl.importer._patch import JSON, copy_same_named, verified
-from retell_dsl.importer._resources import engine_kwargs, kb_refs, resolve
-from retell_dsl.importer._tools import (
-    decompile_condition,
-    decompile_destination,
-    decompile_field,
-    decompile_option,
-    decompile_tool,
-)
-from retell_dsl.spec._base import UNSET, FrozenMap, slug
-from retell_dsl.spec.flow import (
+from retell_dsl.builders._base import UNSET, FrozenMap, slug
+from retell_dsl.builders.flow import (
     AgentSwapNode,
     BranchNode,
     BridgeTransferNode,
@@ -47,8 +36,19 @@ from retell_dsl.spec.flow import (
     SubagentNode,
     TransferNode,
 )
-from retell_dsl.spec.stack import Resource
-from retell_dsl.spec.tools import CustomTool, IntegrationAppTool
+from retell_dsl.builders.stack import Resource
+from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
+from retell_dsl.compiler._wire import node_id, tool_id
+from retell_dsl.compiler.flow import SENTINELS, compile_flow, compile_node, flow_tool_ids
+from retell_dsl.importer._patch import JSON, copy_same_named, verified
+from retell_dsl.importer._resources import engine_kwargs, kb_refs, resolve
+from retell_dsl.importer._tools import (
+    decompile_condition,
+    decompile_destination,
+    decompile_field,
+    decompile_option,
+    decompile_tool,
+)
 
 __all__ = ["decompile_flow"]
 

@@ -4,7 +4,7 @@ Every decompiled spec is compiled again and compared with the wire object it cam
 builders could not reproduce exactly are carried in the spec's ``extra=`` escape hatch, so the
 round trip is exact by construction (``surplus`` lists keys the compiler adds that the wire lacked).
 
->>> from retell_dsl.spec.tools import EndCall
+>>> from retell_dsl.builders.tools import EndCall
 >>> from retell_dsl.compiler.tools import compile_tool
 >>> spec, surplus = verified(EndCall(name="end"), compile_tool, {"type": "end_call", "name": "end", "x": 1})
 >>> dict(spec.extra), surplus
@@ -17,8 +17,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from retell_dsl.builders._base import FrozenMap, Spec
 from retell_dsl.compiler._wire import wire
-from retell_dsl.spec._base import FrozenMap, Spec
 
 __all__ = ["JSON", "copy_same_named", "verified"]
 

@@ -16,10 +16,10 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.spec._base import UNSET, Spec
-from retell_dsl.spec.conditions import Comparison, Equation
-from retell_dsl.spec.flow import ConversationFlow, Edge, GlobalNode, Node
-from retell_dsl.spec.tools.transfer import Handoff
+from retell_dsl.builders._base import UNSET, Spec
+from retell_dsl.builders.conditions import Comparison, Equation
+from retell_dsl.builders.flow import ConversationFlow, Edge, GlobalNode, Node
+from retell_dsl.builders.tools.transfer import Handoff
 
 __all__ = ["Renderer", "string"]
 

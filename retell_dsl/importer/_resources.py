@@ -14,19 +14,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from retell_dsl.builders._base import UNSET
+from retell_dsl.builders.agent import Agent, Engine
+from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.builders.engine import McpServer
+from retell_dsl.builders.kb import KnowledgeBase
+from retell_dsl.builders.llm import RetellLLM, State, StateEdge
+from retell_dsl.builders.phone import AgentBinding, PhoneNumber, SipTrunk
+from retell_dsl.builders.stack import Resource
 from retell_dsl.compiler.agent import compile_agent
 from retell_dsl.compiler.llm import compile_llm, mcp_server
 from retell_dsl.compiler.resources import compile_knowledge_base, compile_phone_number
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 from retell_dsl.importer._tools import decompile_field, decompile_tool
-from retell_dsl.spec._base import UNSET
-from retell_dsl.spec.agent import Agent, Engine
-from retell_dsl.spec.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
-from retell_dsl.spec.engine import McpServer
-from retell_dsl.spec.kb import KnowledgeBase
-from retell_dsl.spec.llm import RetellLLM, State, StateEdge
-from retell_dsl.spec.phone import AgentBinding, PhoneNumber, SipTrunk
-from retell_dsl.spec.stack import Resource
 
 __all__ = [
     "decompile_agent",
@@ -191,8 +191,8 @@ def decompile_agent(data: Mapping[str, Any], *, engine: Engine, refs: Mapping[st
 
 def resolve(payload: Any, refs: Mapping[str, Resource]) -> Any:
     """Resolve ``$ref:`` markers of imported specs back to their remote ids."""
+    from retell_dsl.builders.stack import Ref
     from retell_dsl.compiler import resolve_refs
-    from retell_dsl.spec.stack import Ref
 
     return resolve_refs(payload, {Ref.to(spec).address: rid for rid, spec in refs.items()})
 

@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.compiler.tools import compile_data_field, compile_tool, destination, transfer_option
-from retell_dsl.importer._patch import JSON, copy_same_named, verified
-from retell_dsl.spec._base import UNSET, Unset
-from retell_dsl.spec.conditions import Comparison, Condition, Equation
-from retell_dsl.spec.fields import BooleanField, EnumField, NumberField, StringField, SystemPreset
-from retell_dsl.spec.tools import (
+from retell_dsl.builders._base import UNSET, Unset
+from retell_dsl.builders.conditions import Comparison, Condition, Equation
+from retell_dsl.builders.fields import BooleanField, EnumField, NumberField, StringField, SystemPreset
+from retell_dsl.builders.tools import (
     AgenticWarmTransfer,
     AgentSwap,
     BridgeTransfer,
@@ -38,7 +36,9 @@ from retell_dsl.spec.tools import (
     TransferCall,
     WarmTransfer,
 )
-from retell_dsl.spec.tools.transfer import Destination, TransferOption
+from retell_dsl.builders.tools.transfer import Destination, TransferOption
+from retell_dsl.compiler.tools import compile_data_field, compile_tool, destination, transfer_option
+from retell_dsl.importer._patch import JSON, copy_same_named, verified
 
 __all__ = [
     "decompile_condition",

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
+from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.flow import ConversationFlow
+from retell_dsl.builders.llm import RetellLLM
+from retell_dsl.builders.stack import RESOURCE_TYPES, Ref, Resource, Stack
 from retell_dsl.compiler.stack import collect, dependencies, raw_payload
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec.batch import BatchCall
-from retell_dsl.spec.flow import ConversationFlow
-from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.stack import RESOURCE_TYPES, Ref, Resource, Stack
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.flow import check_flow
 from retell_dsl.validation.issues import CODES, Issue, Issues, Severity, path

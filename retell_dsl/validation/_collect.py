@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from retell_dsl.spec._base import Spec
+from retell_dsl.builders._base import Spec
 from retell_dsl.validation.issues import CODES, Issue, Severity
 
 __all__ = ["TOOL_NAME", "Collector", "did_you_mean"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from retell_dsl.spec.conditions import Equation, PromptCondition, as_condition
-from retell_dsl.spec.flow import Edge
+from retell_dsl.builders.conditions import Equation, PromptCondition, as_condition
+from retell_dsl.builders.flow import Edge
 from retell_dsl.validation._collect import Collector
 
 __all__ = ["check_condition"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retell_dsl.spec._base import UNSET, Spec, Unset, slug
-from retell_dsl.spec.flow import (
+from retell_dsl.builders._base import UNSET, Spec, Unset, slug
+from retell_dsl.builders.flow import (
     BranchNode,
     Component,
     ComponentNode,
@@ -19,7 +19,7 @@ from retell_dsl.spec.flow import (
     SubagentNode,
     TransferNode,
 )
-from retell_dsl.spec.tools import McpTool, Tool
+from retell_dsl.builders.tools import McpTool, Tool
 from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
 from retell_dsl.validation.equations import check_condition
 from retell_dsl.validation.issues import path

@@ -12,15 +12,15 @@ from retell.types import (
     phone_number_import_params,
 )
 
+from retell_dsl.builders._base import UNSET
+from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.flow import ConversationFlow
+from retell_dsl.builders.kb import KnowledgeBase
+from retell_dsl.builders.llm import RetellLLM
+from retell_dsl.builders.phone import PhoneNumber
+from retell_dsl.builders.stack import Resource, kind_of
 from retell_dsl.compiler._wire import JSON
-from retell_dsl.spec._base import UNSET
-from retell_dsl.spec.agent import Agent
-from retell_dsl.spec.batch import BatchCall
-from retell_dsl.spec.flow import ConversationFlow
-from retell_dsl.spec.kb import KnowledgeBase
-from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.phone import PhoneNumber
-from retell_dsl.spec.stack import Resource, kind_of
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.issues import path
 from retell_dsl.wire import check_payload

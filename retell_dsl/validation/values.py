@@ -7,15 +7,15 @@ import math
 import re
 from collections.abc import Iterator
 
-from retell_dsl.spec._base import UNSET, Spec
-from retell_dsl.spec.agent import Agent
-from retell_dsl.spec.batch import BatchCall
-from retell_dsl.spec.flow import ConversationFlow, Node, SMSNode, TransferNode
-from retell_dsl.spec.kb import KnowledgeBase
-from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.phone import AgentBinding, PhoneNumber
-from retell_dsl.spec.prompt import Prompt, Var
-from retell_dsl.spec.tools import CustomTool, SendSMS, Tool, TransferCall
+from retell_dsl.builders._base import UNSET, Spec
+from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.flow import ConversationFlow, Node, SMSNode, TransferNode
+from retell_dsl.builders.kb import KnowledgeBase
+from retell_dsl.builders.llm import RetellLLM
+from retell_dsl.builders.phone import AgentBinding, PhoneNumber
+from retell_dsl.builders.prompt import Prompt, Var
+from retell_dsl.builders.tools import CustomTool, SendSMS, Tool, TransferCall
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.issues import path
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from retell_dsl.builders._base import UNSET, Spec
+from retell_dsl.builders.flow import CodeNode, ConversationFlow, ExtractNode, MCPNode, Node
+from retell_dsl.builders.llm import RetellLLM
+from retell_dsl.builders.prompt import runtime_variables
+from retell_dsl.builders.tools import ExtractVariables
 from retell_dsl.compiler._wire import JSON, text
 from retell_dsl.compiler.flow import compile_node
 from retell_dsl.compiler.tools import compile_tool
-from retell_dsl.spec._base import UNSET, Spec
-from retell_dsl.spec.flow import CodeNode, ConversationFlow, ExtractNode, MCPNode, Node
-from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.prompt import runtime_variables
-from retell_dsl.spec.tools import ExtractVariables
 from retell_dsl.validation._collect import Collector, did_you_mean
 from retell_dsl.validation.issues import path
 from retell_dsl.validation.values import iter_tools

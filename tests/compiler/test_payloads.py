@@ -64,8 +64,8 @@ from retell_dsl import (
     compile,
     when,
 )
+from retell_dsl.builders.tools import Handoff
 from retell_dsl.compiler.stack import raw_payload
-from retell_dsl.spec.tools import Handoff
 from retell_dsl.wire import check_payload
 
 LLM = RetellLLM(name="llm", model="gpt-4.1")

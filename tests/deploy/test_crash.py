@@ -53,7 +53,7 @@ def _check_converged(root: Path, variant: str) -> None:
     for kind, store_kind in (("llm", "llm"), ("agent", "agent"), ("knowledge_base", "knowledge_base"),
                              ("phone_number", "phone_number")):  # fmt: skip
         remote = set(dump.get(store_kind, {}))
-        owned = {o.remote_id for o in state.values() if o.kind == kind}
+        owned = {o.remote_id for o in state.values() if o.kind == kind and o.remote_id}
         assert remote == owned, f"{kind}: remote {sorted(remote)} vs state {sorted(owned)}"
     assert project.plan(VARIANTS[variant](), client).steps == []
     emu.close()

@@ -10,7 +10,7 @@ import retell
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import make_agent, make_llm
 
-GREET = {
+GREET: dict[str, Any] = {
     "id": "greet",
     "type": "conversation",
     "instruction": {"type": "prompt", "text": "Greet the caller."},

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retell_dsl.emulator import Emulator, ManualClock
-from retell_dsl.emulator.http import EmuRequest
+from retell_dsl.emulator.messages import EmuRequest
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import raw_request
 

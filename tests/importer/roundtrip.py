@@ -24,14 +24,14 @@ def deploy(client: Retell, stack: Stack) -> dict[str, str]:
     for r in compile(stack).resources:
         payload = resolve_refs(dict(r.payload), ids)
         if r.kind == "knowledge_base":
-            created = client.knowledge_base.create(**payload)
-            ids[r.address] = created.knowledge_base_id
+            kb = client.knowledge_base.create(**payload)
+            ids[r.address] = kb.knowledge_base_id
             continue
         if r.kind not in CREATE:  # campaigns are not imported
             continue
         path, id_field = CREATE[r.kind]
-        created = client.post(path, body=payload, cast_to=object)
-        ids[r.address] = created[id_field]
+        created = client.post(path, body=payload, cast_to=dict)
+        ids[r.address] = str(created[id_field])
     return ids
 
 

@@ -30,7 +30,7 @@ from retell_dsl import (
     validate,
     when,
 )
-from retell_dsl.spec.conditions import Comparison, Equation
+from retell_dsl.builders.conditions import Comparison, Equation
 
 HERE = "tests/validation/test_rules.py"
 

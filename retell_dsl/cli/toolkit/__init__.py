@@ -11,8 +11,9 @@ import typer
 from retell_dsl.cli.toolkit._agents import agents
 from retell_dsl.cli.toolkit._calls import batch_calls, calls
 from retell_dsl.cli.toolkit._engines import concurrency, flows, llms, voices
+from retell_dsl.cli.toolkit._kbs import kbs
 from retell_dsl.cli.toolkit._mcp import mcp
-from retell_dsl.cli.toolkit._numbers import kbs, numbers
+from retell_dsl.cli.toolkit._numbers import numbers
 
 __all__ = ["register"]
 

@@ -187,11 +187,11 @@ def _spec_body(value: str) -> dict[str, Any]:
 
     ``$ref:`` markers (other resources of a stack) are left for ``merge`` to refuse after the flags.
     """
+    from retell_dsl.builders.stack import RESOURCE_TYPES, Stack
     from retell_dsl.compiler import compile
     from retell_dsl.deploy.app import load_attribute
     from retell_dsl.deploy.apply import resolve_env
     from retell_dsl.errors import RetellDSLError, ValidationFailed
-    from retell_dsl.spec.stack import RESOURCE_TYPES, Stack
 
     try:
         spec = load_attribute(value, choose=_only_spec)
@@ -218,8 +218,8 @@ def _spec_body(value: str) -> dict[str, Any]:
 
 def _only_spec(module: ModuleType) -> Any:
     """The one resource spec a ``.py`` file defines (``--file spec.py``)."""
+    from retell_dsl.builders.stack import RESOURCE_TYPES
     from retell_dsl.errors import ConfigurationError
-    from retell_dsl.spec.stack import RESOURCE_TYPES
 
     found: dict[int, str] = {}
     for name, value in vars(module).items():

@@ -21,7 +21,7 @@ from retell.types import (
 
 from retell_dsl.emulator.body import json_body, query_int, query_str
 from retell_dsl.emulator.errors import ApiError, bad_request, not_found
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import AGENT_RANGES, check_ranges
 from retell_dsl.emulator.resources.engines import branch_engine, merge_update, publish_engine, resolve_engine

@@ -17,7 +17,7 @@ from retell.types import batch_call_create_batch_call_params
 
 from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import ApiError, bad_request
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources.agents import resolve_agent_version
 from retell_dsl.emulator.resources.calls import check_metadata, new_call, outbound_agent
 from retell_dsl.emulator.resources.checks import E164

@@ -23,8 +23,8 @@ from retell.types import (
 
 from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import ApiError, bad_request, not_implemented
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.lifecycle import end_call
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources.agents import resolve_agent_version
 from retell_dsl.emulator.resources.call_filters import CALL_FILTERS, page_in_body
 from retell_dsl.emulator.resources.checks import E164

@@ -10,7 +10,7 @@ from retell.types import chat_create_chat_completion_params, chat_create_params,
 
 from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import bad_request, not_found, not_implemented
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources.agents import resolve_agent_version
 from retell_dsl.emulator.resources.call_filters import CHAT_FILTERS, page_in_body
 from retell_dsl.emulator.resources.calls import check_metadata, merge_metadata_and_storage

@@ -16,7 +16,7 @@ from retell.types import conversation_flow_component_create_params, conversation
 
 from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import ApiError, bad_request
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import check_flow
 from retell_dsl.emulator.router import Router

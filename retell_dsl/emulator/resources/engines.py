@@ -21,7 +21,7 @@ from retell.types import (
 
 from retell_dsl.emulator.body import json_body, query_bool, query_int
 from retell_dsl.emulator.errors import ApiError, bad_request
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import check_flow, check_llm, require_knowledge_bases
 from retell_dsl.emulator.router import Router

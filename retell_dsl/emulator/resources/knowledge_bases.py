@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from retell.types.knowledge_base_create_params import KnowledgeBaseText
 
 from retell_dsl.emulator.errors import bad_request, not_found
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources.multipart import Part, parse_form
 from retell_dsl.emulator.router import Router
 from retell_dsl.emulator.state import State, strip_private

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from retell_dsl.emulator.errors import bad_request
-from retell_dsl.emulator.http import EmuRequest
+from retell_dsl.emulator.messages import EmuRequest
 
 __all__ = ["MAX_PARTS", "Part", "parse_form"]
 

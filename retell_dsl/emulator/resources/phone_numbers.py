@@ -15,7 +15,7 @@ from retell.types import phone_number_create_params, phone_number_import_params,
 
 from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import bad_request
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.checks import E164, check_weights
 from retell_dsl.emulator.router import Router

@@ -19,7 +19,7 @@ from retell.types import (
 
 from retell_dsl.emulator.body import json_body, query_int, query_str
 from retell_dsl.emulator.errors import bad_request, not_implemented
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources._listing import paged
 from retell_dsl.emulator.resources.agents import resolve_agent_version
 from retell_dsl.emulator.resources.engines import resolve_engine

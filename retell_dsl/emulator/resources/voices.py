@@ -6,7 +6,7 @@ from retell.types import voice_add_resource_params
 
 from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.errors import bad_request, not_found
-from retell_dsl.emulator.http import EmuRequest, EmuResponse, json_response
+from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.resources.voice_catalog import VOICES
 from retell_dsl.emulator.router import Router
 from retell_dsl.emulator.state import State, strip_private

@@ -34,8 +34,8 @@ from retell_dsl.errors import ConfigurationError
 if TYPE_CHECKING:
     from retell import Retell
 
+    from retell_dsl.builders.stack import Stack
     from retell_dsl.compiler import CompiledStack
-    from retell_dsl.spec.stack import Stack
 
 __all__ = ["Project", "desired_of"]
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders.conditions import Condition, Equation, PromptCondition, as_condition
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
-from retell_dsl.spec.conditions import Condition, Equation, PromptCondition, as_condition
 
 __all__ = ["Edge", "GlobalNode", "Node", "RoutedNode"]
 
@@ -25,7 +25,7 @@ __all__ = ["Edge", "GlobalNode", "Node", "RoutedNode"]
 class Edge(Spec):
     """A transition to the node named ``to`` when ``when`` holds (prompt text or an equation).
 
-    >>> from retell_dsl.spec.conditions import when
+    >>> from retell_dsl.builders.conditions import when
     >>> Edge(to="adult", when=when("age").ge(18)).condition.operator
     '&&'
     """
@@ -69,7 +69,7 @@ class Node(Spec):
     its edges by their derived suffix (``"edge-0"``, ``"else"``, ``"always"``, ``"skip-response"``,
     ``"transfer-failed"``, ``"swap-failed"``, ``"sent"``, ``"send-failed"``).
 
-    >>> from retell_dsl.spec.flow.talk import EndNode
+    >>> from retell_dsl.builders.flow.talk import EndNode
     >>> EndNode(name="bye", id="node_17").id
     'node_17'
     """

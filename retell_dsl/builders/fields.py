@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_str
 from retell_dsl.errors import InvalidSpec
-from retell_dsl.spec._base import UNSET, Spec, Unset, one_of, require_str
 
 __all__ = [
     "AnalysisField",

@@ -1,6 +1,6 @@
 """The conversation-flow response engine and its local components.
 
->>> from retell_dsl.spec.flow.talk import ConversationNode, EndNode
+>>> from retell_dsl.builders.flow.talk import ConversationNode, EndNode
 >>> flow = (
 ...     ConversationFlow(name="booking", start_speaker="agent", model="gpt-4.1")
 ...     .prompt("You are the receptionist of {{clinic}}.")
@@ -19,14 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
-from retell_dsl.spec.engine import EngineSugar, McpServer, ModelTier, check_engine
-from retell_dsl.spec.flow.base import Node
-from retell_dsl.spec.prompt import Prompt
-from retell_dsl.spec.tools.functions import FLOW_TOOL_TYPES, CustomTool, IntegrationAppTool
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders.engine import EngineSugar, McpServer, ModelTier, check_engine
+from retell_dsl.builders.flow.base import Node
+from retell_dsl.builders.prompt import Prompt
+from retell_dsl.builders.tools.functions import FLOW_TOOL_TYPES, CustomTool, IntegrationAppTool
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.kb import KnowledgeBase
+    from retell_dsl.builders.kb import KnowledgeBase
 
 __all__ = ["Component", "ConversationFlow", "FlowTool"]
 
@@ -38,7 +38,7 @@ FlowTool = CustomTool | IntegrationAppTool
 class Component(Spec):
     """A reusable sub-flow local to one conversation flow; entered through a ``ComponentNode``.
 
-    >>> from retell_dsl.spec.flow.talk import EndNode
+    >>> from retell_dsl.builders.flow.talk import EndNode
     >>> c = Component(name="insurance", nodes=(EndNode(name="done"),), start_node="done")
     >>> c.start_node
     'done'

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_str
+from retell_dsl.builders.prompt import Prompt
 from retell_dsl.errors import InvalidSpec
-from retell_dsl.spec._base import UNSET, Spec, Unset, one_of, require_str
-from retell_dsl.spec.prompt import Prompt
 
 __all__ = ["DtmfOptions", "Ivr", "Pronunciation", "Voicemail"]
 

@@ -1,7 +1,7 @@
 """Phone numbers (purchased or imported over SIP) and their weighted agent bindings.
 
->>> from retell_dsl.spec.llm import RetellLLM
->>> from retell_dsl.spec.agent import Agent
+>>> from retell_dsl.builders.llm import RetellLLM
+>>> from retell_dsl.builders.agent import Agent
 >>> a = Agent(name="Front desk", voice="11labs-Adrian", engine=RetellLLM(name="desk"))
 >>> n = PhoneNumber(name="main", area_code=415).inbound_to(a).outbound_from(a)
 >>> n.inbound[0].weight, n.is_import
@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders.tools.calls import check_agent_target
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
-from retell_dsl.spec.tools.calls import check_agent_target
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.agent import Agent
+    from retell_dsl.builders.agent import Agent
 
 __all__ = ["AgentBinding", "PhoneNumber", "SipTrunk"]
 

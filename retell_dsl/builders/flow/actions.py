@@ -13,15 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal, Self
 
-from retell_dsl.spec._base import UNSET, Unset, require_str
-from retell_dsl.spec.flow.base import Node, RoutedNode
-from retell_dsl.spec.flow.talk import check_instruction
-from retell_dsl.spec.prompt import Prompt
-from retell_dsl.spec.tools.calls import check_agent_target, check_destination
-from retell_dsl.spec.tools.transfer import ColdTransfer, Destination, TransferOption
+from retell_dsl.builders._base import UNSET, Unset, require_str
+from retell_dsl.builders.flow.base import Node, RoutedNode
+from retell_dsl.builders.flow.talk import check_instruction
+from retell_dsl.builders.prompt import Prompt
+from retell_dsl.builders.tools.calls import check_agent_target, check_destination
+from retell_dsl.builders.tools.transfer import ColdTransfer, Destination, TransferOption
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.agent import Agent
+    from retell_dsl.builders.agent import Agent
 
 __all__ = [
     "AgentSwapNode",
@@ -112,7 +112,7 @@ class MCPNode(_Acting):
 class BranchNode(RoutedNode):
     """Route silently on conditions (usually equations); ``else_to`` is required.
 
-    >>> from retell_dsl.spec.conditions import when
+    >>> from retell_dsl.builders.conditions import when
     >>> BranchNode(name="route").to("vip", when=when("tier").eq("gold")).otherwise("standard").else_to
     'standard'
     """

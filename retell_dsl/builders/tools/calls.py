@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from retell_dsl.errors import InvalidArgument, InvalidSpec
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str
-from retell_dsl.spec.prompt import Prompt, Var
-from retell_dsl.spec.tools.transfer import (
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str
+from retell_dsl.builders.prompt import Prompt, Var
+from retell_dsl.builders.tools.transfer import (
     AgenticWarmTransfer,
     ColdTransfer,
     Destination,
@@ -23,9 +22,10 @@ from retell_dsl.spec.tools.transfer import (
     TransferOption,
     WarmTransfer,
 )
+from retell_dsl.errors import InvalidArgument, InvalidSpec
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.agent import Agent
+    from retell_dsl.builders.agent import Agent
 
 __all__ = [
     "AgentSwap",
@@ -138,7 +138,7 @@ class AgentSwap(SpeakingTool):
 def check_agent_target(agent: object, what: str) -> None:
     """An agent reference must be an Agent spec or an agent id string."""
     __tracebackhide__ = True
-    from retell_dsl.spec.agent import Agent
+    from retell_dsl.builders.agent import Agent
 
     if not isinstance(agent, Agent | str):
         raise InvalidArgument(f"{what}: agent must be an Agent or an agent id string, got {agent!r}")

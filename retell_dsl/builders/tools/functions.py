@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+from retell_dsl.builders._base import UNSET, Unset, one_of, require_str
+from retell_dsl.builders.fields import DATA_FIELD_TYPES, DataField
+from retell_dsl.builders.tools.calls import SpeakingTool, Tool
 from retell_dsl.errors import InvalidArgument, InvalidSpec
-from retell_dsl.spec._base import UNSET, Unset, one_of, require_str
-from retell_dsl.spec.fields import DATA_FIELD_TYPES, DataField
-from retell_dsl.spec.tools.calls import SpeakingTool, Tool
 
 __all__ = [
     "CodeTool",
@@ -172,7 +172,7 @@ class CodeTool(SpeakingTool):
 class ExtractVariables(Tool):
     """Let the LLM extract typed values into dynamic variables.
 
-    >>> from retell_dsl.spec.fields import StringField
+    >>> from retell_dsl.builders.fields import StringField
     >>> ExtractVariables(name="get_name", description="Get the name",
     ...                  variables=(StringField(name="name", description="Full name"),)).TYPE
     'extract_dynamic_variable'

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retell_dsl.spec.tools.calls import (
+from retell_dsl.builders.tools.calls import (
     AgentSwap,
     BridgeTransfer,
     CancelTransfer,
@@ -13,7 +13,7 @@ from retell_dsl.spec.tools.calls import (
     Tool,
     TransferCall,
 )
-from retell_dsl.spec.tools.functions import (
+from retell_dsl.builders.tools.functions import (
     CodeTool,
     CustomTool,
     ExtractVariables,
@@ -21,7 +21,7 @@ from retell_dsl.spec.tools.functions import (
     McpTool,
     schema_from_function,
 )
-from retell_dsl.spec.tools.transfer import (
+from retell_dsl.builders.tools.transfer import (
     AgenticWarmTransfer,
     ColdTransfer,
     Destination,

@@ -17,16 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, Self
 
+from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders.fields import DATA_FIELD_TYPES, DataField
+from retell_dsl.builders.flow.base import Node, RoutedNode
+from retell_dsl.builders.prompt import Prompt, Var
+from retell_dsl.builders.tools import Tool
+from retell_dsl.builders.tools.calls import check_sms_content
 from retell_dsl.errors import InvalidArgument, InvalidSpec
-from retell_dsl.spec._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
-from retell_dsl.spec.fields import DATA_FIELD_TYPES, DataField
-from retell_dsl.spec.flow.base import Node, RoutedNode
-from retell_dsl.spec.prompt import Prompt, Var
-from retell_dsl.spec.tools import Tool
-from retell_dsl.spec.tools.calls import check_sms_content
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.kb import KnowledgeBase
+    from retell_dsl.builders.kb import KnowledgeBase
 
 __all__ = [
     "ConversationNode",
@@ -79,7 +79,7 @@ class ConversationNode(RoutedNode):
         RoutedNode._check(self)
         check_instruction(self, self.prompt, self.static_text, required=True)
         one_of(self.stt_mode, ("fast", "accurate", "custom"), "stt_mode")
-        from retell_dsl.spec.engine import check_knowledge_bases
+        from retell_dsl.builders.engine import check_knowledge_bases
 
         check_knowledge_bases(self.knowledge_bases, f"{type(self).__name__} {self.name!r}")
 
@@ -104,7 +104,7 @@ class ConversationNode(RoutedNode):
 class SubagentNode(ConversationNode):
     """A conversation node with its own tools (``tools``) and flow tools by name (``tool_names``).
 
-    >>> from retell_dsl.spec.tools import EndCall
+    >>> from retell_dsl.builders.tools import EndCall
     >>> SubagentNode(name="helper", prompt="Help them.", tools=(EndCall(name="end"),)).TYPE
     'subagent'
     """
@@ -162,7 +162,7 @@ class PressDigitNode(RoutedNode):
 class ExtractNode(RoutedNode):
     """Extract typed values from the conversation into dynamic variables, then route.
 
-    >>> from retell_dsl.spec.fields import StringField
+    >>> from retell_dsl.builders.fields import StringField
     >>> ExtractNode(name="get_date", variables=(StringField(name="date", description="YYYY-MM-DD"),)).provides
     ('date',)
     """

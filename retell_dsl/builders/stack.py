@@ -5,7 +5,7 @@ adding a phone number brings its agents; adding a campaign brings its number. Ea
 logical *address* ``"<kind>.<name>"`` (e.g. ``"llm.support"``) that the deploy layer maps to a
 remote id; references between resources compile to :class:`Ref` markers (see ``retell_dsl.compiler``).
 
->>> from retell_dsl.spec.llm import RetellLLM
+>>> from retell_dsl.builders.llm import RetellLLM
 >>> stack = Stack(name="support").add(RetellLLM(name="support")).expect_call_variables("customer_name")
 >>> stack.call_variables
 ('customer_name',)
@@ -21,14 +21,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Self
 
+from retell_dsl.builders._base import Spec, require_str, require_tuple_of
+from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.flow.flow import ConversationFlow
+from retell_dsl.builders.kb import KnowledgeBase
+from retell_dsl.builders.llm import RetellLLM
+from retell_dsl.builders.phone import PhoneNumber
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import Spec, require_str, require_tuple_of
-from retell_dsl.spec.agent import Agent
-from retell_dsl.spec.batch import BatchCall
-from retell_dsl.spec.flow.flow import ConversationFlow
-from retell_dsl.spec.kb import KnowledgeBase
-from retell_dsl.spec.llm import RetellLLM
-from retell_dsl.spec.phone import PhoneNumber
 
 __all__ = ["Ref", "Resource", "ResourceKind", "Stack", "kind_of"]
 

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self
 
+from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.kb import KnowledgeBase
+    from retell_dsl.builders.kb import KnowledgeBase
 
 __all__ = ["CustomLLM", "EngineSugar", "McpServer", "ModelTier"]
 
@@ -118,7 +118,7 @@ class EngineSugar:
 def check_knowledge_bases(kbs: object, what: str) -> None:
     """Knowledge bases are KnowledgeBase specs or existing ids."""
     __tracebackhide__ = True
-    from retell_dsl.spec.kb import KnowledgeBase
+    from retell_dsl.builders.kb import KnowledgeBase
 
     require_tuple_of(kbs, (KnowledgeBase, str), f"{what} knowledge_bases")
 

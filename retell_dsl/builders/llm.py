@@ -1,6 +1,6 @@
 """The Retell LLM response engine: prompt, tools, optional states, knowledge bases.
 
->>> from retell_dsl.spec.tools import EndCall
+>>> from retell_dsl.builders.tools import EndCall
 >>> llm = (
 ...     RetellLLM(name="support", model="gpt-4.1")
 ...     .prompt("You are a support agent for {{company}}.")
@@ -22,13 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
-from retell_dsl.spec.engine import EngineSugar, McpServer, ModelTier, check_engine
-from retell_dsl.spec.prompt import Prompt
-from retell_dsl.spec.tools import Tool
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders.engine import EngineSugar, McpServer, ModelTier, check_engine
+from retell_dsl.builders.prompt import Prompt
+from retell_dsl.builders.tools import Tool
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.kb import KnowledgeBase
+    from retell_dsl.builders.kb import KnowledgeBase
 
 __all__ = ["RetellLLM", "State", "StateEdge"]
 

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders.phone import PhoneNumber
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
-from retell_dsl.spec.phone import PhoneNumber
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.agent import Agent
+    from retell_dsl.builders.agent import Agent
 
 __all__ = ["BatchCall", "CallTask", "CallWindow"]
 

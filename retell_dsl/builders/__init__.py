@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from retell_dsl.spec._base import UNSET, FrozenMap, SourceLocation, Spec, Unset
-from retell_dsl.spec.agent import Agent, Engine
-from retell_dsl.spec.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
-from retell_dsl.spec.batch import BatchCall, CallTask, CallWindow
-from retell_dsl.spec.conditions import Comparison, Condition, Equation, PromptCondition, when
-from retell_dsl.spec.engine import CustomLLM, McpServer
-from retell_dsl.spec.fields import (
+from retell_dsl.builders._base import UNSET, FrozenMap, SourceLocation, Spec, Unset
+from retell_dsl.builders.agent import Agent, Engine
+from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.builders.batch import BatchCall, CallTask, CallWindow
+from retell_dsl.builders.conditions import Comparison, Condition, Equation, PromptCondition, when
+from retell_dsl.builders.engine import CustomLLM, McpServer
+from retell_dsl.builders.fields import (
     AnalysisField,
     BooleanField,
     DataField,
@@ -17,7 +17,7 @@ from retell_dsl.spec.fields import (
     StringField,
     SystemPreset,
 )
-from retell_dsl.spec.flow import (
+from retell_dsl.builders.flow import (
     AgentSwapNode,
     BranchNode,
     BridgeTransferNode,
@@ -41,12 +41,12 @@ from retell_dsl.spec.flow import (
     SubagentNode,
     TransferNode,
 )
-from retell_dsl.spec.kb import KBText, KnowledgeBase
-from retell_dsl.spec.llm import RetellLLM, State, StateEdge
-from retell_dsl.spec.phone import AgentBinding, PhoneNumber, SipTrunk
-from retell_dsl.spec.prompt import Prompt, Var
-from retell_dsl.spec.stack import Ref, Resource, Stack
-from retell_dsl.spec.tools import (
+from retell_dsl.builders.kb import KBText, KnowledgeBase
+from retell_dsl.builders.llm import RetellLLM, State, StateEdge
+from retell_dsl.builders.phone import AgentBinding, PhoneNumber, SipTrunk
+from retell_dsl.builders.prompt import Prompt, Var
+from retell_dsl.builders.stack import Ref, Resource, Stack
+from retell_dsl.builders.tools import (
     AgenticWarmTransfer,
     AgentSwap,
     BridgeTransfer,

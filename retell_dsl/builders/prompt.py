@@ -27,8 +27,8 @@ from typing import Any
 
 import jinja2
 
+from retell_dsl.builders._base import Spec, require_str
 from retell_dsl.errors import InvalidArgument, InvalidSpec
-from retell_dsl.spec._base import Spec, require_str
 
 __all__ = ["Prompt", "Var", "runtime_variables"]
 

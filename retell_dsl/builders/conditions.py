@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from retell_dsl.builders._base import Spec, require_tuple_of
+from retell_dsl.builders.prompt import Prompt, Var
 from retell_dsl.errors import InvalidArgument, InvalidSpec
-from retell_dsl.spec._base import Spec, require_tuple_of
-from retell_dsl.spec.prompt import Prompt, Var
 
 __all__ = [
     "Comparison",

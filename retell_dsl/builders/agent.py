@@ -2,7 +2,7 @@
 
 Every field is a keyword of the constructor; the fluent methods are sugar that return new values.
 
->>> from retell_dsl.spec.llm import RetellLLM
+>>> from retell_dsl.builders.llm import RetellLLM
 >>> llm = RetellLLM(name="support", model="gpt-4.1")
 >>> agent = (
 ...     Agent(name="Support", voice="11labs-Adrian", engine=llm)
@@ -22,13 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.builders.engine import CustomLLM
+from retell_dsl.builders.fields import ANALYSIS_FIELD_TYPES, AnalysisField
+from retell_dsl.builders.flow.flow import ConversationFlow
+from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.spec._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
-from retell_dsl.spec.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
-from retell_dsl.spec.engine import CustomLLM
-from retell_dsl.spec.fields import ANALYSIS_FIELD_TYPES, AnalysisField
-from retell_dsl.spec.flow.flow import ConversationFlow
-from retell_dsl.spec.llm import RetellLLM
 
 __all__ = ["Agent", "Engine"]
 

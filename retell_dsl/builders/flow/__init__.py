@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retell_dsl.spec.flow.actions import (
+from retell_dsl.builders.flow.actions import (
     AgentSwapNode,
     BranchNode,
     BridgeTransferNode,
@@ -13,9 +13,9 @@ from retell_dsl.spec.flow.actions import (
     MCPNode,
     TransferNode,
 )
-from retell_dsl.spec.flow.base import Edge, GlobalNode, Node, RoutedNode
-from retell_dsl.spec.flow.flow import Component, ConversationFlow, FlowTool
-from retell_dsl.spec.flow.talk import (
+from retell_dsl.builders.flow.base import Edge, GlobalNode, Node, RoutedNode
+from retell_dsl.builders.flow.flow import Component, ConversationFlow, FlowTool
+from retell_dsl.builders.flow.talk import (
     ConversationNode,
     EndNode,
     ExtractNode,

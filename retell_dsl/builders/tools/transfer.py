@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from retell_dsl.spec._base import UNSET, Spec, Unset, one_of
-from retell_dsl.spec.prompt import Prompt, Var
+from retell_dsl.builders._base import UNSET, Spec, Unset, one_of
+from retell_dsl.builders.prompt import Prompt, Var
 
 if TYPE_CHECKING:
-    from retell_dsl.spec.agent import Agent
+    from retell_dsl.builders.agent import Agent
 
 __all__ = [
     "AgenticWarmTransfer",
