@@ -27,8 +27,25 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"retell-dsl {version('retell-dsl')}")
+        except PackageNotFoundError:  # running from a checkout that was never installed
+            from retell_dsl import __version__
+
+            typer.echo(f"retell-dsl {__version__}")
+        raise typer.Exit
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+    ),
+) -> None:
     """Retell AI voice agents as code."""
 
 

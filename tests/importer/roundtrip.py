@@ -30,8 +30,8 @@ def deploy(client: Retell, stack: Stack) -> dict[str, str]:
         if r.kind not in CREATE:  # campaigns are not imported
             continue
         path, id_field = CREATE[r.kind]
-        created = client.post(path, body=payload, cast_to=dict)
-        ids[r.address] = str(created[id_field])
+        created: Any = client.post(path, body=payload, cast_to=object)
+        ids[r.address] = created[id_field]
     return ids
 
 

@@ -56,20 +56,55 @@ def agents_list(
     target: TargetOpt = "auto",
     as_json: JsonOpt = False,
 ) -> None:
-    """List voice agents, newest first.
+    """List voice agents, newest first, with their latest version, whether it is published, and its voice.
 
     Example: retell-dsl agents list --query support --limit 200
     """
     args = {"filter_criteria": {"query": query}} if query else {}
-    cols = [("agent_id", "agent_id"), ("name", "agent_name"), ("channel", "channel")]
+    cols = [
+        ("agent_id", "agent_id"),
+        ("name", "agent_name"),
+        ("version", "version"),
+        ("published", "is_published"),
+        ("voice", "voice_id"),
+    ]
+    show = table_view("Agents", cols)
     execute(
         "list_agents",
         args,
         target=target,
         as_json=as_json,
-        render=table_view("Agents", cols),
+        render=lambda result: show(_with_latest_versions(result, target)),
         limit=None if fetch_all else limit,
     )
+
+
+_LATEST = ("version", "is_published", "voice_id")
+
+
+def _with_latest_versions(result: Any, target: str) -> Any:
+    """List items carry no version or voice: read each agent's latest version (8 at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import retell
+
+    from retell_dsl.cli.toolkit._common import make_client
+    from retell_dsl.errors import RetellDSLError
+    from retell_dsl.toolkit import invoke
+
+    rows = result["items"] if isinstance(result, dict) else result
+    client = make_client(target)
+
+    def latest(row: dict[str, Any]) -> dict[str, Any]:
+        try:
+            agent = invoke("get_agent", client, {"agent_id": row["agent_id"]})
+        except (RetellDSLError, retell.RetellError, OSError):  # an unreadable row keeps blank cells
+            return row
+        return {**row, **{key: agent.get(key) for key in _LATEST}}
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        enriched = list(pool.map(latest, rows))
+    return {**result, "items": enriched} if isinstance(result, dict) else enriched
 
 
 @agents.command("get")

@@ -6,6 +6,7 @@ Imported only when a command runs (it loads rich).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["Column", "console", "render_call", "render_detail", "render_table", "when"]
+__all__ = ["Column", "console", "fit_widths", "render_call", "render_detail", "render_table", "when"]
 
 Column = tuple[str, Any]
 """A column: its header and the key (or a function of the row) that gives the cell."""
@@ -43,19 +44,71 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+_ID = re.compile(r"^(\+?\d{6,}|[a-z]+(_[a-z]+)*_[0-9a-zA-Z]{8,})$")
+
+
+def _is_id_column(cells: Sequence[str]) -> bool:
+    """A column of ids (``agent_…``, ``call_…``, E.164 numbers), also comma-separated lists of them."""
+    values = [part.strip() for cell in cells for part in cell.split(",") if part.strip()]
+    return bool(values) and all(_ID.match(v) for v in values)
+
+
+def _table_cell(get: object, row: Mapping[str, Any]) -> str:
+    value = get(row) if callable(get) else row.get(str(get))
+    if isinstance(get, str) and get.endswith("_timestamp"):
+        return when(value)
+    return _cell(value)
+
+
+def fit_widths(natural: Sequence[int], fixed: Sequence[bool], room: int, *, floor: int = 4) -> list[int]:
+    """Column widths that fit ``room`` characters: fixed columns keep theirs, the widest others shrink.
+
+    >>> fit_widths([32, 26, 7, 9], [True, False, False, False], 60)
+    [32, 12, 7, 9]
+    >>> fit_widths([10, 5], [False, False], 80)
+    [10, 5]
+    """
+    widths = list(natural)
+    while sum(widths) > room:
+        shrinkable = [i for i, w in enumerate(widths) if not fixed[i] and w > floor]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
 def render_table(
     title: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], *, more: bool = False
 ) -> None:
-    """Print ``rows`` as a table; an empty list prints a short note instead."""
+    """Print ``rows`` as a table; an empty list prints a short note instead.
+
+    Ids are never wrapped or cut (people copy them into the next command); when the terminal is
+    too narrow, the other columns are shortened with an ellipsis. ``*_timestamp`` keys print as
+    UTC date and time.
+    """
     out = console()
     if not rows:
         out.print(f"No {title.lower()}.")
         return
     table = Table(title=f"{title} ({len(rows)}{'+' if more else ''})", title_justify="left")
-    for header, _ in columns:
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(get(row) if callable(get) else row.get(get)) for _, get in columns))
+    cells = [[_table_cell(get, row) for _, get in columns] for row in rows]
+    by_column = [[r[i] for r in cells] for i in range(len(columns))]
+    fixed = [_is_id_column(col) for col in by_column]
+    natural = [max(len(header), *(len(c) for c in col)) for (header, _), col in zip(columns, by_column, strict=True)]
+    keep = list(range(len(columns)))
+    while True:  # drop trailing non-id columns that cannot fit even shortened
+        room = out.width - (3 * len(keep) + 1)  # borders and one space of padding each side
+        widths = fit_widths([natural[i] for i in keep], [fixed[i] for i in keep], room)
+        droppable = [i for i in keep if not fixed[i]]
+        if sum(widths) <= room or len(droppable) <= 1:
+            break
+        keep.remove(droppable[-1])
+    for i, width in zip(keep, widths, strict=True):
+        table.add_column(columns[i][0], no_wrap=True, overflow="ellipsis", width=width)
+    cells = [[r[i] for i in keep] for r in cells]
+    for row_cells in cells:
+        table.add_row(*row_cells)
     out.print(table)
     if more:
         out.print("More exist: raise --limit or pass --all.")
