@@ -6,12 +6,14 @@ the heavy parts (the Retell SDK, pydantic models, uvicorn) when it runs.
 
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 from retell_dsl.cli import _demo, _deploy, _emulator, _graph, _import, _inspect
 from retell_dsl.cli import toolkit as _toolkit
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "reflow"]
 
 app = typer.Typer(
     name="retell-dsl",
@@ -56,6 +58,34 @@ _graph.register(app)
 _import.register(app)
 _emulator.register(app)
 _toolkit.register(app)
+
+
+def reflow(doc: str) -> str:
+    """Join the hard-wrapped lines of each prose paragraph, so help rewraps at any terminal width.
+
+    Indented paragraphs (examples) keep their lines.
+
+    >>> reflow("Show a plan.\\n\\nLong prompts\\nas diffs.\\n\\n    retell-dsl plan a.py\\n    retell-dsl plan b.py")
+    'Show a plan.\\n\\nLong prompts as diffs.\\n\\n    retell-dsl plan a.py\\n    retell-dsl plan b.py'
+    """
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        p if any(line.startswith((" ", "\t")) for line in p.splitlines()) else " ".join(p.split("\n"))
+        for p in paragraphs
+    )
+
+
+def _reflow_help(group: typer.Typer) -> None:
+    for command in group.registered_commands:
+        doc = command.help or (command.callback.__doc__ if command.callback else None)
+        if doc:
+            command.help = reflow(doc)
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _reflow_help(sub.typer_instance)
+
+
+_reflow_help(app)
 
 
 def main() -> None:

@@ -62,3 +62,11 @@ def test_version_flag() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("retell-dsl ")
     assert result.stdout.split()[1][0].isdigit()
+
+
+def test_help_prose_rewraps_to_the_terminal_instead_of_breaking_where_the_source_did() -> None:
+    wide = CliRunner().invoke(app, ["plan", "--help"], env={"COLUMNS": "200"}).stdout
+    assert any("Long prompts show as unified diffs." in line for line in wide.splitlines())
+    narrow = CliRunner().invoke(app, ["plan", "--help"], env={"COLUMNS": "80"}).stdout
+    assert all(len(line) <= 80 for line in narrow.splitlines())
+    assert "retell-dsl plan app.py --env staging --out plan.json" in narrow  # example lines stay whole
