@@ -19,10 +19,14 @@ print the package import graph.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FACADE = "retell_dsl"
@@ -254,6 +258,21 @@ def test_known_violations_still_occur() -> None:
 
 def test_no_part_imports_another_parts_private_modules() -> None:
     assert private_imports(FOUND) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        ("retell_dsl.compiler", ("retell_dsl.validation", "retell_dsl.checked")),
+        ("retell_dsl.wire", ("retell_dsl.builders", "retell_dsl.errors", "retell_dsl.compiler")),
+        ("retell_dsl.validation", ("retell_dsl.checked", "retell_dsl.graph", "retell_dsl.deploy")),
+    ],
+)
+def test_importing_a_layer_loads_nothing_above_it(module: str, forbidden: tuple[str, ...]) -> None:
+    code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.startswith({forbidden!r})))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # ------------------------------------------------------------------- the checker itself

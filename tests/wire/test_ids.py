@@ -137,3 +137,22 @@ def test_the_compiler_ids_resolve_to_their_components() -> None:
     assert use["component_id"] == local_component_id("Collect info")
     assert resolve_component(payload, use["component_id"]) is payload["components"][0]
     assert list(local_components(payload)) == [use["component_id"]]
+
+
+@pytest.mark.parametrize("cid", ["Collect info", "cmp_9", "component-collect-info"])
+def test_the_importer_resolves_components_of_fetched_flows(cid: str) -> None:
+    from retell_dsl.importer._flow import decompile_flow
+    from retell_dsl.validation import validate
+
+    component = {"name": "Collect info", "nodes": [{"id": "done", "type": "end", "name": "done"}]}
+    if cid == "cmp_9":
+        component["id"] = "cmp_9"
+    node = {"id": "use", "type": "component", "name": "use", "component_type": "local", "component_id": cid}
+    node["else_edge"] = {"id": "use.else", "transition_condition": {"type": "prompt", "prompt": "Else"}}
+    data = {"start_speaker": "agent", "start_node_id": "use", "components": [component], "nodes": [node]}
+    flow = decompile_flow(data, name="f", refs={})
+    (use,) = flow.nodes
+    assert isinstance(use, ComponentNode)
+    assert (use.component, use.shared) == ("Collect info", False)
+    assert raw_payload(flow)["nodes"][0]["component_id"] == cid  # the round trip stays exact
+    assert "RD110" not in validate(flow).codes  # RD110: the component node names no component of the flow
