@@ -147,9 +147,11 @@ def test_the_importer_resolves_components_of_fetched_flows(cid: str) -> None:
     component: dict[str, Any] = {"name": "Collect info", "nodes": [{"id": "done", "type": "end", "name": "done"}]}
     if cid == "cmp_9":
         component["id"] = "cmp_9"
-    node: dict[str, Any] = {"id": "use", "type": "component", "name": "use", "component_type": "local", "component_id": cid}
+    node: dict[str, Any] = {"id": "use", "type": "component", "name": "use", "component_type": "local"}
+    node["component_id"] = cid
     node["else_edge"] = {"id": "use.else", "transition_condition": {"type": "prompt", "prompt": "Else"}}
-    data: dict[str, Any] = {"start_speaker": "agent", "start_node_id": "use", "components": [component], "nodes": [node]}
+    data: dict[str, Any] = {"start_speaker": "agent", "start_node_id": "use", "components": [component]}
+    data["nodes"] = [node]
     flow = decompile_flow(data, name="f", refs={})
     (use,) = flow.nodes
     assert isinstance(use, ComponentNode)
