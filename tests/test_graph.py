@@ -128,6 +128,26 @@ def test_special_edges_with_custom_conditions_and_dangling_edges() -> None:
     assert "__start__" not in dot  # no start node id
 
 
+def test_local_components_of_a_fetched_flow_are_resolved_by_name_or_own_id() -> None:
+    # flows made outside retell-dsl need not use our derived "component-<slug>" ids
+    def comp(name: str, **extra: str) -> dict[str, Any]:
+        return {"name": name, "start_node_id": "ask", "nodes": [{"id": "ask", "type": "end"}], **extra}
+
+    def use(node: str, cid: str) -> dict[str, Any]:
+        return {"id": node, "name": node, "type": "component", "component_type": "local", "component_id": cid}
+
+    payload = {
+        "start_node_id": "a",
+        "components": [comp("Intake"), comp("Billing", id="cmp_9")],
+        "nodes": [use("a", "Intake"), use("b", "cmp_9")],
+    }
+    dot = flow_graph(payload, format="dot")
+    assert '"a" [label="a\\ncomponent: Intake"' in dot
+    assert '"b" [label="b\\ncomponent: Billing"' in dot
+    assert '"a" -> "component-intake/ask" [label="runs", style=dashed];' in dot
+    assert '"b" -> "cmp_9/ask" [label="runs", style=dashed];' in dot
+
+
 def test_local_components_are_subgraphs_and_shared_ones_are_nodes() -> None:
     from retell_dsl import Component, ComponentNode, ConversationFlow, ConversationNode, EndNode
 
