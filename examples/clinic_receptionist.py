@@ -16,6 +16,7 @@ from retell_dsl import (
     EndNode,
     ExtractNode,
     FunctionNode,
+    Handoff,
     PhoneNumber,
     Prompt,
     SMSNode,
@@ -28,7 +29,6 @@ from retell_dsl import (
     WarmTransfer,
     when,
 )
-from retell_dsl.builders.tools import Handoff
 
 CLINIC = "Bright Smiles Dental"
 
