@@ -59,7 +59,7 @@ def test_every_public_name_resolves_in_its_module() -> None:
 
 def test_unknown_names_raise_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
-        _ = retell_dsl.Nope  # type: ignore[attr-defined]
+        _ = retell_dsl.Nope
     assert not hasattr(retell_dsl, "NotSupportedYet")
 
 

@@ -155,4 +155,3 @@ class Prompt(Spec):
 
 def _context(context: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.ref if isinstance(v, Var) else v) for k, v in context.items()}
-

@@ -163,13 +163,13 @@ def decompile_node(data: Mapping[str, Any], ctx: _Ctx) -> Node | None:
         _special(data, "edge", "failed_to", suffix=suffix, ctx=ctx, nid=nid, kw=kw, handled=handled, edge_ids=edge_ids)
     if cls is SMSNode:
         ins = data.get("instruction") or {}
-        kind = {"static_text": "text", "prompt": "prompt", "template": "template"}.get(str(ins.get("type")))
+        kind = {"static_text": "static_text", "prompt": "prompt", "template": "template"}.get(str(ins.get("type")))
         value_key = "template" if kind == "template" else "text"
         if kind and set(ins) == {"type", value_key}:
             kw[kind] = ins[value_key]
             handled.add("instruction")
         else:
-            kw["text"] = ""
+            kw["static_text"] = ""
         dest = data.get("sms_destination")
         if isinstance(dest, Mapping) and dest.get("type") == "phone_number":
             kw["to_number"] = dest.get("phone_number")

@@ -116,6 +116,10 @@ class ConversationFlow(Spec, EngineSugar):
         """Add flow tools (run by function nodes, by name)."""
         return self._replace(tools=(*self.tools, *tools))
 
+    def with_tools(self, *tools: FlowTool) -> Self:
+        """Replace the flow tools (as ``RetellLLM.with_tools`` replaces the general tools)."""
+        return self._replace(tools=tools)
+
     def component(self, *components: Component) -> Self:
         """Add local components."""
         return self._replace(components=(*self.components, *components))
