@@ -92,7 +92,10 @@ flow = (
         )
     )
     .node(
-        SMSNode(name="send confirmation", static_text=f"Your {CLINIC} appointment is booked for {{{{first_open_slot}}}}.")
+        SMSNode(
+            name="send confirmation",
+            static_text=f"Your {CLINIC} appointment is booked for {{{{first_open_slot}}}}.",
+        )
         .on_sent("goodbye")
         .on_send_failed("goodbye")
     )

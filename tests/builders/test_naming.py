@@ -81,7 +81,7 @@ def _call(agent: Agent, method: str, keyword: str, positional: bool, value: Any)
 def test_the_table_is_found_and_covers_every_renaming_fluent_keyword() -> None:
     assert len(TABLE) >= 25
     documented = {(method, keyword.lstrip("*")) for method, keyword, *_ in TABLE}
-    fields = {f for f in Agent.__dataclass_fields__}
+    fields = set(Agent.__dataclass_fields__)
     # every fluent keyword of Agent whose name is not itself a field is documented
     undocumented = set()
     for name, fn in inspect.getmembers(Agent, inspect.isfunction):
