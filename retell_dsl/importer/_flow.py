@@ -40,6 +40,7 @@ from retell_dsl.builders.stack import Resource
 from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
 from retell_dsl.compiler._wire import node_id, tool_id
 from retell_dsl.compiler.flow import SENTINELS, compile_flow, compile_node, flow_tool_ids
+from retell_dsl.importer._deprecated import DEPRECATED_ENGINE_FIELDS
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 from retell_dsl.importer._resources import engine_kwargs, kb_refs, resolve
 from retell_dsl.importer._tools import (
@@ -290,7 +291,8 @@ def _component(data: Mapping[str, Any], flow_tools: Mapping[str, str], refs: Map
 
 def decompile_flow(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Resource]) -> ConversationFlow:
     """A conversation flow (create-payload shape) as a :class:`ConversationFlow`."""
-    handled: set[str] = set()
+    # deprecated model fields left after ``modernize`` have no typed form: they stay in extra= only
+    handled: set[str] = set(DEPRECATED_ENGINE_FIELDS)
     kw = engine_kwargs(data, refs, handled)
     tools, ok = _tools(data.get("tools") or [])
     if tools and ok:
