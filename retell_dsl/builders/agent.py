@@ -22,7 +22,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders._base import (
+    UNSET,
+    FrozenMap,
+    Spec,
+    Unset,
+    one_of,
+    require_mapping,
+    require_str,
+    require_tuple_of,
+)
 from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
 from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.fields import ANALYSIS_FIELD_TYPES, AnalysisField
@@ -151,9 +160,9 @@ class Agent(Spec):
             require_tuple_of(self.language, str, f"Agent {self.name!r} language")
         require_tuple_of(self.pronunciations, Pronunciation, f"Agent {self.name!r} pronunciations")
         require_tuple_of(self.analysis_fields, ANALYSIS_FIELD_TYPES, f"Agent {self.name!r} analysis_fields")
-        one_of(self.data_storage, ("everything", "everything_except_pii", "basic_attributes_only"), "data_storage")
-        if not isinstance(self.extra, Mapping):
-            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+        storage = ("everything", "everything_except_pii", "basic_attributes_only")
+        one_of(self.data_storage, storage, f"Agent {self.name!r} data_storage")
+        require_mapping(self.extra, f"Agent {self.name!r} extra=")
 
     # ------------------------------------------------------------------ fluent sugar
     def use_engine(self, engine: Engine, *, version: int | Unset = UNSET) -> Self:

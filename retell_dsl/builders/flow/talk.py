@@ -78,7 +78,7 @@ class ConversationNode(RoutedNode):
     def _check(self) -> None:
         RoutedNode._check(self)
         check_instruction(self, self.prompt, self.static_text, required=True)
-        one_of(self.stt_mode, ("fast", "accurate", "custom"), "stt_mode")
+        one_of(self.stt_mode, ("fast", "accurate", "custom"), f"{type(self).__name__} {self.name!r} stt_mode")
         from retell_dsl.builders.engine import check_knowledge_bases
 
         check_knowledge_bases(self.knowledge_bases, f"{type(self).__name__} {self.name!r}")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_mapping, require_str
 from retell_dsl.builders.prompt import Prompt, Var
 from retell_dsl.builders.tools.transfer import (
     AgenticWarmTransfer,
@@ -50,8 +50,7 @@ class Tool(Spec):
 
     def _check(self) -> None:
         require_str(self.name, f"{type(self).__name__} name")
-        if not isinstance(self.extra, Mapping):
-            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+        require_mapping(self.extra, f"{type(self).__name__} {self.name!r} extra=")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -64,7 +63,8 @@ class SpeakingTool(Tool):
 
     def _check(self) -> None:
         Tool._check(self)
-        one_of(self.execution_message_type, ("prompt", "static_text"), "execution_message_type")
+        label = f"{type(self).__name__} {self.name!r} execution_message_type"
+        one_of(self.execution_message_type, ("prompt", "static_text"), label)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -180,7 +180,7 @@ class SendSMS(SpeakingTool):
         SpeakingTool._check(self)
         content = {"text": self.text, "prompt": self.prompt, "template": self.template}
         check_sms_content(content, f"SendSMS {self.name!r}")
-        one_of(self.sender, ("current_number", "retell_long_code"), "sender")
+        one_of(self.sender, ("current_number", "retell_long_code"), f"SendSMS {self.name!r} sender")
 
 
 def check_sms_content(content: Mapping[str, object], what: str) -> None:
