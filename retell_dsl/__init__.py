@@ -17,7 +17,12 @@ names a module does not list in its ``__all__``. Examples, the README and the do
 public names (``tests/test_public_imports.py`` checks their imports).
 
 Public classes report their public path: ``retell_dsl.Agent.__module__ == "retell_dsl"``, so reprs,
-tracebacks and docs say ``retell_dsl.Agent`` and pickles refer to the stable path.
+tracebacks and docs say ``retell_dsl.Agent`` and pickles refer to the stable path. Builders and
+errors do so as soon as their package loads (``retell_dsl.builders`` and ``retell_dsl.errors`` call
+``_publish``); the compiler's and validation's public classes once the facade hands them out. Each
+such class stays listed in its defining module's ``__test__``, so its doctests still run there. A
+consequence: string annotations of these classes resolve in their defining module, so use
+``typing.get_type_hints(Agent.__init__)`` (as Hypothesis does) rather than ``get_type_hints(Agent)``.
 
 How this module is built
 ------------------------
