@@ -20,8 +20,9 @@ deprecated field (LLM, flow)           imported as
 Retell ignores the deprecated fields when ``model_config`` is present, and so does the import (they
 are dropped). ``model_high_priority: false`` and ``model_ultrafast: false`` mean the standard tier,
 which is the default, and are dropped too. A deprecated value that has no current form (a tier
-without a model, an unknown ``model_choice`` shape) is left as it is, so the importer carries it
-in ``extra=`` and nothing is lost.
+without a model, an unknown ``model_choice`` shape; an agent's ``opt_out_sensitive_data_storage``,
+which the 6.x API no longer has) is left as it is, so the importer carries it in ``extra=`` only,
+and nothing is lost.
 
 >>> modernize("llm", {"model": "gpt-4o", "model_temperature": 0.2, "general_prompt": "Hi"})
 {'general_prompt': 'Hi', 'model_config': {'type': 'cascading', 'primary': {'model': 'gpt-4o'}, 'temperature': 0.2}}
@@ -54,19 +55,17 @@ def modernize(kind: str, payload: Mapping[str, Any]) -> JSON:
         return dict(payload)
     out = _engine(payload)
     if kind == "conversation_flow":
-        for key in ("nodes",):
-            if isinstance(out.get(key), list):
-                out[key] = [_node(n) if isinstance(n, Mapping) else n for n in out[key]]
+        _nodes_of(out)
         if isinstance(out.get("components"), list):
-            out["components"] = [_component(c) if isinstance(c, Mapping) else c for c in out["components"]]
+            out["components"] = [_nodes_of(dict(c)) if isinstance(c, Mapping) else c for c in out["components"]]
     return out
 
 
-def _component(data: Mapping[str, Any]) -> JSON:
-    out = dict(data)
-    if isinstance(out.get("nodes"), list):
-        out["nodes"] = [_node(n) if isinstance(n, Mapping) else n for n in out["nodes"]]
-    return out
+def _nodes_of(container: JSON) -> JSON:
+    """``container`` (a flow or a component) with its nodes' ``model_choice`` in current form."""
+    if isinstance(container.get("nodes"), list):
+        container["nodes"] = [_node(n) if isinstance(n, Mapping) else n for n in container["nodes"]]
+    return container
 
 
 def _engine(data: Mapping[str, Any]) -> JSON:

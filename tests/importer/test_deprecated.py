@@ -69,9 +69,11 @@ def test_deprecated_fields_are_dropped_next_to_model_config() -> None:
 
 def test_flow_model_choice_becomes_model_config_on_the_flow_and_its_nodes() -> None:
     node = {"id": "n1", "type": "end", "name": "Bye", "model_choice": {"type": "cascading", "model": "gpt-4.1-mini"}}
+    component = {"name": "intake", "start_node_id": "c1", "nodes": [{**node, "id": "c1", "name": "Done"}]}
     flow = {
         "conversation_flow_id": "cf_1", "start_speaker": "agent", "start_node_id": "n1", "nodes": [node],
         "model_choice": {"type": "cascading", "model": "gpt-5", "high_priority": True}, "model_temperature": 0.1,
+        "components": [component],
     }  # fmt: skip
     source, payloads = _round_trip(flow)
     payload = payloads["conversation_flow.cf_1"]
@@ -80,6 +82,7 @@ def test_flow_model_choice_becomes_model_config_on_the_flow_and_its_nodes() -> N
     assert "model_choice" not in payload and "model_temperature" not in payload
     assert payload["nodes"][0]["model_config"] == {"primary": {"model": "gpt-4.1-mini"}}
     assert "model_choice" not in payload["nodes"][0]
+    assert payload["components"][0]["nodes"][0]["model_config"] == {"primary": {"model": "gpt-4.1-mini"}}
     assert extras(exec_source(source)) == {}
 
 
