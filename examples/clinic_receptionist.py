@@ -16,6 +16,7 @@ from retell_dsl import (
     EndNode,
     ExtractNode,
     FunctionNode,
+    Handoff,
     PhoneNumber,
     Prompt,
     SMSNode,
@@ -28,7 +29,6 @@ from retell_dsl import (
     WarmTransfer,
     when,
 )
-from retell_dsl.builders.tools import Handoff
 
 CLINIC = "Bright Smiles Dental"
 
@@ -92,7 +92,10 @@ flow = (
         )
     )
     .node(
-        SMSNode(name="send confirmation", text=f"Your {CLINIC} appointment is booked for {{{{first_open_slot}}}}.")
+        SMSNode(
+            name="send confirmation",
+            static_text=f"Your {CLINIC} appointment is booked for {{{{first_open_slot}}}}.",
+        )
         .on_sent("goodbye")
         .on_send_failed("goodbye")
     )

@@ -6,17 +6,16 @@ Errors caused by a user's misuse also subclass the matching builtin, so
 
 >>> issubclass(InvalidSpec, ValueError)
 True
->>> str(NotSupportedYet("playground completion", "the simulation engine"))
-'playground completion is not supported yet: it needs the simulation engine.'
 """
 
 from __future__ import annotations
+
+from retell_dsl.naming import publish
 
 __all__ = [
     "ConfigurationError",
     "InvalidArgument",
     "InvalidSpec",
-    "NotSupportedYet",
     "RetellDSLError",
     "SchemaError",
     "ValidationFailed",
@@ -43,15 +42,6 @@ class ConfigurationError(RetellDSLError, ValueError):
     """The environment or the command line asks for something inconsistent."""
 
 
-class NotSupportedYet(RetellDSLError, NotImplementedError):
-    """A feature is known and planned, but not implemented yet."""
-
-    def __init__(self, what: str, needs: str) -> None:
-        self.what = what
-        self.needs = needs
-        super().__init__(f"{what} is not supported yet: it needs {needs}.")
-
-
 class ValidationFailed(InvalidSpec):
     """``compile()`` found errors; ``issues`` holds every one (warnings included)."""
 
@@ -60,3 +50,6 @@ class ValidationFailed(InvalidSpec):
         errors = getattr(issues, "errors", ())
         body = "\n".join(str(i) for i in errors)
         super().__init__(f"the spec has {len(errors)} error(s):\n{body}")
+
+
+publish(__name__)  # the classes above report ``retell_dsl.InvalidSpec`` etc.

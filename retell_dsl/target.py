@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from retell_dsl.emulator import Emulator
 
-__all__ = ["DEFAULT_EMULATOR_DB", "LIVE_BASE_URL", "Target", "TargetName", "resolve_target"]
+__all__ = ["DEFAULT_EMULATOR_DB", "LIVE_BASE_URL", "LOCAL_EMULATOR_KEY", "Target", "TargetName", "resolve_target"]
 
 TargetName = Literal["auto", "emulator", "live"]
 DEFAULT_EMULATOR_DB = Path(".retell") / "emulator.sqlite"

@@ -1,152 +1,36 @@
-"""The builder DSL: immutable specs for every Retell resource."""
+"""The builder DSL: immutable specs for every Retell resource (internal modules).
+
+Import builders from the facade (``from retell_dsl import Agent, RetellLLM``): the modules of this
+package are internal, and which one defines a builder may change. The facade's ``_PUBLIC`` lists
+every public builder with the module defining it; this package re-exports nothing (so names are
+written once), but loads its modules so that every public builder reports ``retell_dsl`` as its
+module from the start, whichever path imported it first.
+
+>>> from retell_dsl.builders.agent import Agent
+>>> Agent.__module__
+'retell_dsl'
+"""
 
 from __future__ import annotations
 
-from retell_dsl.builders._base import UNSET, FrozenMap, SourceLocation, Spec, Unset
-from retell_dsl.builders.agent import Agent, Engine
-from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
-from retell_dsl.builders.batch import BatchCall, CallTask, CallWindow
-from retell_dsl.builders.conditions import Comparison, Condition, Equation, PromptCondition, when
-from retell_dsl.builders.engine import CustomLLM, McpServer
-from retell_dsl.builders.fields import (
-    AnalysisField,
-    BooleanField,
-    DataField,
-    EnumField,
-    NumberField,
-    StringField,
-    SystemPreset,
+from retell_dsl.builders import (  # noqa: F401 -- loaded so that _publish sees every builder
+    _base,
+    agent,
+    agent_options,
+    batch,
+    conditions,
+    engine,
+    fields,
+    flow,
+    kb,
+    llm,
+    phone,
+    prompt,
+    stack,
+    tools,
 )
-from retell_dsl.builders.flow import (
-    AgentSwapNode,
-    BranchNode,
-    BridgeTransferNode,
-    CancelTransferNode,
-    CodeNode,
-    Component,
-    ComponentNode,
-    ConversationFlow,
-    ConversationNode,
-    Edge,
-    EndNode,
-    ExtractNode,
-    FlowTool,
-    FunctionNode,
-    GlobalNode,
-    MCPNode,
-    Node,
-    PressDigitNode,
-    RoutedNode,
-    SMSNode,
-    SubagentNode,
-    TransferNode,
-)
-from retell_dsl.builders.kb import KBText, KnowledgeBase
-from retell_dsl.builders.llm import RetellLLM, State, StateEdge
-from retell_dsl.builders.phone import AgentBinding, PhoneNumber, SipTrunk
-from retell_dsl.builders.prompt import Prompt, Var
-from retell_dsl.builders.stack import Ref, Resource, Stack
-from retell_dsl.builders.tools import (
-    AgenticWarmTransfer,
-    AgentSwap,
-    BridgeTransfer,
-    CancelTransfer,
-    CodeTool,
-    ColdTransfer,
-    CustomTool,
-    EndCall,
-    ExtractVariables,
-    Handoff,
-    Inferred,
-    IntegrationAppTool,
-    McpTool,
-    PressDigit,
-    SendSMS,
-    Tool,
-    TransferCall,
-    WarmTransfer,
-)
+from retell_dsl.naming import publish
 
-__all__ = [
-    "UNSET",
-    "Agent",
-    "AgentBinding",
-    "AgentSwap",
-    "AgentSwapNode",
-    "AgenticWarmTransfer",
-    "AnalysisField",
-    "BatchCall",
-    "BooleanField",
-    "BranchNode",
-    "BridgeTransfer",
-    "BridgeTransferNode",
-    "CallTask",
-    "CallWindow",
-    "CancelTransfer",
-    "CancelTransferNode",
-    "CodeNode",
-    "CodeTool",
-    "ColdTransfer",
-    "Comparison",
-    "Component",
-    "ComponentNode",
-    "Condition",
-    "ConversationFlow",
-    "ConversationNode",
-    "CustomLLM",
-    "CustomTool",
-    "DataField",
-    "DtmfOptions",
-    "Edge",
-    "EndCall",
-    "EndNode",
-    "Engine",
-    "EnumField",
-    "Equation",
-    "ExtractNode",
-    "ExtractVariables",
-    "FlowTool",
-    "FrozenMap",
-    "FunctionNode",
-    "GlobalNode",
-    "Handoff",
-    "Inferred",
-    "IntegrationAppTool",
-    "Ivr",
-    "KBText",
-    "KnowledgeBase",
-    "MCPNode",
-    "McpServer",
-    "McpTool",
-    "Node",
-    "NumberField",
-    "PhoneNumber",
-    "PressDigit",
-    "PressDigitNode",
-    "Prompt",
-    "PromptCondition",
-    "Pronunciation",
-    "Ref",
-    "Resource",
-    "RetellLLM",
-    "RoutedNode",
-    "SMSNode",
-    "SendSMS",
-    "SipTrunk",
-    "SourceLocation",
-    "Spec",
-    "Stack",
-    "State",
-    "StateEdge",
-    "StringField",
-    "SubagentNode",
-    "SystemPreset",
-    "Tool",
-    "TransferCall",
-    "TransferNode",
-    "Unset",
-    "Var",
-    "Voicemail",
-    "WarmTransfer",
-    "when",
-]
+__all__: list[str] = []
+
+publish(__name__)

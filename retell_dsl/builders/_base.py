@@ -217,6 +217,13 @@ def require_tuple_of(value: object, kind: type | tuple[type, ...], what: str) ->
             raise InvalidArgument(f"{what}[{i}] must be {names}, got {type(item).__name__} {item!r}")
 
 
+def require_mapping(value: object, what: str) -> None:
+    """Raise InvalidArgument unless ``value`` is a mapping (``extra=``, headers, ...)."""
+    __tracebackhide__ = True
+    if not isinstance(value, Mapping):
+        raise InvalidArgument(f"{what} must be a mapping, got {type(value).__name__} {value!r}")
+
+
 def one_of(value: object, allowed: tuple[object, ...], what: str) -> None:
     """Raise InvalidSpec unless ``value`` is UNSET or one of ``allowed``."""
     __tracebackhide__ = True

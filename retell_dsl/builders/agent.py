@@ -22,7 +22,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders._base import (
+    UNSET,
+    FrozenMap,
+    Spec,
+    Unset,
+    one_of,
+    require_mapping,
+    require_str,
+    require_tuple_of,
+)
 from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
 from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.fields import ANALYSIS_FIELD_TYPES, AnalysisField
@@ -40,7 +49,46 @@ DataStorage = Literal["everything", "everything_except_pii", "basic_attributes_o
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Agent(Spec):
-    """A Retell voice agent. ``name`` is sent as ``agent_name`` and addresses it in a Stack."""
+    """A Retell voice agent. ``name`` is sent as ``agent_name`` and addresses it in a Stack.
+
+    Constructor keywords are the field names. A fluent method sets a group of related fields and
+    its keywords drop the group's prefix (``.privacy(storage=)`` sets ``data_storage``); the Retell
+    name differs where the DSL drops ``_id``/``_setting`` suffixes. Every fluent keyword that is
+    not the field's own name (``tests/builders/test_naming.py`` checks this table):
+
+    ================================  =============================  ===============================
+    fluent keyword                    field                          Retell field
+    ================================  =============================  ===============================
+    ``speech(voice=)``                ``voice``                      ``voice_id``
+    ``speech(model=)``                ``voice_model``                ``voice_model``
+    ``speech(fallback=)``             ``fallback_voices``            ``fallback_voice_ids``
+    ``speech(speed=)``                ``voice_speed``                ``voice_speed``
+    ``speech(temperature=)``          ``voice_temperature``          ``voice_temperature``
+    ``turn_taking(begin_delay_ms=)``  ``begin_message_delay_ms``     ``begin_message_delay_ms``
+    ``turn_taking(backchannel=)``     ``enable_backchannel``         ``enable_backchannel``
+    ``ambient(sound)``                ``ambient_sound``              ``ambient_sound``
+    ``ambient(volume=)``              ``ambient_sound_volume``       ``ambient_sound_volume``
+    ``limits(silence_ms=)``           ``end_call_after_silence_ms``  ``end_call_after_silence_ms``
+    ``limits(max_duration_ms=)``      ``max_call_duration_ms``       ``max_call_duration_ms``
+    ``limits(ring_ms=)``              ``ring_duration_ms``           ``ring_duration_ms``
+    ``dtmf(allow=)``                  ``allow_user_dtmf``            ``allow_user_dtmf``
+    ``dtmf(interrupt=)``              ``allow_dtmf_interruption``    ``allow_dtmf_interruption``
+    ``dtmf(options=)``                ``dtmf_options``               ``user_dtmf_options``
+    ``webhook(url)``                  ``webhook_url``                ``webhook_url``
+    ``webhook(events=)``              ``webhook_events``             ``webhook_events``
+    ``webhook(timeout_ms=)``          ``webhook_timeout_ms``         ``webhook_timeout_ms``
+    ``analyze(*fields)``              ``analysis_fields``            ``post_call_analysis_data``
+    ``analyze(model=)``               ``analysis_model``             ``post_call_analysis_model``
+    ``privacy(storage=)``             ``data_storage``               ``data_storage_setting``
+    ``privacy(retention_days=)``      ``data_retention_days``        ``data_storage_retention_days``
+    ``privacy(pii=)``                 ``pii_categories``             ``pii_config``
+    ``privacy(signed_urls=)``         ``opt_in_signed_url``          ``opt_in_signed_url``
+    ``version(title)``                ``version_title``              ``version_title``
+    ``version(description=)``         ``version_description``        ``version_description``
+    ``languages(*languages)``        ``language``                   ``language``
+    ``use_engine(version=)``          ``engine_version``             ``response_engine.version``
+    ================================  =============================  ===============================
+    """
 
     name: str
     voice: str
@@ -112,9 +160,9 @@ class Agent(Spec):
             require_tuple_of(self.language, str, f"Agent {self.name!r} language")
         require_tuple_of(self.pronunciations, Pronunciation, f"Agent {self.name!r} pronunciations")
         require_tuple_of(self.analysis_fields, ANALYSIS_FIELD_TYPES, f"Agent {self.name!r} analysis_fields")
-        one_of(self.data_storage, ("everything", "everything_except_pii", "basic_attributes_only"), "data_storage")
-        if not isinstance(self.extra, Mapping):
-            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+        storage = ("everything", "everything_except_pii", "basic_attributes_only")
+        one_of(self.data_storage, storage, f"Agent {self.name!r} data_storage")
+        require_mapping(self.extra, f"Agent {self.name!r} extra=")
 
     # ------------------------------------------------------------------ fluent sugar
     def use_engine(self, engine: Engine, *, version: int | Unset = UNSET) -> Self:

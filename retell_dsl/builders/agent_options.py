@@ -92,4 +92,4 @@ class Pronunciation(Spec):
     def _check(self) -> None:
         require_str(self.word, "Pronunciation word")
         require_str(self.phoneme, f"Pronunciation {self.word!r} phoneme")
-        one_of(self.alphabet, ("ipa", "cmu", "pinyin", "jyutping"), "alphabet")
+        one_of(self.alphabet, ("ipa", "cmu", "pinyin", "jyutping"), f"Pronunciation {self.word!r} alphabet")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
 from retell_dsl.builders.phone import PhoneNumber
 from retell_dsl.errors import InvalidArgument
 
@@ -45,6 +45,7 @@ class CallTask(Spec):
 
     def _check(self) -> None:
         require_str(self.to_number, "CallTask to_number")
+        require_mapping(self.extra, f"CallTask {self.to_number!r} extra=")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -82,6 +83,7 @@ class BatchCall(Spec):
         if not isinstance(self.from_number, PhoneNumber | str):
             raise InvalidArgument(f"BatchCall from_number must be a PhoneNumber or a string, got {self.from_number!r}")
         require_tuple_of(self.tasks, CallTask, f"BatchCall {self.name!r} tasks")
+        require_mapping(self.extra, f"BatchCall {self.name!r} extra=")
 
     def call(self, to_number: str, /, **variables: str) -> Self:
         """Add a task calling ``to_number`` with these dynamic variables."""

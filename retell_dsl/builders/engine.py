@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_mapping, require_str, require_tuple_of
 from retell_dsl.errors import InvalidArgument
 
 if TYPE_CHECKING:
@@ -126,17 +126,16 @@ def check_knowledge_bases(kbs: object, what: str) -> None:
 def check_engine(engine: Any, label: str) -> None:
     """Construction checks every response engine shares (Retell LLMs and conversation flows)."""
     __tracebackhide__ = True
-    one_of(engine.start_speaker, ("user", "agent"), "start_speaker")
-    check_model(engine.model_tier, engine.extra)
+    one_of(engine.start_speaker, ("user", "agent"), f"{label} start_speaker")
+    check_model(engine.model_tier, engine.extra, label)
     require_tuple_of(engine.mcps, McpServer, f"{label} mcps")
     check_knowledge_bases(engine.knowledge_bases, label)
     if engine.model is not UNSET and engine.s2s_model is not UNSET:
         raise InvalidArgument(f"{label}: set model= or s2s_model=, not both")
 
 
-def check_model(tier: object, extra: object) -> None:
+def check_model(tier: object, extra: object, label: str) -> None:
     """Shared construction checks of engines."""
     __tracebackhide__ = True
-    one_of(tier, MODEL_TIERS, "model_tier")
-    if not isinstance(extra, Mapping):
-        raise InvalidArgument(f"extra= must be a mapping, got {type(extra).__name__}")
+    one_of(tier, MODEL_TIERS, f"{label} model_tier")
+    require_mapping(extra, f"{label} extra=")

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
-from retell_dsl.errors import InvalidArgument
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
 
 __all__ = ["KBText", "KnowledgeBase"]
 
@@ -63,8 +62,7 @@ class KnowledgeBase(Spec):
             files: tuple[object, ...] = self.files
             object.__setattr__(self, "files", tuple(str(f) if isinstance(f, Path) else f for f in files))
         require_tuple_of(self.files, str, f"KnowledgeBase {self.name!r} files")
-        if not isinstance(self.extra, Mapping):
-            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+        require_mapping(self.extra, f"KnowledgeBase {self.name!r} extra=")
 
     def text(self, title: str, text: str) -> Self:
         """Add a text source."""

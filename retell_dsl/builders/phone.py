@@ -14,7 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders._base import (
+    UNSET,
+    FrozenMap,
+    Spec,
+    Unset,
+    one_of,
+    require_mapping,
+    require_str,
+    require_tuple_of,
+)
 from retell_dsl.builders.tools.calls import check_agent_target
 from retell_dsl.errors import InvalidArgument
 
@@ -89,12 +98,11 @@ class PhoneNumber(Spec):
         require_str(self.name, "PhoneNumber name")
         require_tuple_of(self.inbound, AgentBinding, f"PhoneNumber {self.name!r} inbound")
         require_tuple_of(self.outbound, AgentBinding, f"PhoneNumber {self.name!r} outbound")
-        one_of(self.country_code, ("US", "CA"), "country_code")
-        one_of(self.provider, ("twilio", "telnyx"), "provider")
+        one_of(self.country_code, ("US", "CA"), f"PhoneNumber {self.name!r} country_code")
+        one_of(self.provider, ("twilio", "telnyx"), f"PhoneNumber {self.name!r} provider")
         if self.sip_trunk is not UNSET and self.number is UNSET:
             raise InvalidArgument(f"PhoneNumber {self.name!r}: importing a number needs number='+1…'")
-        if not isinstance(self.extra, Mapping):
-            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+        require_mapping(self.extra, f"PhoneNumber {self.name!r} extra=")
 
     @property
     def is_import(self) -> bool:

@@ -74,10 +74,6 @@ class Var(Spec):
         return f"Var({self.name!r})"
 
 
-class _RecordingUndefined(jinja2.StrictUndefined):
-    pass
-
-
 def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     loader: jinja2.BaseLoader | None = jinja2.FileSystemLoader(list(search_path)) if search_path else None
     env = jinja2.Environment(
@@ -159,16 +155,3 @@ class Prompt(Spec):
 
 def _context(context: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.ref if isinstance(v, Var) else v) for k, v in context.items()}
-
-
-PromptText = str | Prompt
-"""Anything accepted where a prompt text goes."""
-
-
-def text_of(value: str | Prompt | Var) -> str:
-    """The final text of a prompt-ish value."""
-    if isinstance(value, Prompt):
-        return value.text
-    if isinstance(value, Var):
-        return value.ref
-    return value

@@ -197,8 +197,8 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
         out["variables"] = [compile_data_field(v) for v in node.variables]
         put(out, "enable_typing_sound", node.enable_typing_sound)
     elif isinstance(node, SMSNode):
-        if node.text is not UNSET:
-            out["instruction"] = {"type": "static_text", "text": text(node.text)}
+        if node.static_text is not UNSET:
+            out["instruction"] = {"type": "static_text", "text": text(node.static_text)}
         elif node.prompt is not UNSET:
             out["instruction"] = {"type": "prompt", "text": text(node.prompt)}
         else:

@@ -5,6 +5,10 @@ bases those use and the phone numbers bound to them; ``import_from_json(data)`` 
 dashboard's agent export or plain API objects. Both return :class:`Imported`: the generated module
 and, per address, the remote id and payload, so ``adopt(state)`` can record them as owned.
 
+Every setting imports in one form: deprecated model fields become ``model_config`` (see
+``retell_dsl.importer._deprecated``), and a wire shape the builders cannot type is carried whole in
+``extra=``, never both typed and in ``extra=``.
+
 >>> imported = import_from_json({"llm_id": "llm_1", "general_prompt": "Be kind.", "version": 0})
 >>> "llm_1_llm = RetellLLM(name=\\"llm_1\\", general_prompt=\\"Be kind.\\")" in imported.source
 True

@@ -11,7 +11,7 @@ RetellLLM(name='support', model='gpt-4.1', general_prompt='Be kind.')
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from retell_dsl.builders._base import UNSET
@@ -25,6 +25,8 @@ from retell_dsl.builders.stack import Resource
 from retell_dsl.compiler.agent import compile_agent
 from retell_dsl.compiler.llm import compile_llm, mcp_server
 from retell_dsl.compiler.resources import compile_knowledge_base, compile_phone_number
+from retell_dsl.errors import InvalidArgument, InvalidSpec
+from retell_dsl.importer._deprecated import DEPRECATED_ENGINE_FIELDS
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 from retell_dsl.importer._tools import decompile_field, decompile_tool
 
@@ -111,7 +113,8 @@ def _state(data: Mapping[str, Any]) -> State | None:
 
 def decompile_llm(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Resource]) -> RetellLLM:
     """A Retell LLM (create-payload shape) as a :class:`RetellLLM`."""
-    handled: set[str] = set()
+    # deprecated model fields left after ``modernize`` have no typed form: they stay in extra= only
+    handled: set[str] = set(DEPRECATED_ENGINE_FIELDS)
     kw = engine_kwargs(data, refs, handled)
     tools = [decompile_tool(t) for t in data.get("general_tools") or []]
     if tools and not any(isinstance(t, dict) for t in tools):
@@ -137,31 +140,80 @@ _AGENT_RENAMES = {
 
 
 def _voicemail(data: Any) -> Voicemail | None:
-    if data is None:
+    if data is None or not isinstance(data, Mapping) or not isinstance(data.get("action") or {}, Mapping):
         return None
     action = data.get("action") or {}
     return Voicemail(action=action.get("type", "hangup"), text=action.get("text", UNSET),
                      detection_prompt=data.get("detection_prompt", UNSET))  # fmt: skip
 
 
+def _ivr(data: Any) -> Ivr | None:
+    if not isinstance(data, Mapping):
+        return None
+    return Ivr(detection_prompt=data.get("detection_prompt", UNSET))
+
+
+def _dtmf(data: Any) -> DtmfOptions | None:
+    if not isinstance(data, Mapping) or set(data) - {"digit_limit", "termination_key", "timeout_ms"}:
+        return None
+    return DtmfOptions(**data)
+
+
+def _pronunciations(data: Any) -> tuple[Pronunciation, ...] | None:
+    keys = {"word", "phoneme", "alphabet"}
+    if not isinstance(data, list) or not all(isinstance(p, Mapping) and set(p) <= keys for p in data):
+        return None
+    return tuple(Pronunciation(**p) for p in data)
+
+
+def _analysis(data: Any) -> tuple[Any, ...] | None:
+    if not isinstance(data, list):
+        return None
+    fields = tuple(decompile_field(f) for f in data)
+    return None if None in fields else fields
+
+
+def _pii(data: Any) -> tuple[str, ...] | None:
+    if not isinstance(data, Mapping) or set(data) != {"mode", "categories"} or data["mode"] != "post_call":
+        return None
+    return tuple(data["categories"]) if isinstance(data["categories"], list) else None
+
+
+def _handbook(data: Any) -> bool | None:
+    if not isinstance(data, Mapping) or set(data) != {"speech_normalization"}:
+        return None
+    value = data["speech_normalization"]
+    return value if isinstance(value, bool) else None
+
+
+#: wire key → (Agent field, converter). A converter returns None for a shape it cannot type; the
+#: builders' own checks (InvalidArgument / InvalidSpec) reject values they cannot hold. Either way
+#: the wire value stays in ``extra=``; any other exception is a decompiler bug and propagates.
+_AGENT_OPTIONS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
+    ("voicemail_option", "voicemail", _voicemail),
+    ("ivr_option", "ivr", _ivr),
+    ("user_dtmf_options", "dtmf_options", _dtmf),
+    ("pronunciation_dictionary", "pronunciations", _pronunciations),
+    ("post_call_analysis_data", "analysis_fields", _analysis),
+    ("pii_config", "pii_categories", _pii),
+    ("handbook_config", "speech_normalization", _handbook),
+)
+_NULLABLE = {"voicemail_option", "ivr_option", "user_dtmf_options"}
+
+
 def _agent_options(data: Mapping[str, Any], kw: JSON, handled: set[str]) -> None:
-    attempts: list[tuple[str, str, Any]] = [
-        ("voicemail_option", "voicemail", _voicemail),
-        ("ivr_option", "ivr", lambda d: None if d is None else Ivr(detection_prompt=d.get("detection_prompt", UNSET))),
-        ("user_dtmf_options", "dtmf_options", lambda d: None if d is None else DtmfOptions(**d)),
-        ("pronunciation_dictionary", "pronunciations", lambda d: tuple(Pronunciation(**p) for p in d)),
-        ("post_call_analysis_data", "analysis_fields", lambda d: tuple(decompile_field(f) for f in d)),
-        ("pii_config", "pii_categories", lambda d: tuple(d["categories"]) if d.get("mode") == "post_call" else None),
-        ("handbook_config", "speech_normalization", lambda d: d["speech_normalization"] if len(d) == 1 else None),
-    ]
-    for key, field, convert in attempts:
+    for key, field, convert in _AGENT_OPTIONS:
         if key not in data:
+            continue
+        if data[key] is None and key in _NULLABLE:
+            kw[field] = None
+            handled.add(key)
             continue
         try:
             value = convert(data[key])
-        except Exception:
+        except (InvalidArgument, InvalidSpec):
             continue
-        if (value is None and data[key] is not None) or (isinstance(value, tuple) and None in value):
+        if value is None:
             continue
         kw[field] = value
         handled.add(key)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from retell_dsl.errors import InvalidArgument
+from retell_dsl.importer._deprecated import modernize
 
 __all__ = ["SERVER_FIELDS", "engine_of", "kb_payload", "kind_of_json", "phone_payload", "strip"]
 
@@ -18,8 +19,12 @@ SERVER_FIELDS = {
 
 
 def strip(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The create-payload shape of a remote object (server-assigned fields and engine versions dropped)."""
-    out = {k: v for k, v in data.items() if k not in SERVER_FIELDS.get(kind, set())}
+    """The create-payload shape of a remote object (server-assigned fields and engine versions dropped).
+
+    Deprecated model fields of LLMs and flows take their current form (see ``_deprecated``), so
+    every setting imports once.
+    """
+    out = modernize(kind, {k: v for k, v in data.items() if k not in SERVER_FIELDS.get(kind, set())})
     engine = out.get("response_engine")
     if kind == "agent" and isinstance(engine, Mapping):
         out["response_engine"] = {k: v for k, v in engine.items() if k != "version"}

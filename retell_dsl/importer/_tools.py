@@ -38,6 +38,7 @@ from retell_dsl.builders.tools import (
 )
 from retell_dsl.builders.tools.transfer import Destination, TransferOption
 from retell_dsl.compiler.tools import compile_data_field, compile_tool, destination, transfer_option
+from retell_dsl.errors import InvalidArgument, InvalidSpec
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 
 __all__ = [
@@ -81,8 +82,10 @@ def decompile_condition(cond: Mapping[str, Any]) -> Condition | None:
     return Equation(operator=operator, comparisons=tuple(comparisons))
 
 
-def decompile_field(data: Mapping[str, Any]) -> Any:
+def decompile_field(data: Any) -> Any:
     """An extraction variable / analysis field; raw JSON when the DSL cannot reproduce it."""
+    if not isinstance(data, Mapping):
+        return None
     cls = FIELD_TYPES.get(str(data.get("type")))
     if cls is None or "name" not in data:
         return None
@@ -92,7 +95,7 @@ def decompile_field(data: Mapping[str, Any]) -> Any:
     copy_same_named(cls, data, {"type", "name"}, kwargs)
     try:
         spec = cls(**kwargs)
-    except Exception:
+    except (InvalidArgument, InvalidSpec):  # a value the builder refuses: the caller keeps the raw JSON
         return None
     return spec if compile_data_field(spec) == dict(data) else None
 
@@ -122,6 +125,9 @@ def decompile_option(data: Mapping[str, Any]) -> TransferOption | None:
     """``transfer_option`` → ColdTransfer / WarmTransfer / AgenticWarmTransfer (None if not exact)."""
     kind = data.get("type")
     option: TransferOption
+    config = data.get("agentic_transfer_config") or {}
+    if not isinstance(config, Mapping) or not isinstance(config.get("transfer_agent") or {}, Mapping):
+        return None
     try:
         if kind == "cold_transfer":
             option = ColdTransfer(
@@ -146,7 +152,6 @@ def decompile_option(data: Mapping[str, Any]) -> TransferOption | None:
             kw["ring_duration_ms"] = data.get("transfer_ring_duration_ms", UNSET)
             option = WarmTransfer(**kw)
         elif kind == "agentic_warm_transfer":
-            config = data.get("agentic_transfer_config") or {}
             agent = config.get("transfer_agent") or {}
             h = _handoff(data.get("public_handoff_option"))
             if h is None:
@@ -164,7 +169,7 @@ def decompile_option(data: Mapping[str, Any]) -> TransferOption | None:
             )
         else:
             return None
-    except Exception:
+    except (InvalidArgument, InvalidSpec):  # a value the builders refuse: keep the raw JSON
         return None
     return option if transfer_option(option) == dict(data) else None
 

@@ -13,7 +13,7 @@ True
 >>> invoke("get_agent", client, {"agnet_id": "x"})
 Traceback (most recent call last):
 ...
-retell_dsl.errors.SchemaError: agent_id: missing required field; agnet_id: unknown field (did you mean 'agent_id'?)
+retell_dsl.SchemaError: agent_id: missing required field; agnet_id: unknown field (did you mean 'agent_id'?)
 """
 
 from __future__ import annotations

@@ -30,8 +30,9 @@ def deploy(client: Retell, stack: Stack) -> dict[str, str]:
         if r.kind not in CREATE:  # campaigns are not imported
             continue
         path, id_field = CREATE[r.kind]
-        created: Any = client.post(path, body=payload, cast_to=object)
-        ids[r.address] = created[id_field]
+        created: Any = client.post(path, body=payload, cast_to=object)  # cast_to=dict breaks in retell-sdk 6
+        assert isinstance(created, dict), created
+        ids[r.address] = str(created[id_field])
     return ids
 
 
@@ -58,3 +59,30 @@ def recompiled(imported: Imported) -> dict[str, dict[str, Any]]:
 
 def comparable(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k not in IGNORED}
+
+
+def extras(value: Any, path: str = "") -> dict[str, list[str]]:
+    """Every non-empty ``extra=`` in a spec tree: path → sorted extra keys.
+
+    Paths name specs by class and ``name`` (``"Stack > ConversationFlow 'f' > EndNode 'Bye'"``), so
+    an allow-list stays readable and a typed builder that degrades to ``extra=`` shows up by name.
+    """
+    import dataclasses
+
+    from retell_dsl import Spec
+
+    out: dict[str, list[str]] = {}
+    if isinstance(value, Spec):
+        name = getattr(value, "name", None)
+        here = f"{path} > {type(value).__name__}" + (f" {name!r}" if isinstance(name, str) else "")
+        here = here.removeprefix(" > ")
+        extra = getattr(value, "extra", None)
+        if extra:
+            out[here] = sorted(extra)
+        for f in dataclasses.fields(value):
+            if f.name != "extra" and not f.name.startswith("_"):
+                out.update(extras(getattr(value, f.name), here))
+    elif isinstance(value, tuple):
+        for item in value:
+            out.update(extras(item, path))
+    return out

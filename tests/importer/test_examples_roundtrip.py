@@ -9,7 +9,7 @@ import pytest
 from retell_dsl import compile
 from retell_dsl.emulator import Emulator
 from retell_dsl.importer import import_agents
-from tests.importer.roundtrip import comparable, deploy, recompiled
+from tests.importer.roundtrip import comparable, deploy, exec_source, extras, recompiled
 
 EXAMPLES = ["clinic_receptionist", "support_agent", "outbound_reminders"]
 
@@ -25,6 +25,8 @@ def test_import_reproduces_every_payload(name: str) -> None:
     assert sorted(again) == sorted(r.address for r in imported.resources)
     for r in imported.resources:
         assert comparable(again[r.address]) == comparable(r.payload), r.address
+    # the examples use typed builders only, so nothing of theirs may come back as extra=
+    assert extras(exec_source(imported.source)) == {}
     # and the imported payloads are what the example itself compiled to (refs resolved)
     from retell_dsl import resolve_refs
 

@@ -117,7 +117,7 @@ def test_the_compiler_writes_exactly_the_sentinels_the_wire_module_expects() -> 
         .node(BranchNode(name="branch").otherwise("bye"))
         .node(TransferNode(name="xfer", destination="+14155550100").on_transfer_failed("bye"))
         .node(AgentSwapNode(name="swap", agent="agent_123").on_swap_failed("bye"))
-        .node(SMSNode(name="sms", text="Hi").on_sent("bye").on_send_failed("bye"))
+        .node(SMSNode(name="sms", static_text="Hi").on_sent("bye").on_send_failed("bye"))
         .node(ComponentNode(name="comp", component="cfc_1", shared=True).otherwise("bye"))
         .node(EndNode(name="bye", global_node=GlobalNode(condition="bye", go_back=("back",))))
         .start_at("talk")

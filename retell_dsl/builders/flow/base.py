@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
 from retell_dsl.builders.conditions import Condition, Equation, PromptCondition, as_condition
 from retell_dsl.errors import InvalidArgument
 
@@ -85,8 +85,7 @@ class Node(Spec):
 
     def _check(self) -> None:
         require_str(self.name, f"{type(self).__name__} name")
-        if not isinstance(self.extra, Mapping):
-            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+        require_mapping(self.extra, f"{type(self).__name__} {self.name!r} extra=")
         if self.global_node is not UNSET and not isinstance(self.global_node, GlobalNode):
             raise InvalidArgument(f"global_node= must be a GlobalNode, got {self.global_node!r}")
 

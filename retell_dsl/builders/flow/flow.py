@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
 from retell_dsl.builders.engine import EngineSugar, McpServer, ModelTier, check_engine
 from retell_dsl.builders.flow.base import Node
 from retell_dsl.builders.prompt import Prompt
@@ -56,6 +56,7 @@ class Component(Spec):
         require_str(self.name, "Component name")
         require_tuple_of(self.nodes, Node, f"Component {self.name!r} nodes")
         require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"Component {self.name!r} tools")
+        require_mapping(self.extra, f"Component {self.name!r} extra=")
 
     def node(self, *nodes: Node) -> Self:
         """Add nodes."""
@@ -92,7 +93,7 @@ class ConversationFlow(Spec, EngineSugar):
         require_str(self.name, "ConversationFlow name")
         check_engine(self, f"ConversationFlow {self.name!r}")
         require_tuple_of(self.nodes, Node, f"ConversationFlow {self.name!r} nodes")
-        require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"ConversationFlow {self.name!r} tools (custom or app)")
+        require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"ConversationFlow {self.name!r} tools")
         require_tuple_of(self.components, Component, f"ConversationFlow {self.name!r} components")
 
     # ------------------------------------------------------------------ fluent sugar
@@ -115,6 +116,10 @@ class ConversationFlow(Spec, EngineSugar):
     def tool(self, *tools: FlowTool) -> Self:
         """Add flow tools (run by function nodes, by name)."""
         return self._replace(tools=(*self.tools, *tools))
+
+    def with_tools(self, *tools: FlowTool) -> Self:
+        """Replace the flow tools (as ``RetellLLM.with_tools`` replaces the general tools)."""
+        return self._replace(tools=tools)
 
     def component(self, *components: Component) -> Self:
         """Add local components."""

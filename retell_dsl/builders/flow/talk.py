@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, Self
 
-from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_str, require_tuple_of
+from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_tuple_of
 from retell_dsl.builders.fields import DATA_FIELD_TYPES, DataField
 from retell_dsl.builders.flow.base import Node, RoutedNode
 from retell_dsl.builders.prompt import Prompt, Var
@@ -78,7 +78,7 @@ class ConversationNode(RoutedNode):
     def _check(self) -> None:
         RoutedNode._check(self)
         check_instruction(self, self.prompt, self.static_text, required=True)
-        one_of(self.stt_mode, ("fast", "accurate", "custom"), "stt_mode")
+        one_of(self.stt_mode, ("fast", "accurate", "custom"), f"{type(self).__name__} {self.name!r} stt_mode")
         from retell_dsl.builders.engine import check_knowledge_bases
 
         check_knowledge_bases(self.knowledge_bases, f"{type(self).__name__} {self.name!r}")
@@ -183,14 +183,18 @@ class ExtractNode(RoutedNode):
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class SMSNode(Node):
-    """Send a text (``text``, LLM-written ``prompt`` or ``template``); route on sent / failed.
+    """Send a text message, then route on sent / failed.
 
-    >>> SMSNode(name="sms", text="See you soon!").on_sent("bye").on_send_failed("bye").targets()
+    The message is exactly one of ``static_text`` (sent as written; the keyword every node uses for
+    fixed text), ``prompt`` (the LLM writes it) or ``template``. The ``SendSMS`` tool calls the
+    same choice ``text=``, after the tool's ``sms_content``.
+
+    >>> SMSNode(name="sms", static_text="See you soon!").on_sent("bye").on_send_failed("bye").targets()
     (('sent edge', 'bye'), ('send-failed edge', 'bye'))
     """
 
     TYPE: ClassVar[str] = "sms"
-    text: str | Prompt | Unset = UNSET
+    static_text: str | Prompt | Unset = UNSET
     prompt: str | Prompt | Unset = UNSET
     template: Literal["info_collection"] | Unset = UNSET
     to_number: str | Var | Unset = UNSET
@@ -201,8 +205,9 @@ class SMSNode(Node):
 
     def _check(self) -> None:
         Node._check(self)
-        check_sms_content(self.text, self.prompt, self.template, f"SMSNode {self.name!r}")
-        require_str(self.name, "SMSNode name")
+        content = {"static_text": self.static_text, "prompt": self.prompt, "template": self.template}
+        check_sms_content(content, f"SMSNode {self.name!r}")
+        one_of(self.sender, ("current_number", "retell_long_code"), f"SMSNode {self.name!r} sender")
 
     def on_sent(self, node: str) -> Self:
         """Where to go when the message was sent."""

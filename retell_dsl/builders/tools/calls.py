@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_str
+from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_mapping, require_str
 from retell_dsl.builders.prompt import Prompt, Var
 from retell_dsl.builders.tools.transfer import (
     AgenticWarmTransfer,
@@ -50,8 +50,7 @@ class Tool(Spec):
 
     def _check(self) -> None:
         require_str(self.name, f"{type(self).__name__} name")
-        if not isinstance(self.extra, Mapping):
-            raise InvalidArgument(f"extra= must be a mapping, got {type(self.extra).__name__}")
+        require_mapping(self.extra, f"{type(self).__name__} {self.name!r} extra=")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -64,7 +63,8 @@ class SpeakingTool(Tool):
 
     def _check(self) -> None:
         Tool._check(self)
-        one_of(self.execution_message_type, ("prompt", "static_text"), "execution_message_type")
+        label = f"{type(self).__name__} {self.name!r} execution_message_type"
+        one_of(self.execution_message_type, ("prompt", "static_text"), label)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -160,6 +160,9 @@ class PressDigit(Tool):
 class SendSMS(SpeakingTool):
     """Send a text message: fixed ``text``, LLM-written from ``prompt``, or a ``template``.
 
+    ``text`` follows the tool's ``sms_content``; a flow's ``SMSNode`` says ``static_text=`` instead,
+    like every node.
+
     >>> SendSMS(name="send_link", text="Book here: https://x.example").TYPE
     'send_sms'
     """
@@ -175,17 +178,19 @@ class SendSMS(SpeakingTool):
 
     def _check(self) -> None:
         SpeakingTool._check(self)
-        check_sms_content(self.text, self.prompt, self.template, f"SendSMS {self.name!r}")
-        one_of(self.sender, ("current_number", "retell_long_code"), "sender")
+        content = {"text": self.text, "prompt": self.prompt, "template": self.template}
+        check_sms_content(content, f"SendSMS {self.name!r}")
+        one_of(self.sender, ("current_number", "retell_long_code"), f"SendSMS {self.name!r} sender")
 
 
-def check_sms_content(text: object, prompt: object, template: object, what: str) -> None:
-    """Exactly one of text / prompt / template."""
+def check_sms_content(content: Mapping[str, object], what: str) -> None:
+    """Exactly one of the message keywords (``text``/``static_text``, ``prompt``, ``template``)."""
     __tracebackhide__ = True
-    given = [n for n, v in (("text", text), ("prompt", prompt), ("template", template)) if v is not UNSET]
+    given = [n for n, v in content.items() if v is not UNSET]
     if len(given) != 1:
-        raise InvalidSpec(f"{what} needs exactly one of text=, prompt= or template=; got {given or 'none'}")
-    one_of(template, ("info_collection",), "template")
+        choices = ", ".join(f"{n}=" for n in content)
+        raise InvalidSpec(f"{what} needs exactly one of {choices}; got {given or 'none'}")
+    one_of(content["template"], ("info_collection",), f"{what} template")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
