@@ -4,7 +4,7 @@ Every request body goes through one strict decoder, :func:`loads_strict`, which 
 a JavaScript ``JSON.parse`` would refuse or what could not be stored faithfully:
 
 * ``NaN``, ``Infinity`` and ``-Infinity`` (not JSON; Python's ``json`` accepts them);
-* numbers outside JavaScript's safe integer range ±(2**53 − 1), including ``1e400``
+* numbers outside JavaScript's safe integer range ±(2**53 - 1), including ``1e400``
   (which would decode to an infinite float) and 20-digit integers that SQLite cannot hold;
 * strings and keys holding lone UTF-16 surrogates (``"\\ud800"``), which are not Unicode
   text and cannot be encoded as UTF-8;
@@ -77,7 +77,8 @@ def body_limit(content_type: str | None) -> int:
 def too_large(limit: int, size: int | None = None) -> ApiError:
     """The 413 for a body over ``limit`` bytes (``size`` when known)."""
     got = f"the body has {size} bytes" if size is not None else "the body is larger than that"
-    return ApiError(413, f"Request entity too large: at most {limit} bytes ({limit // 1048576} MiB) are accepted; {got}")
+    mib = limit // 1048576
+    return ApiError(413, f"Request entity too large: at most {limit} bytes ({mib} MiB) are accepted; {got}")
 
 
 class _Constant:
@@ -138,9 +139,12 @@ def _value_problems(value: Any) -> list[str]:
         elif isinstance(item, _LongInteger):
             shown = item.digits if len(item.digits) <= 30 else item.digits[:27] + "..."
             problems.append(f"{where}number {shown} is outside the safe range ±{MAX_SAFE_INTEGER}")
-        elif isinstance(item, int | float) and not isinstance(item, bool):
-            if not math.isfinite(item) or abs(item) > MAX_SAFE_INTEGER:
-                problems.append(f"{where}number {item!r} is outside the safe range ±{MAX_SAFE_INTEGER}")
+        elif (
+            isinstance(item, int | float)
+            and not isinstance(item, bool)
+            and (not math.isfinite(item) or abs(item) > MAX_SAFE_INTEGER)
+        ):
+            problems.append(f"{where}number {item!r} is outside the safe range ±{MAX_SAFE_INTEGER}")
     return problems
 
 
@@ -197,7 +201,7 @@ def query_str(req: EmuRequest, name: str) -> str | None:
 
 
 def query_int(req: EmuRequest, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int | None:
-    """An integer query parameter; a 400 unless it is plain digits within bounds (always within ±2**53 − 1)."""
+    """An integer query parameter; a 400 unless it is plain digits within bounds (always within ±2**53 - 1)."""
     raw = req.query_one(name)
     if raw is None or raw == "":
         return None

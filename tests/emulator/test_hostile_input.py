@@ -51,7 +51,7 @@ FIELDS = ["response_engine", "voice_id", "nodes", "version", "agent_id", "limit"
 field_names = st.sampled_from(FIELDS) | st.text(max_size=12)
 lone_surrogates = st.characters(categories=["Cs"])
 surrogate_texts = st.builds(lambda a, s, b: a + s + b, st.text(max_size=8), lone_surrogates, st.text(max_size=8))
-#: Integer literals outside ±(2**53 − 1): just past the edge, 20 digits, and thousands of digits.
+#: Integer literals outside ±(2**53 - 1): just past the edge, 20 digits, and thousands of digits.
 huge_integers = (
     st.integers(MAX_SAFE_INTEGER + 1, 10**30).map(str)
     | st.integers(-(10**30), -MAX_SAFE_INTEGER - 1).map(str)
