@@ -31,10 +31,25 @@ def _too_large(limit: int, size: int | None = None) -> EmuResponse:
     return error_response(err.status, err.message)
 
 
+class _BoundedMockTransport(httpx.MockTransport):
+    """A ``MockTransport`` that leaves reading the body to the handler (httpx's reads all of it first)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.handler(request)
+        if not isinstance(response, httpx.Response):
+            raise TypeError("Cannot use an async handler in a sync Client")
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.handler(request)
+        return response if isinstance(response, httpx.Response) else await response
+
+
 def _sync_body(request: httpx.Request, limit: int) -> bytes | None:
     """The request body, read chunk by chunk; ``None`` as soon as it exceeds ``limit`` bytes."""
-    if not isinstance(request.stream, httpx.SyncByteStream):
-        return request.read()
+    if isinstance(request.stream, httpx.ByteStream) or not isinstance(request.stream, httpx.SyncByteStream):
+        body = request.read()  # already in memory: the client built it
+        return body if len(body) <= limit else None
     chunks: list[bytes] = []
     size = 0
     for chunk in request.stream:
@@ -46,8 +61,9 @@ def _sync_body(request: httpx.Request, limit: int) -> bytes | None:
 
 
 async def _async_body(request: httpx.Request, limit: int) -> bytes | None:
-    if not isinstance(request.stream, httpx.AsyncByteStream):
-        return await request.aread()
+    if isinstance(request.stream, httpx.ByteStream) or not isinstance(request.stream, httpx.AsyncByteStream):
+        body = await request.aread()
+        return body if len(body) <= limit else None
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream:
@@ -81,7 +97,7 @@ def sync_transport(core: Core) -> httpx.MockTransport:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
         return _to_httpx(outcome.response, request)
 
-    return httpx.MockTransport(handler)
+    return _BoundedMockTransport(handler)
 
 
 def async_transport(core: Core) -> httpx.MockTransport:
@@ -97,7 +113,7 @@ def async_transport(core: Core) -> httpx.MockTransport:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
         return _to_httpx(outcome.response, request)
 
-    return httpx.MockTransport(handler)
+    return _BoundedMockTransport(handler)
 
 
 def asgi_app(core: Core) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
