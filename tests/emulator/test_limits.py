@@ -10,6 +10,7 @@ toolkit and the MCP server alike.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
@@ -147,6 +148,34 @@ def test_a_served_body_under_the_limit_still_works(served: ServedEmulator) -> No
     client = served.client()
     llm = client.llm.create(general_prompt="x" * (MAX_JSON_BODY_BYTES // 2))
     assert len(client.llm.retrieve(llm.llm_id).general_prompt or "") == MAX_JSON_BODY_BYTES // 2
+
+
+ROUTE_EMU = Emulator()
+ROUTES = sorted({(r.method, r.template) for r in ROUTE_EMU.router.routes})
+OVERSIZE = b"x" * (MAX_JSON_BODY_BYTES + 1)
+
+
+def _route_path(template: str) -> str:
+    return re.sub(r"\{[a-z_]+\}", "x", template)
+
+
+@pytest.mark.parametrize(("method", "template"), ROUTES)
+def test_every_route_refuses_an_oversized_body_in_process(method: str, template: str) -> None:
+    before = ROUTE_EMU.dump()
+    resp = ROUTE_EMU.handle(EmuRequest.build(method, _route_path(template), "", _headers(ROUTE_EMU), OVERSIZE))
+    _assert_413(resp.status, resp.json())
+    assert ROUTE_EMU.dump() == before
+
+
+def test_every_route_refuses_an_oversized_body_over_http(served: ServedEmulator) -> None:
+    emu = served.emulator
+    before = emu.dump()
+    with httpx.Client(base_url=served.base_url, timeout=30) as http:
+        for method, template in ROUTES:
+            resp = http.request(method, _route_path(template), content=OVERSIZE, headers=_headers(emu))
+            assert resp.status_code == 413, (method, template, resp.status_code)
+            _assert_413(resp.status_code, resp.json())
+    assert emu.dump() == before
 
 
 # --------------------------------------------------------------------------- long problem lists
