@@ -1,8 +1,10 @@
 """The emulator core: a synchronous function from request to response.
 
-Order of work for each request: authenticate, route, apply injected faults, then run
-the handler inside one store transaction. Every failure becomes a Retell-shaped body;
-an unexpected exception is logged and answered with a generic 500 (never a traceback).
+Order of work for each request: refuse an oversized body (413), authenticate (401; an
+unauthenticated request never reaches the fault rules, so it cannot use up an injected
+fault), route, apply injected faults, then run the handler inside one store transaction.
+Every failure becomes a Retell-shaped body; an unexpected exception is logged and answered
+with a generic 500 (never a traceback).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 
+from retell_dsl.emulator.body import body_limit, too_large
 from retell_dsl.emulator.errors import ApiError, not_implemented
 from retell_dsl.emulator.faults import FaultDecision, Faults
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
@@ -30,6 +33,7 @@ _FAULT_MESSAGES = {
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> EmuResponse:
+    """Retell's error body, ``{"status": "error", "message": ...}``."""
     return json_response(status, {"status": "error", "message": message}, headers)
 
 
@@ -50,6 +54,12 @@ class Core:
         self.faults = faults
 
     def handle(self, req: EmuRequest) -> Outcome:
+        limit = body_limit(req.header("content-type"))
+        if len(req.body) > limit:
+            err = too_large(limit, len(req.body))
+            return Outcome(error_response(err.status, err.message))
+        if not self._authorized(req):
+            return Outcome(error_response(401, "API key is missing or invalid."))
         match = self.router.match(req.method, req.path)
         route_name = match[0].name if match else f"{req.method} {req.path}"
         decision = self.faults.decide(route_name)
@@ -68,8 +78,6 @@ class Core:
         return error_response(status, _FAULT_MESSAGES.get(status, "Injected fault."), headers)
 
     def _answer(self, req: EmuRequest, match: tuple[Route, dict[str, str]] | None) -> EmuResponse:
-        if not self._authorized(req):
-            return error_response(401, "API key is missing or invalid.")
         if match is None:
             err = not_implemented(req.method, req.path)
             return error_response(err.status, err.message)
@@ -84,8 +92,11 @@ class Core:
             return error_response(500, _FAULT_MESSAGES[500])
 
     def _authorized(self, req: EmuRequest) -> bool:
-        header = req.header("authorization") or ""
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        """Exactly ``Bearer <key>`` (the scheme in any case, one space, no padding, one header)."""
+        header = req.header("authorization")
+        if header is None:
             return False
-        return hmac.compare_digest(token.strip().encode(), self.api_key.encode())
+        scheme, space, token = header.partition(" ")
+        if not space or scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(token.encode("utf-8", "replace"), self.api_key.encode("utf-8", "replace"))

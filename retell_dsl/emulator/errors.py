@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from retell_dsl.wire.schema import summarize_problems
+
 __all__ = ["ApiError", "bad_request", "not_found", "not_implemented"]
 
 NOT_FOUND_MESSAGE = "Cannot find requested asset under given api key."
@@ -25,11 +27,9 @@ class ApiError(Exception):
 
 
 def bad_request(message: str, problems: Sequence[str] = ()) -> ApiError:
-    """A 400 whose message lists every problem (at most 20) so a client can fix them all at once."""
+    """A 400 whose message lists the problems (the first 20, then how many more) so a client can fix them at once."""
     if problems:
-        shown = list(problems[:20])
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        message = f"{message}: " + "; ".join(shown) + more
+        message = f"{message}: {summarize_problems(problems)}"
     return ApiError(400, message)
 
 

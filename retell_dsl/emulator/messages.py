@@ -7,7 +7,7 @@ adapters (httpx ``MockTransport``, ASGI) translate to and from these.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -26,16 +26,30 @@ class EmuRequest:
     body: bytes = b""
 
     @classmethod
-    def build(cls, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes) -> EmuRequest:
-        """Make a request from wire parts: percent-decodes the path but never turns ``+`` into a space."""
+    def build(
+        cls,
+        method: str,
+        raw_path: str,
+        raw_query: str,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]],
+        body: bytes,
+    ) -> EmuRequest:
+        """Make a request from wire parts: percent-decodes the path but never turns ``+`` into a space.
+
+        ``headers`` may be the raw list of pairs; a name that occurs twice keeps both values,
+        joined with ``", "`` as HTTP prescribes (RFC 9110 §5.3), so a repeated ``Authorization``
+        header can never pass for a single one.
+
+        >>> EmuRequest.build("get", "/a", "", [("X-A", "1"), ("x-a", "2")], b"").headers
+        {'x-a': '1, 2'}
+        """
         query = parse_qs(raw_query, keep_blank_values=True)
-        return cls(
-            method=method.upper(),
-            path=unquote(raw_path),
-            query=query,
-            headers={k.lower(): v for k, v in headers.items()},
-            body=body,
-        )
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        combined: dict[str, str] = {}
+        for name, value in pairs:
+            key = name.lower()
+            combined[key] = f"{combined[key]}, {value}" if key in combined else value
+        return cls(method=method.upper(), path=unquote(raw_path), query=query, headers=combined, body=body)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -58,5 +72,10 @@ class EmuResponse:
 
 
 def json_response(status: int, payload: object, headers: Mapping[str, str] | None = None) -> EmuResponse:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    """A JSON response; never non-standard JSON (``NaN``/``Infinity`` raise ``ValueError`` instead).
+
+    A lone surrogate (only possible in a hand-made in-process request) is written as its JSON escape.
+    """
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    body = text.encode("utf-8", "backslashreplace")
     return EmuResponse(status, body, {"content-type": "application/json", **(headers or {})})

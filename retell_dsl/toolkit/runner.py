@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from retell_dsl.errors import RetellDSLError, SchemaError
 from retell_dsl.toolkit.catalog import get_operation
 from retell_dsl.toolkit.operation import Operation
-from retell_dsl.wire.schema import check_payload, describe_value
+from retell_dsl.wire.schema import check_payload, describe_value, summarize_problems
 
 if TYPE_CHECKING:
     from retell import Retell
@@ -75,7 +75,7 @@ def check_arguments(op: Operation, arguments: Mapping[str, Any] | None) -> tuple
                     continue
             problems.append(str(issue))
     if problems:
-        raise SchemaError("; ".join(problems))
+        raise SchemaError(summarize_problems(problems))
     body.update({name: [Path(v) for v in paths] for name, paths in files.items()})
     return path, body
 

@@ -29,7 +29,24 @@ from typing import Any, Literal, Union
 
 import typing_extensions
 
-__all__ = ["SchemaIssue", "alias_of", "check_payload", "describe_value", "is_required"]
+__all__ = [
+    "MAX_HINTED_FIELDS",
+    "MAX_LISTED_PROBLEMS",
+    "MAX_PROBLEM_CHARS",
+    "SchemaIssue",
+    "alias_of",
+    "check_payload",
+    "describe_value",
+    "is_required",
+    "summarize_problems",
+]
+
+#: A message lists at most this many problems, then says how many more there are.
+MAX_LISTED_PROBLEMS = 20
+#: One listed problem is cut to this many characters (a key can be megabytes long).
+MAX_PROBLEM_CHARS = 200
+#: "did you mean" hints are computed for this many unknown keys per object (the rest are never shown).
+MAX_HINTED_FIELDS = MAX_LISTED_PROBLEMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +68,25 @@ def check_payload(value: object, schema: object, *, path: str = "") -> list[Sche
     issues: list[SchemaIssue] = []
     _node_for(schema).check(value, path, issues)
     return issues
+
+
+def summarize_problems(problems: Iterable[object], *, limit: int = MAX_LISTED_PROBLEMS) -> str:
+    """Join problems into one message: the first ``limit`` (each cut to a readable length), then a count.
+
+    >>> summarize_problems(["a: missing required field", "b: unknown field"])
+    'a: missing required field; b: unknown field'
+    >>> summarize_problems([f"k{i}: unknown field" for i in range(25)], limit=2)
+    'k0: unknown field; k1: unknown field (and 23 more)'
+    """
+    shown: list[str] = []
+    hidden = 0
+    for problem in problems:
+        if len(shown) < limit:
+            text = str(problem)
+            shown.append(text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 3] + "...")
+        else:
+            hidden += 1
+    return "; ".join(shown) + (f" (and {hidden} more)" if hidden else "")
 
 
 def describe_value(value: object) -> str:
@@ -173,10 +209,12 @@ class _Struct(_Node):
         if not isinstance(value, Mapping):
             issues.append(SchemaIssue(path, f"expected an object, got {describe_value(value)}"))
             return
+        unknown = 0
         for key, item in value.items():
             node = self.fields.get(key) if isinstance(key, str) else None
             if node is None:
-                hint = difflib.get_close_matches(str(key), self.fields, n=1)
+                unknown += 1
+                hint = difflib.get_close_matches(str(key), self.fields, n=1) if unknown <= MAX_HINTED_FIELDS else []
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
                 issues.append(SchemaIssue(_join(path, str(key)), f"unknown field{extra}"))
                 continue
