@@ -49,7 +49,9 @@ class StoreCallSession:
     def tool_call(
         self, name: str, arguments: Mapping[str, Any] | str, *, type: str = "custom", tool_call_id: str | None = None
     ) -> str:
-        doc = lifecycle.record_tool_call(self._state, self.call_id, name, arguments, type=type, tool_call_id=tool_call_id)
+        doc = lifecycle.record_tool_call(
+            self._state, self.call_id, name, arguments, type=type, tool_call_id=tool_call_id
+        )
         return str(doc["_events"][-1]["tool_call_id"])
 
     def tool_result(self, tool_call_id: str, content: str, *, successful: bool | None = None) -> None:

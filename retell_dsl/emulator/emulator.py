@@ -145,7 +145,7 @@ class Emulator:
     def append_utterance(
         self, call_id: str, role: str, content: str, *, words: Sequence[Mapping[str, Any]] | None = None
     ) -> Document:
-        """Record what ``agent``/``user``/``transfer_target`` said in an ongoing call (``words`` with timings, if known)."""
+        """Record what ``agent``/``user``/``transfer_target`` said in an ongoing call (``words``: timings, if known)."""
         return lifecycle.append_utterance(self.state, call_id, role, content, words=words)
 
     def record_tool_call(
@@ -161,7 +161,14 @@ class Emulator:
     ) -> Document:
         """Record a tool call invocation, and its result when given (see ``record_tool_result``)."""
         return lifecycle.record_tool_call(
-            self.state, call_id, name, arguments, tool_call_id=tool_call_id, type=type, result=result, successful=successful
+            self.state,
+            call_id,
+            name,
+            arguments,
+            tool_call_id=tool_call_id,
+            type=type,
+            result=result,
+            successful=successful,
         )
 
     def record_tool_result(

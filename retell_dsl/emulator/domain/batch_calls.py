@@ -10,10 +10,9 @@ validated and echoed but does not delay spawning (calls are only ``registered``)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from collections.abc import Mapping
 
 from retell_dsl.emulator.domain.calls import check_metadata, fail_on, new_call, outbound_agent
 from retell_dsl.emulator.domain.flow_rules import E164
@@ -159,4 +158,3 @@ def materialize_due(state: State) -> None:
         state.store.meta_set(PENDING_KEY, waiting)
     else:
         state.store.meta_delete(PENDING_KEY)
-

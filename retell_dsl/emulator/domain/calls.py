@@ -160,7 +160,9 @@ def agent_config(state: State, agent: Document, override: object) -> tuple[Docum
         if engine_type != wanted:
             problems.append(f"agent_override.{key} only applies to agents whose response engine is {wanted!r}")
             continue
-        problems += [f"agent_override.{key}.{p}" for p in require_knowledge_bases(state, given.get("knowledge_base_ids"))]
+        problems += [
+            f"agent_override.{key}.{p}" for p in require_knowledge_bases(state, given.get("knowledge_base_ids"))
+        ]
         engine_override = {key: dict(given)}
     fail_on(problems)
     return config, engine_override

@@ -97,9 +97,7 @@ def ongoing_chat(state: State, chat_id: str) -> Document:
     return doc
 
 
-def end_chat(
-    state: State, chat_id: str, *, collected_dynamic_variables: Mapping[str, str] | None = None
-) -> Document:
+def end_chat(state: State, chat_id: str, *, collected_dynamic_variables: Mapping[str, str] | None = None) -> Document:
     """End an ongoing chat (``ended``, with its end time and duration)."""
     doc = ongoing_chat(state, chat_id)
     doc.update(chat_status="ended", end_timestamp=state.now())

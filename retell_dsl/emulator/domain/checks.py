@@ -43,6 +43,7 @@ AGENT_RANGES: dict[str, tuple[float | None, float | None]] = {
     "end_chat_after_silence_ms": (120_000, None),
 }
 
+
 def _num(value: float | None) -> str:
     """``7200000`` rather than ``7.2e+06``; ``0.5`` stays ``0.5``."""
     return str(int(value)) if value is not None and float(value).is_integer() else str(value)

@@ -72,6 +72,7 @@ def delete_engine(state: State, ek: EngineKind, ident: str, *, force: bool) -> N
         shown = ", ".join(users[:5]) + (" …" if len(users) > 5 else "")
         raise ApiError(
             400,
-            f"{ek.id_field} {ident} is used by agent(s) {shown}; update or delete them first, or pass force_delete=true",
+            f"{ek.id_field} {ident} is used by agent(s) {shown}; "
+            "update or delete them first, or pass force_delete=true",
         )
     state.store.delete(ek.kind, ident)

@@ -9,9 +9,8 @@ write-only (kept in the private ``_sip_auth_password`` key, never returned).
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from collections.abc import Mapping
+from typing import Any
 
 from retell_dsl.emulator.domain.checks import check_weights
 from retell_dsl.emulator.domain.flow_rules import E164

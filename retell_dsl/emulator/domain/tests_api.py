@@ -19,8 +19,8 @@ __all__ = [
     "ENGINE_IDS",
     "batch_tests_of",
     "create_definition",
-    "delete_definition",
     "definitions_of",
+    "delete_definition",
     "test_runs_of",
     "update_definition",
 ]

@@ -7,7 +7,15 @@ from retell_dsl.emulator.errors import bad_request, not_found
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
 
-__all__ = ["add_community_voice", "concurrency", "get_voice", "identity", "list_voices", "ongoing_count", "voice_exists"]
+__all__ = [
+    "add_community_voice",
+    "concurrency",
+    "get_voice",
+    "identity",
+    "list_voices",
+    "ongoing_count",
+    "voice_exists",
+]
 
 _PROVIDER_PREFIX = {
     "elevenlabs": "11labs",
