@@ -27,7 +27,7 @@ __all__ = [
     "CallSession",
     "ChatTurn",
     "ConversationEngine",
-    "TestOutcome",
+    "SimulationResult",
     "WireMessage",
     "no_engine",
 ]
@@ -64,7 +64,7 @@ class ChatTurn:
 
 
 @dataclass(frozen=True, slots=True)
-class TestOutcome:
+class SimulationResult:
     """One simulated test conversation, judged: ``status`` is ``pass``, ``fail`` or ``error``."""
 
     status: str
@@ -141,7 +141,7 @@ class ConversationEngine(Protocol):
         """One stateless playground turn: a ``PlaygroundCompletionResponse`` body (``messages``, ``call_ended``…)."""
         ...
 
-    def run_test_case(self, agent: AgentSnapshot, definition: Mapping[str, Any]) -> TestOutcome:
+    def run_test_case(self, agent: AgentSnapshot, definition: Mapping[str, Any]) -> SimulationResult:
         """Hold one simulated conversation for a test-case definition and judge it against its metrics."""
         ...
 

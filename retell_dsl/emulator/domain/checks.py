@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from retell_dsl.emulator.domain.flow_rules import E164, ONLY_EDGE_SLOTS, TOOL_NAME, edges_of, sentinel_prompt
+from retell_dsl.emulator.domain.versions import MAX_VERSION
 from retell_dsl.emulator.state import State
 
 __all__ = [
@@ -77,9 +78,11 @@ def check_weights(field: str, bindings: object, state: State) -> list[str]:
         if not 0 < float(weight) <= 1:
             problems.append(f"{field}[{i}].weight must be in (0, 1], got {weight}")
         version = item.get("agent_version")
-        if state.store.get("agent", str(agent_id)) is None:
+        if version is not None and not (isinstance(version, int) and 0 <= version <= MAX_VERSION):
+            problems.append(f"{field}[{i}].agent_version must be between 0 and {MAX_VERSION}, got {version}")
+        elif state.store.get("agent", str(agent_id)) is None:
             problems.append(f"{field}[{i}].agent_id {agent_id} does not exist")
-        elif version is not None and state.store.get("agent", str(agent_id), int(version)) is None:
+        elif version is not None and state.store.get("agent", str(agent_id), version) is None:
             problems.append(f"{field}[{i}].agent_version {version} of agent {agent_id} does not exist")
     if abs(total - 1.0) > 1e-6:
         problems.append(f"{field}: weights must sum to 1, got {total:g}")

@@ -91,8 +91,10 @@ def checked_version(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise bad_request(f"{where} must be an integer version number, got {str(value)[:40]!r}")
     if isinstance(value, str):
-        if not value.isdigit() or len(value) > 12:
+        if not value.isdigit():
             raise bad_request(f"{where} must be an integer version number, got {value[:40]!r}")
+        if len(value) > len(str(MAX_VERSION)):
+            raise bad_request(f"{where} must be between 0 and {MAX_VERSION}, got {value[:40]}")
         value = int(value)
     if not 0 <= value <= MAX_VERSION:
         raise bad_request(f"{where} must be between 0 and {MAX_VERSION}, got {value}")
@@ -142,7 +144,7 @@ def resolve_agent_version(state: State, agent_id: str, version: str | int | None
     if version is None or version == "latest":
         return versions[-1]
     if isinstance(version, int) or (isinstance(version, str) and version.isdigit()):
-        wanted = checked_version(version, "version")
+        wanted = checked_version(version, "agent version")
         for doc in versions:
             if doc["version"] == wanted:
                 return doc
