@@ -38,6 +38,11 @@ def generate_api_key() -> str:
 class Emulator:
     """An in-process Retell API: hand its clients to code that expects the real service.
 
+    ``engine`` (a :class:`~retell_dsl.emulator.engine_port.ConversationEngine`) answers the
+    conversational endpoints; without one they answer 501 saying so. Calls can also be
+    driven turn by turn from tests: ``start_call``, ``append_utterance``,
+    ``record_tool_call``, ``record_node_transition``, ``record_dtmf``, ``advance``, ``end_call``.
+
     >>> emu = Emulator()
     >>> client = emu.client()
     >>> [v.voice_id for v in client.voice.list()][:2]

@@ -142,7 +142,10 @@ class ConversationEngine(Protocol):
         ...
 
     def run_test_case(self, agent: AgentSnapshot, definition: Mapping[str, Any]) -> SimulationResult:
-        """Hold one simulated conversation for a test-case definition and judge it against its metrics."""
+        """Hold one simulated conversation for a test-case definition and judge it against its metrics.
+
+        Runs inside the create-batch-test request, so it must finish in bounded time.
+        """
         ...
 
     def run_call(self, agent: AgentSnapshot, session: CallSession) -> None:
