@@ -198,39 +198,42 @@ def record_tool_call(
     ``tool_call_id`` defaults to ``tool_call_<n>`` (the n-th invocation of the call). A result
     recorded later with :func:`record_tool_result` gives the call its ``latency_ms``.
     """
-    doc = state.require("call", call_id)
-    if tool_call_id is None:
-        count = sum(1 for e in doc.get("_events", []) if e.get("role") == "tool_call_invocation")
-        tool_call_id = f"tool_call_{count + 1}"
-    elif any(e.get("tool_call_id") == tool_call_id for e in doc.get("_events", [])):
-        raise bad_request(f"tool_call_id {tool_call_id!r} is already recorded on call {call_id}")
-    encoded = arguments if isinstance(arguments, str) else json.dumps(dict(arguments), ensure_ascii=False)
-    item: Document = {
-        "role": "tool_call_invocation",
-        "tool_call_id": tool_call_id,
-        "name": name,
-        "arguments": encoded,
-        "type": type,
-    }
-    doc = _record(state, call_id, item)
-    if result is not None:
-        doc = record_tool_result(state, call_id, tool_call_id, result, successful=successful)
-    return doc
+    with state.store.transaction():
+        doc = state.require("call", call_id)
+        if tool_call_id is None:
+            count = sum(1 for e in doc.get("_events", []) if e.get("role") == "tool_call_invocation")
+            tool_call_id = f"tool_call_{count + 1}"
+        elif any(e.get("tool_call_id") == tool_call_id for e in doc.get("_events", [])):
+            raise bad_request(f"tool_call_id {tool_call_id!r} is already recorded on call {call_id}")
+        encoded = arguments if isinstance(arguments, str) else json.dumps(dict(arguments), ensure_ascii=False)
+        item: Document = {
+            "role": "tool_call_invocation",
+            "tool_call_id": tool_call_id,
+            "name": name,
+            "arguments": encoded,
+            "type": type,
+        }
+        doc = _record(state, call_id, item)
+        if result is not None:
+            doc = record_tool_result(state, call_id, tool_call_id, result, successful=successful)
+        return doc
 
 
 def record_tool_result(
     state: State, call_id: str, tool_call_id: str, content: str, *, successful: bool | None = None
 ) -> Document:
     """Record the result of a recorded tool call invocation."""
-    events = state.require("call", call_id).get("_events", [])
-    if not any(e.get("role") == "tool_call_invocation" and e.get("tool_call_id") == tool_call_id for e in events):
-        raise bad_request(f"No tool call {tool_call_id!r} was recorded on call {call_id}")
-    if any(e.get("role") == "tool_call_result" and e.get("tool_call_id") == tool_call_id for e in events):
-        raise bad_request(f"Tool call {tool_call_id!r} of call {call_id} already has a result")
-    item: Document = {"role": "tool_call_result", "tool_call_id": tool_call_id, "content": str(content)}
-    if successful is not None:
-        item["successful"] = bool(successful)
-    return _record(state, call_id, item)
+    with state.store.transaction():
+        events = state.require("call", call_id).get("_events", [])
+        invoked = any(e.get("role") == "tool_call_invocation" and e.get("tool_call_id") == tool_call_id for e in events)
+        if not invoked:
+            raise bad_request(f"No tool call {tool_call_id!r} was recorded on call {call_id}")
+        if any(e.get("role") == "tool_call_result" and e.get("tool_call_id") == tool_call_id for e in events):
+            raise bad_request(f"Tool call {tool_call_id!r} of call {call_id} already has a result")
+        item: Document = {"role": "tool_call_result", "tool_call_id": tool_call_id, "content": str(content)}
+        if successful is not None:
+            item["successful"] = bool(successful)
+        return _record(state, call_id, item)
 
 
 def record_node_transition(
