@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from retell_dsl.emulator.calls_session import StoreCallSession, advance_clock
 from retell_dsl.emulator.clock import Clock, SystemClock
 from retell_dsl.emulator.core import Core
+from retell_dsl.emulator.domain import lifecycle
+from retell_dsl.emulator.domain.conversation import call_snapshot
+from retell_dsl.emulator.engine_port import ConversationEngine
 from retell_dsl.emulator.faults import Faults
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse
-from retell_dsl.emulator.resources import build_router
+from retell_dsl.emulator.routes import build_router
 from retell_dsl.emulator.state import EmulatorConfig, State
 from retell_dsl.emulator.store import Document, Store
 from retell_dsl.emulator.transport import asgi_app, async_transport, sync_transport
@@ -34,6 +38,11 @@ def generate_api_key() -> str:
 class Emulator:
     """An in-process Retell API: hand its clients to code that expects the real service.
 
+    ``engine`` (a :class:`~retell_dsl.emulator.engine_port.ConversationEngine`) answers the
+    conversational endpoints; without one they answer 501 saying so. Calls can also be
+    driven turn by turn from tests: ``start_call``, ``append_utterance``,
+    ``record_tool_call``, ``record_node_transition``, ``record_dtmf``, ``advance``, ``end_call``.
+
     >>> emu = Emulator()
     >>> client = emu.client()
     >>> [v.voice_id for v in client.voice.list()][:2]
@@ -53,12 +62,13 @@ class Emulator:
         concurrency_limit: int = 20,
         kb_processing_ms: int = 0,
         fault_seed: int | str = 0,
+        engine: ConversationEngine | None = None,
     ) -> None:
         self.api_key = api_key or generate_api_key()
         self.clock: Clock = clock or SystemClock()
         self.config = EmulatorConfig(concurrency_limit=concurrency_limit, kb_processing_ms=kb_processing_ms, seed=seed)
         self.store = Store(db)
-        self.state = State(self.store, self.clock, self.config)
+        self.state = State(self.store, self.clock, self.config, engine)
         self.faults = Faults(fault_seed)
         self.router = build_router()
         self.core = Core(self.state, self.router, self.api_key, self.faults)
@@ -122,26 +132,116 @@ class Emulator:
                 doc["_tags"] = sorted(tags)
                 self.store.put("agent", agent_id, doc, doc["version"])
 
+    @property
+    def engine(self) -> ConversationEngine | None:
+        """The conversation engine behind chat completions, playground turns, batch tests and calls."""
+        return self.state.engine
+
+    def use_engine(self, engine: ConversationEngine | None) -> None:
+        """Plug in (or remove, with None) the conversation engine."""
+        self.state.engine = engine
+
+    # ------------------------------------------------------------------ call lifecycle
+
     def start_call(self, call_id: str) -> Document:
         """Connect a registered call (``ongoing``), or refuse it when the concurrency limit is reached."""
-        from retell_dsl.emulator import lifecycle
+        return lifecycle.start_call(self.state, call_id)
 
-        with self.store.transaction():
-            return lifecycle.start_call(self.state, call_id)
+    def append_utterance(
+        self, call_id: str, role: str, content: str, *, words: Sequence[Mapping[str, Any]] | None = None
+    ) -> Document:
+        """Record what ``agent``/``user``/``transfer_target`` said in an ongoing call (``words``: timings, if known)."""
+        return lifecycle.append_utterance(self.state, call_id, role, content, words=words)
+
+    def record_tool_call(
+        self,
+        call_id: str,
+        name: str,
+        arguments: Mapping[str, Any] | str,
+        *,
+        tool_call_id: str | None = None,
+        type: str = "custom",
+        result: str | None = None,
+        successful: bool | None = None,
+    ) -> Document:
+        """Record a tool call invocation, and its result when given (see ``record_tool_result``)."""
+        return lifecycle.record_tool_call(
+            self.state,
+            call_id,
+            name,
+            arguments,
+            tool_call_id=tool_call_id,
+            type=type,
+            result=result,
+            successful=successful,
+        )
+
+    def record_tool_result(
+        self, call_id: str, tool_call_id: str, content: str, *, successful: bool | None = None
+    ) -> Document:
+        """Record the result of an invocation; the time between them is the tool call's latency."""
+        return lifecycle.record_tool_result(self.state, call_id, tool_call_id, content, successful=successful)
+
+    def record_node_transition(
+        self, call_id: str, former: tuple[str, str], new: tuple[str, str], transition_type: str = "normal"
+    ) -> Document:
+        """Record a flow node transition, each node as ``(id, name)``."""
+        return lifecycle.record_node_transition(
+            self.state,
+            call_id,
+            former_node_id=former[0],
+            former_node_name=former[1],
+            new_node_id=new[0],
+            new_node_name=new[1],
+            transition_type=transition_type,
+        )
+
+    def record_dtmf(self, call_id: str, digit: str) -> None:
+        """Record a key press."""
+        lifecycle.record_dtmf(self.state, call_id, digit)
+
+    def advance(self, ms: int) -> None:
+        """Move the emulator clock forward (it must be a ``ManualClock``)."""
+        advance_clock(self.state, ms)
 
     def end_call(self, call_id: str, **outcome: Any) -> Document:
-        """End an ongoing call with a transcript, analysis, cost… (see ``lifecycle.end_call``)."""
-        from retell_dsl.emulator import lifecycle
+        """End an ongoing call; transcripts come from the recorded turns (see ``domain.lifecycle.end_call``)."""
+        return lifecycle.end_call(self.state, call_id, **outcome)
 
+    def fail_call(
+        self,
+        call_id: str,
+        *,
+        status: Literal["not_connected", "error"] = "not_connected",
+        disconnection_reason: str | None = None,
+    ) -> Document:
+        """Mark a registered call ``not_connected`` or ``error`` (see ``domain.lifecycle.fail_call``)."""
+        return lifecycle.fail_call(self.state, call_id, status=status, disconnection_reason=disconnection_reason)
+
+    def run_call(self, call_id: str, *, disconnection_reason: str = "agent_hangup") -> Document:
+        """Start a registered call and let the configured engine hold it; end it if the engine did not.
+
+        Raises ``RuntimeError`` when no engine is configured. Returns the final call document.
+        """
+        engine = self.state.engine
+        if engine is None:
+            raise RuntimeError("no conversation engine is configured; create the emulator with Emulator(engine=...)")
+        started = lifecycle.start_call(self.state, call_id)
+        if started["call_status"] != "ongoing":
+            return started
         with self.store.transaction():
-            return lifecycle.end_call(self.state, call_id, **outcome)
-
-    def fail_call(self, call_id: str, **outcome: Any) -> Document:
-        """Mark a registered call ``not_connected`` or ``error`` (see ``lifecycle.fail_call``)."""
-        from retell_dsl.emulator import lifecycle
-
+            snapshot = call_snapshot(self.state, started)
+        session = StoreCallSession(self.state, call_id)
+        try:
+            engine.run_call(snapshot, session)
+        except BaseException:
+            if not session.ended:
+                lifecycle.fail_call(self.state, call_id, status="error", disconnection_reason="error_retell")
+            raise
+        if not session.ended:
+            lifecycle.end_call(self.state, call_id, disconnection_reason=disconnection_reason)
         with self.store.transaction():
-            return lifecycle.fail_call(self.state, call_id, **outcome)
+            return self.state.require("call", call_id)
 
     def use_clock(self, clock: Clock) -> None:
         """Swap the clock (e.g. a served emulator shared by tests that each bring a ManualClock)."""

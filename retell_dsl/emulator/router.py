@@ -1,9 +1,9 @@
-"""A declarative route table: method + path template → handler."""
+"""Matching requests to routes: method + path template → handler (the table itself is ``routes.py``)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,9 +43,19 @@ class Router:
         self.routes: list[Route] = []
         self._static: dict[tuple[str, str], Route] = {}
 
+    @classmethod
+    def from_table(cls, table: Iterable[tuple[str, str, Handler]]) -> Router:
+        """A router of ``(method, template, handler)`` rows; a route given twice is an error."""
+        router = cls()
+        for method, template, handler in table:
+            router.add(method, template)(handler)
+        return router
+
     def add(self, method: str, template: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             route = Route(method.upper(), template, _compile(template), handler)
+            if any(r.name == route.name for r in self.routes):
+                raise ValueError(f"route {route.name} is registered twice")
             self.routes.append(route)
             if "{" not in template:
                 self._static[(route.method, template)] = route

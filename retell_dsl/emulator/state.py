@@ -1,15 +1,18 @@
-"""What every handler works with: the store, the clock, id minting and settings."""
+"""What every handler works with: the store, the clock, id minting, settings and the engine slot."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retell_dsl.emulator.clock import Clock, IdFactory
 from retell_dsl.emulator.errors import bad_request, not_found
 from retell_dsl.emulator.store import Document, Store
+
+if TYPE_CHECKING:
+    from retell_dsl.emulator.engine_port import ConversationEngine
 
 __all__ = ["EmulatorConfig", "State", "strip_private"]
 
@@ -37,10 +40,14 @@ def strip_private(doc: Document) -> Document:
 class State:
     """Shared by all handlers of one emulator; all access happens inside a store transaction."""
 
-    def __init__(self, store: Store, clock: Clock, config: EmulatorConfig) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, config: EmulatorConfig, engine: ConversationEngine | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
         self.config = config
+        #: The conversation engine the conversational endpoints use (None: they answer 501).
+        self.engine = engine
         self.ids = IdFactory(config.seed)
 
     def now(self) -> int:

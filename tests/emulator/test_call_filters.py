@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import retell
 
-from retell_dsl.emulator.lifecycle import end_call, fail_call, start_call
-from retell_dsl.emulator.resources.call_filters import match_primitive
+from retell_dsl.emulator.domain.call_filters import match_primitive
+from retell_dsl.emulator.domain.lifecycle import end_call, fail_call, start_call
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import make_agent, make_llm, make_number
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import retell
 
-from retell_dsl.emulator.lifecycle import end_call, fail_call, start_call
-from retell_dsl.emulator.resources.calls import TRANSCRIPT_FIELDS
+from retell_dsl.emulator.domain.calls import TRANSCRIPT_FIELDS
+from retell_dsl.emulator.domain.lifecycle import end_call, fail_call, start_call
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import make_agent, make_llm, make_number
 
@@ -265,7 +265,7 @@ def test_live_control_and_reanalysis_need_the_engine(api: Api) -> None:
             api.call(name, call.call_id, **kwargs)
         assert err.value.status_code == 501
         assert f"{route}{call.call_id}" in str(err.value)
-        assert "needs the simulation engine" in str(err.value)
+        assert "no conversation engine is configured" in str(err.value)
 
 
 def test_facade_drives_a_call_through_its_lifecycle() -> None:

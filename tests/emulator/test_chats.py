@@ -102,4 +102,4 @@ def test_conversation_endpoints_need_the_engine(api: Api) -> None:
         with pytest.raises(retell.InternalServerError) as err:
             api.call(name, *args, **kwargs)
         assert err.value.status_code == 501
-        assert route in str(err.value) and "needs the simulation engine" in str(err.value)
+        assert route in str(err.value) and "no conversation engine is configured" in str(err.value)

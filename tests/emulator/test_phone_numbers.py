@@ -10,7 +10,7 @@ import pytest
 import retell
 
 from retell_dsl.emulator import ManualClock
-from retell_dsl.emulator.resources.phone_numbers import CA_AREA_CODES, TOLL_FREE_AREA_CODES
+from retell_dsl.emulator.domain.phone_numbers import CA_AREA_CODES, TOLL_FREE_AREA_CODES
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import make_agent, make_chat_agent, make_llm, raw_request
 

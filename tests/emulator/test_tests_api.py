@@ -87,7 +87,7 @@ def test_batch_tests_and_runs_wait_for_the_engine(api: Api) -> None:
     with pytest.raises(retell.InternalServerError) as err:
         api.call("tests.create_batch_test", response_engine=engine, test_case_definition_ids=[ident])
     assert err.value.status_code == 501
-    assert "POST /create-batch-test" in str(err.value) and "needs the simulation engine" in str(err.value)
+    assert "POST /create-batch-test" in str(err.value) and "no conversation engine is configured" in str(err.value)
     assert api.emu.dump() == before
     with pytest.raises(retell.NotFoundError):
         api.call("tests.create_batch_test", response_engine=engine, test_case_definition_ids=["test_case_definition_x"])
@@ -110,4 +110,4 @@ def test_playground_checks_the_agent_then_needs_the_engine(api: Api) -> None:
         api.call("playground.completion", agent.agent_id, messages=messages, version=0)
     assert err.value.status_code == 501
     assert f"POST /agent-playground-completion/{agent.agent_id}" in str(err.value)
-    assert "needs the simulation engine" in str(err.value)
+    assert "no conversation engine is configured" in str(err.value)

@@ -1,8 +1,8 @@
-"""Batch calls: one outbound call per task, now or at ``trigger_timestamp`` (retell-api.md §1.5, §5.5).
+"""Batch-call scheduling: one outbound call per task, now or at ``trigger_timestamp`` (retell-api.md §1.5, §5.5).
 
 A batch whose trigger time has passed spawns its calls at once; a future one is kept
 pending (meta key ``batch_calls:pending``) and spawned lazily by :func:`materialize_due`,
-which every calls handler runs first, once the emulator clock passes the trigger.
+which every calls endpoint runs first, once the emulator clock passes the trigger.
 Spawned calls carry a private ``_batch_call_id`` (the 6.x call object has no such
 field) so ``filter_criteria.batch_call_id`` finds them. ``call_time_window`` is
 validated and echoed but does not delay spawning (calls are only ``registered``).
@@ -10,22 +10,18 @@ validated and echoed but does not delay spawning (calls are only ``registered``)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from retell.types import batch_call_create_batch_call_params
-
-from retell_dsl.emulator.body import json_body
-from retell_dsl.emulator.errors import ApiError, bad_request
-from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
-from retell_dsl.emulator.resources.agents import resolve_agent_version
-from retell_dsl.emulator.resources.calls import check_metadata, new_call, outbound_agent
-from retell_dsl.emulator.resources.checks import E164
-from retell_dsl.emulator.router import Router
+from retell_dsl.emulator.domain.calls import check_metadata, fail_on, new_call, outbound_agent
+from retell_dsl.emulator.domain.flow_rules import E164
+from retell_dsl.emulator.domain.versions import resolve_agent_version
+from retell_dsl.emulator.errors import ApiError
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
 
-__all__ = ["PENDING_KEY", "check_time_window", "materialize_due", "register"]
+__all__ = ["PENDING_KEY", "check_time_window", "create_batch_call", "materialize_due", "render_batch_call"]
 
 PENDING_KEY = "batch_calls:pending"
 _MINUTES_PER_DAY = 1440
@@ -52,7 +48,7 @@ def check_time_window(window: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _resolve_task_agent(state: State, from_number: str, task: dict[str, Any]) -> Document:
+def _resolve_task_agent(state: State, from_number: str, task: Mapping[str, Any]) -> Document:
     if task.get("override_agent_id"):
         return resolve_agent_version(state, task["override_agent_id"], task.get("override_agent_version"), "voice")
     return outbound_agent(state, from_number)
@@ -74,9 +70,14 @@ def _check_tasks(state: State, from_number: str, tasks: list[dict[str, Any]]) ->
     return problems
 
 
-def _create(state: State, req: EmuRequest) -> EmuResponse:
+def render_batch_call(doc: Document) -> Document:
+    """The public batch-call object."""
+    return strip_private(doc)
+
+
+def create_batch_call(state: State, body: Mapping[str, Any]) -> Document:
+    """Check every task, store the batch and spawn its calls now when the trigger time has passed."""
     materialize_due(state)
-    body = json_body(req, batch_call_create_batch_call_params.BatchCallCreateBatchCallParams, allow_empty=False)
     from_number = body["from_number"]
     tasks = list(body["tasks"])
     problems: list[str] = []
@@ -91,8 +92,7 @@ def _create(state: State, req: EmuRequest) -> EmuResponse:
     trigger = body.get("trigger_timestamp")
     if trigger is not None and trigger < 0:
         problems.append(f"trigger_timestamp must be epoch milliseconds, got {trigger}")
-    if problems:
-        raise bad_request("Invalid request format, please check API reference", problems)
+    fail_on(problems)
     batch_id = state.new_id("batch_call")
     doc: Document = {
         "batch_call_id": batch_id,
@@ -109,7 +109,7 @@ def _create(state: State, req: EmuRequest) -> EmuResponse:
     state.store.put("batch_call", batch_id, doc)
     state.store.meta_set(PENDING_KEY, [*state.store.meta_get(PENDING_KEY, []), batch_id])
     materialize_due(state)
-    return json_response(201, strip_private(doc))
+    return doc
 
 
 def _spawn(state: State, batch: Document) -> None:
@@ -158,7 +158,3 @@ def materialize_due(state: State) -> None:
         state.store.meta_set(PENDING_KEY, waiting)
     else:
         state.store.meta_delete(PENDING_KEY)
-
-
-def register(router: Router) -> None:
-    router.add("POST", "/create-batch-call")(lambda s, r, p: _create(s, r))

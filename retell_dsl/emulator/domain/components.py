@@ -12,18 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from retell.types import conversation_flow_component_create_params, conversation_flow_component_update_params
-
-from retell_dsl.emulator.body import json_body
+from retell_dsl.emulator.domain.checks import check_flow
 from retell_dsl.emulator.errors import ApiError, bad_request
-from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
-from retell_dsl.emulator.resources._listing import paged
-from retell_dsl.emulator.resources.checks import check_flow
-from retell_dsl.emulator.router import Router
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
 
-__all__ = ["flows_using", "register", "render_component"]
+__all__ = [
+    "ID_FIELD",
+    "KIND",
+    "create_component",
+    "delete_component",
+    "flows_using",
+    "render_component",
+    "shared_component_ids",
+    "update_component",
+]
 
 KIND = "component"
 ID_FIELD = "conversation_flow_component_id"
@@ -66,40 +69,31 @@ def _validate(state: State, doc: Document) -> None:
         raise bad_request("Invalid request format, please check API reference", problems)
 
 
-def _create(state: State, req: EmuRequest) -> EmuResponse:
-    body = json_body(req, conversation_flow_component_create_params.ConversationFlowComponentCreateParams)
+def shared_component_ids(flow: Mapping[str, Any]) -> list[str]:
+    """The shared components a flow embeds (each once, in order of first use)."""
+    return list(dict.fromkeys(_refs_of_flow(flow)))
+
+
+def create_component(state: State, fields: Mapping[str, Any]) -> Document:
+    """Store a new shared component."""
     ident = state.new_id(KIND)
-    doc: Document = {ID_FIELD: ident, **body, "user_modified_timestamp": state.now()}
+    doc: Document = {ID_FIELD: ident, **fields, "user_modified_timestamp": state.now()}
     _validate(state, doc)
     state.store.put(KIND, ident, doc)
-    return json_response(201, render_component(state, doc))
+    return doc
 
 
-def _get(state: State, ident: str) -> EmuResponse:
-    return json_response(200, render_component(state, state.require(KIND, ident)))
-
-
-def _update(state: State, req: EmuRequest, ident: str) -> EmuResponse:
+def update_component(state: State, ident: str, fields: Mapping[str, Any]) -> Document:
+    """Replace the given top-level fields."""
     doc = state.require(KIND, ident)
-    body = json_body(req, conversation_flow_component_update_params.ConversationFlowComponentUpdateParams)
-    merged = {**doc, **body, "user_modified_timestamp": state.now()}
+    merged = {**doc, **fields, "user_modified_timestamp": state.now()}
     _validate(state, merged)
     state.store.put(KIND, ident, merged)
-    return json_response(200, render_component(state, merged))
+    return merged
 
 
-def _list(state: State, req: EmuRequest) -> EmuResponse:
-    return paged(
-        state,
-        req,
-        KIND,
-        state.store.list_latest(KIND),
-        id_of=lambda d: str(d[ID_FIELD]),
-        render=lambda d: render_component(state, d),
-    )
-
-
-def _delete(state: State, ident: str) -> EmuResponse:
+def delete_component(state: State, ident: str) -> None:
+    """Delete a component no flow embeds."""
     state.require(KIND, ident)
     users = flows_using(state, ident)
     if users:
@@ -108,13 +102,3 @@ def _delete(state: State, ident: str) -> EmuResponse:
             400, f"{ID_FIELD} {ident} is used by conversation flow(s) {shown}; remove its component nodes first"
         )
     state.store.delete(KIND, ident)
-    return EmuResponse(204)
-
-
-def register(router: Router) -> None:
-    """Add the flow-component routes to ``router``."""
-    router.add("POST", "/create-conversation-flow-component")(lambda s, r, p: _create(s, r))
-    router.add("GET", "/get-conversation-flow-component/{id}")(lambda s, r, p: _get(s, p["id"]))
-    router.add("PATCH", "/update-conversation-flow-component/{id}")(lambda s, r, p: _update(s, r, p["id"]))
-    router.add("GET", "/v2/list-conversation-flow-components")(lambda s, r, p: _list(s, r))
-    router.add("DELETE", "/delete-conversation-flow-component/{id}")(lambda s, r, p: _delete(s, p["id"]))

@@ -1,4 +1,4 @@
-"""Phone numbers: purchase, import, get, list, update, delete (retell-api.md §1.6, §8, §12.9).
+"""Phone numbers: purchase, import, update, delete (retell-api.md §1.6, §8, §12.9).
 
 The E.164 number is the id and travels literally (with its ``+``) in paths. Purchased
 numbers are valid, unique NANP numbers drawn from the emulator's deterministic random
@@ -9,20 +9,27 @@ write-only (kept in the private ``_sip_auth_password`` key, never returned).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from retell.types import phone_number_create_params, phone_number_import_params, phone_number_update_params
-
-from retell_dsl.emulator.body import json_body
+from retell_dsl.emulator.domain.checks import check_weights
+from retell_dsl.emulator.domain.flow_rules import E164
 from retell_dsl.emulator.errors import bad_request
-from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
-from retell_dsl.emulator.resources._listing import paged
-from retell_dsl.emulator.resources.checks import E164, check_weights
-from retell_dsl.emulator.router import Router
-from retell_dsl.emulator.state import State, strip_private
+from retell_dsl.emulator.state import State
 from retell_dsl.emulator.store import Document
 
-__all__ = ["CA_AREA_CODES", "ISO_COUNTRIES", "NANP", "TOLL_FREE_AREA_CODES", "pretty_number", "register"]
+__all__ = [
+    "CA_AREA_CODES",
+    "ISO_COUNTRIES",
+    "KIND",
+    "NANP",
+    "TOLL_FREE_AREA_CODES",
+    "delete_number",
+    "import_number",
+    "pretty_number",
+    "purchase_number",
+    "update_number",
+]
 
 KIND = "phone_number"
 #: A valid North American number: +1, area code NXX (not N11), exchange NXX, four digits.
@@ -146,7 +153,7 @@ def _check_bindings(state: State, field: str, bindings: object) -> list[str]:
     return problems + check_weights(field, plain, state)
 
 
-def _check_common(state: State, body: dict[str, Any], number: str | None) -> list[str]:
+def _check_common(state: State, body: Mapping[str, Any], number: str | None) -> list[str]:
     problems: list[str] = []
     for field in _BINDINGS:
         problems += _check_bindings(state, field, body.get(field))
@@ -180,7 +187,7 @@ def _fail(problems: list[str]) -> None:
         raise bad_request("Invalid request format, please check API reference", problems)
 
 
-def _apply(doc: Document, body: dict[str, Any], skip: tuple[str, ...]) -> None:
+def _apply(doc: Document, body: Mapping[str, Any], skip: tuple[str, ...]) -> None:
     """Copy optional fields: ``null`` removes a field, trunk settings go to ``sip_outbound_trunk_config``."""
     trunk: dict[str, Any] = dict(doc.get("sip_outbound_trunk_config") or {})
     for key, value in body.items():
@@ -245,8 +252,8 @@ def _pick_number(state: State, area: int | None, country: str, toll_free: bool) 
     raise bad_request(f"No phone numbers are available in area code {area}; try another area code")
 
 
-def _create(state: State, req: EmuRequest) -> EmuResponse:
-    body = json_body(req, phone_number_create_params.PhoneNumberCreateParams)
+def purchase_number(state: State, body: Mapping[str, Any]) -> Document:
+    """Buy a number: the one asked for, or a free one in the area code (or a popular one)."""
     country = body.get("country_code", "US")
     toll_free = bool(body.get("toll_free", False))
     area = None if body.get("area_code") is None else int(body["area_code"])
@@ -270,14 +277,14 @@ def _create(state: State, req: EmuRequest) -> EmuResponse:
     doc = _new_doc(state, number, f"retell-{provider}")
     _apply(doc, body, skip=_PURCHASE_ONLY)
     state.store.put(KIND, number, doc)
-    return json_response(201, strip_private(doc))
+    return doc
 
 
 # --------------------------------------------------------------------------- import and the rest
 
 
-def _import(state: State, req: EmuRequest) -> EmuResponse:
-    body = json_body(req, phone_number_import_params.PhoneNumberImportParams)
+def import_number(state: State, body: Mapping[str, Any]) -> Document:
+    """Import a number from the caller's own SIP trunk (``custom``)."""
     number = body["phone_number"]
     problems = []
     if not number or len(number) > 64 or any(c.isspace() or c in "/?#%\\" for c in number):
@@ -295,16 +302,12 @@ def _import(state: State, req: EmuRequest) -> EmuResponse:
             fields[stored] = body[given]
     _apply(doc, fields, skip=_IMPORT_ONLY)
     state.store.put(KIND, number, doc)
-    return json_response(201, strip_private(doc))
+    return doc
 
 
-def _get(state: State, number: str) -> EmuResponse:
-    return json_response(200, strip_private(state.require(KIND, number)))
-
-
-def _update(state: State, req: EmuRequest, number: str) -> EmuResponse:
+def update_number(state: State, number: str, body: Mapping[str, Any]) -> Document:
+    """Update bindings, lists and (for imported numbers) the SIP trunk; ``null`` removes a field."""
     doc = state.require(KIND, number)
-    body = json_body(req, phone_number_update_params.PhoneNumberUpdateParams)
     problems = _check_common(state, body, number)
     if doc["phone_number_type"] != "custom":
         problems += [f"{key} only applies to imported (custom) numbers" for key in _CUSTOM_ONLY if key in body]
@@ -314,24 +317,10 @@ def _update(state: State, req: EmuRequest, number: str) -> EmuResponse:
         doc.setdefault("sip_outbound_trunk_config", {}).setdefault("transport", "TCP")
     doc["last_modification_timestamp"] = state.now()
     state.store.put(KIND, number, doc)
-    return json_response(200, strip_private(doc))
+    return doc
 
 
-def _delete(state: State, number: str) -> EmuResponse:
+def delete_number(state: State, number: str) -> None:
+    """Release a number."""
     state.require(KIND, number)
     state.store.delete(KIND, number)
-    return EmuResponse(204)
-
-
-def _list(state: State, req: EmuRequest) -> EmuResponse:
-    return paged(state, req, KIND, state.store.list_latest(KIND), id_of=lambda d: str(d["phone_number"]))
-
-
-def register(router: Router) -> None:
-    """Add the phone-number routes to ``router``."""
-    router.add("POST", "/create-phone-number")(lambda s, r, p: _create(s, r))
-    router.add("POST", "/import-phone-number")(lambda s, r, p: _import(s, r))
-    router.add("GET", "/get-phone-number/{number}")(lambda s, r, p: _get(s, p["number"]))
-    router.add("GET", "/v2/list-phone-numbers")(lambda s, r, p: _list(s, r))
-    router.add("PATCH", "/update-phone-number/{number}")(lambda s, r, p: _update(s, r, p["number"]))
-    router.add("DELETE", "/delete-phone-number/{number}")(lambda s, r, p: _delete(s, p["number"]))

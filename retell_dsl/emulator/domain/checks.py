@@ -6,10 +6,11 @@ report every problem of a request in one 400.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retell_dsl.emulator.domain.flow_rules import E164, ONLY_EDGE_SLOTS, TOOL_NAME, edges_of, sentinel_prompt
+from retell_dsl.emulator.domain.versions import MAX_VERSION
 from retell_dsl.emulator.state import State
 
 __all__ = [
@@ -22,8 +23,6 @@ __all__ = [
     "require_knowledge_bases",
 ]
 
-E164 = re.compile(r"^\+[1-9]\d{1,14}$")
-_TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 #: Numeric limits of agent fields: name → (minimum, maximum); ``None`` means unbounded.
 AGENT_RANGES: dict[str, tuple[float | None, float | None]] = {
@@ -44,15 +43,6 @@ AGENT_RANGES: dict[str, tuple[float | None, float | None]] = {
     "reminder_trigger_ms": (0, None),
     "end_chat_after_silence_ms": (120_000, None),
 }
-
-_SENTINELS = {
-    "else_edge": "Else",
-    "always_edge": "Always",
-    "skip_response_edge": "Skip response",
-    "success_edge": "Sent successfully",
-    "failed_edge": "Failed to send",
-}
-_FAILED_TRANSFER_TYPES = ("transfer_call", "agent_swap")
 
 
 def _num(value: float | None) -> str:
@@ -88,9 +78,11 @@ def check_weights(field: str, bindings: object, state: State) -> list[str]:
         if not 0 < float(weight) <= 1:
             problems.append(f"{field}[{i}].weight must be in (0, 1], got {weight}")
         version = item.get("agent_version")
-        if state.store.get("agent", str(agent_id)) is None:
+        if version is not None and not (isinstance(version, int) and 0 <= version <= MAX_VERSION):
+            problems.append(f"{field}[{i}].agent_version must be between 0 and {MAX_VERSION}, got {version}")
+        elif state.store.get("agent", str(agent_id)) is None:
             problems.append(f"{field}[{i}].agent_id {agent_id} does not exist")
-        elif version is not None and state.store.get("agent", str(agent_id), int(version)) is None:
+        elif version is not None and state.store.get("agent", str(agent_id), version) is None:
             problems.append(f"{field}[{i}].agent_version {version} of agent {agent_id} does not exist")
     if abs(total - 1.0) > 1e-6:
         problems.append(f"{field}: weights must sum to 1, got {total:g}")
@@ -119,11 +111,11 @@ def check_llm(doc: Mapping[str, Any]) -> list[str]:
     states = doc.get("states") or []
     names = [s.get("name") for s in states]
     for path, name in general:
-        if not _TOOL_NAME.match(name):
+        if not TOOL_NAME.match(name):
             problems.append(f"{path} {name!r} must match [A-Za-z0-9_-] and be at most 64 characters")
     seen: set[str] = set()
     for i, name in enumerate(names):
-        if not isinstance(name, str) or not _TOOL_NAME.match(name):
+        if not isinstance(name, str) or not TOOL_NAME.match(name):
             problems.append(f"states[{i}].name {name!r} must match [A-Za-z0-9_-] and be at most 64 characters")
         elif name in seen:
             problems.append(f"states[{i}].name {name!r} is used by another state")
@@ -142,7 +134,7 @@ def check_llm(doc: Mapping[str, Any]) -> list[str]:
         problems.extend(
             f"{path} {name!r} must match [A-Za-z0-9_-] and be at most 64 characters"
             for path, name in own
-            if not _TOOL_NAME.match(name)
+            if not TOOL_NAME.match(name)
         )
         for j, edge in enumerate(st.get("edges") or []):
             dest = edge.get("destination_state_name")
@@ -166,15 +158,6 @@ def _clashes(named: list[tuple[str, str]]) -> list[str]:
     return out
 
 
-def _edges_of(node: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
-    for j, edge in enumerate(node.get("edges") or []):
-        yield f"edges[{j}]", edge
-    for key in ("else_edge", "always_edge", "skip_response_edge", "edge", "success_edge", "failed_edge"):
-        edge = node.get(key)
-        if isinstance(edge, Mapping):
-            yield key, edge
-
-
 def check_flow(state: State, doc: Mapping[str, Any], *, nodes_key: str = "nodes") -> list[str]:
     problems: list[str] = []
     nodes = doc.get(nodes_key) or []
@@ -192,13 +175,11 @@ def check_flow(state: State, doc: Mapping[str, Any], *, nodes_key: str = "nodes"
     for i, node in enumerate(nodes):
         where = f"{nodes_key}[{i}] ({node.get('id')})"
         ntype = node.get("type")
-        for key, edge in _edges_of(node):
+        for key, edge in edges_of(node):
             dest = edge.get("destination_node_id")
             if dest is not None and dest not in ids:
                 problems.append(f"{where}.{key}.destination_node_id {dest!r} is not a node id")
-            expected = _SENTINELS.get(key)
-            if key == "edge" and ntype in _FAILED_TRANSFER_TYPES:
-                expected = "Transfer failed"
+            expected = sentinel_prompt(key, ntype)
             cond = edge.get("transition_condition") or {}
             if expected and key != "else_edge" and cond.get("prompt") != expected:
                 problems.append(f"{where}.{key} must have the prompt condition {expected!r}")
@@ -207,7 +188,7 @@ def check_flow(state: State, doc: Mapping[str, Any], *, nodes_key: str = "nodes"
         shared = ntype == "component" and node.get("component_type") == "shared"
         if shared and state.store.get("component", str(node.get("component_id"))) is None:
             problems.append(f"{where}.component_id {node.get('component_id')!r} does not exist")
-        for key in ("always_edge", "skip_response_edge"):
+        for key in ONLY_EDGE_SLOTS:
             if node.get(key) and (node.get("edges") or node.get("else_edge")):
                 problems.append(f"{where}.{key} must be the node's only outgoing edge")
         problems.extend(f"{where}.{p}" for p in require_knowledge_bases(state, node.get("knowledge_base_ids")))

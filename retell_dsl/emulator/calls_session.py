@@ -1,0 +1,90 @@
+"""The emulator's :class:`~retell_dsl.emulator.engine_port.CallSession`: an engine records a call through it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from retell_dsl.emulator.domain import lifecycle
+from retell_dsl.emulator.state import State
+from retell_dsl.emulator.store import Document
+
+__all__ = ["StoreCallSession", "advance_clock"]
+
+
+def advance_clock(state: State, ms: int) -> None:
+    """Move the emulator clock forward by ``ms``; only a clock with ``advance`` (e.g. ManualClock) can."""
+    if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
+        raise ValueError(f"ms must be a non-negative integer, got {ms!r}")
+    advance = getattr(state.clock, "advance", None)
+    if advance is None:
+        raise TypeError(
+            f"the emulator's clock ({type(state.clock).__name__}) cannot be moved; "
+            "create the emulator with clock=ManualClock() to control time"
+        )
+    advance(ms)
+
+
+class StoreCallSession:
+    """One ongoing call; each method is one turn-level lifecycle operation in its own transaction."""
+
+    def __init__(self, state: State, call_id: str) -> None:
+        self._state = state
+        self.call_id = call_id
+
+    @property
+    def call(self) -> Mapping[str, Any]:
+        with self._state.store.transaction():
+            doc: Document = self._state.require("call", self.call_id)
+        return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+    @property
+    def ended(self) -> bool:
+        """Whether the call is no longer ongoing."""
+        return self.call.get("call_status") != "ongoing"
+
+    def say(self, role: str, content: str, *, words: Sequence[Mapping[str, Any]] | None = None) -> None:
+        lifecycle.append_utterance(self._state, self.call_id, role, content, words=words)
+
+    def tool_call(
+        self, name: str, arguments: Mapping[str, Any] | str, *, type: str = "custom", tool_call_id: str | None = None
+    ) -> str:
+        doc = lifecycle.record_tool_call(
+            self._state, self.call_id, name, arguments, type=type, tool_call_id=tool_call_id
+        )
+        return str(doc["_events"][-1]["tool_call_id"])
+
+    def tool_result(self, tool_call_id: str, content: str, *, successful: bool | None = None) -> None:
+        lifecycle.record_tool_result(self._state, self.call_id, tool_call_id, content, successful=successful)
+
+    def transition(self, former: tuple[str, str], new: tuple[str, str], transition_type: str = "normal") -> None:
+        lifecycle.record_node_transition(
+            self._state,
+            self.call_id,
+            former_node_id=former[0],
+            former_node_name=former[1],
+            new_node_id=new[0],
+            new_node_name=new[1],
+            transition_type=transition_type,
+        )
+
+    def dtmf(self, digit: str) -> None:
+        lifecycle.record_dtmf(self._state, self.call_id, digit)
+
+    def advance(self, ms: int) -> None:
+        advance_clock(self._state, ms)
+
+    def end(
+        self,
+        disconnection_reason: str,
+        *,
+        collected_dynamic_variables: Mapping[str, str] | None = None,
+        call_analysis: Mapping[str, Any] | None = None,
+    ) -> None:
+        lifecycle.end_call(
+            self._state,
+            self.call_id,
+            disconnection_reason=disconnection_reason,
+            collected_dynamic_variables=collected_dynamic_variables,
+            call_analysis=call_analysis,
+        )
