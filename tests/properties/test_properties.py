@@ -51,8 +51,8 @@ def flow_recipes(draw: st.DrawFn, *, valid: bool) -> dict[str, Any]:
             nodes.append({"name": n, "kind": kind, "prompt": prompt, "edges": edges, "otherwise": otherwise})
         elif kind == "branch":
             dest, value = draw(st.sampled_from(pool)), draw(st.integers())
-            otherwise = "end" if valid or draw(st.booleans()) else None
-            nodes.append({"name": n, "kind": kind, "to": dest, "eq": value, "otherwise": otherwise})
+            fallback: str | None = "end" if valid or draw(st.booleans()) else None
+            nodes.append({"name": n, "kind": kind, "to": dest, "eq": value, "otherwise": fallback})
         else:
             nodes.append({"name": n, "kind": kind, "to": draw(st.sampled_from(pool))})
     start = node_names[0] if valid or draw(st.booleans()) else "nowhere"
