@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,15 @@ def test_plugin_is_the_pytest11_entry_point() -> None:
 
     plugins = {ep.name: ep.value for ep in entry_points(group="pytest11")}
     assert plugins.get("retell") == "pytest_retell.plugin"
+
+
+def test_loading_the_plugin_imports_no_sdk() -> None:
+    checkout = str(Path(pytest_retell.__file__).resolve().parents[1])
+    code = (
+        "import sys, pytest_retell.plugin\n"
+        "heavy = ('retell', 'retell_dsl', 'httpx', 'mcp', 'pydantic')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    env = {**os.environ, "PYTHONPATH": checkout}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert run.stdout.strip() == "[]"
