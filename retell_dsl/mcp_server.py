@@ -153,8 +153,8 @@ def http_token(
 ) -> tuple[str | None, bool]:
     """The bearer token an HTTP server on ``host`` requires, and whether it was generated here.
 
-    A non-loopback host (or ``require``) needs one: ``$RETELL_DSL_MCP_TOKEN`` if set (at least 16
-    characters), else a new random token. A loopback host without ``require`` needs none.
+    ``$RETELL_DSL_MCP_TOKEN``, when set (at least 16 characters), is always required. Without it a
+    non-loopback host (or ``require``) gets a new random token; a loopback host needs none.
 
     >>> http_token("127.0.0.1")
     (None, False)
@@ -165,10 +165,10 @@ def http_token(
     given = environ.get(TOKEN_ENV, "").strip()
     if given and len(given) < MIN_TOKEN_LENGTH:
         raise ConfigurationError(f"${TOKEN_ENV} is too short: use at least {MIN_TOKEN_LENGTH} random characters")
-    if not require and is_loopback(host):
-        return None, False
     if given:
         return given, False
+    if not require and is_loopback(host):
+        return None, False
     return secrets.token_urlsafe(32), True
 
 

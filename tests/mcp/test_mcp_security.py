@@ -64,7 +64,7 @@ def test_is_loopback(host: str, loopback: bool) -> None:
 
 def test_http_token_rules() -> None:
     assert http_token("127.0.0.1", environ={}) == (None, False)
-    assert http_token("localhost", environ={TOKEN_ENV: TOKEN}) == (None, False)
+    assert http_token("localhost", environ={TOKEN_ENV: TOKEN}) == (TOKEN, False)  # set: always required
     assert http_token("127.0.0.1", require=True, environ={TOKEN_ENV: TOKEN}) == (TOKEN, False)
     assert http_token("0.0.0.0", environ={TOKEN_ENV: f"  {TOKEN} "}) == (TOKEN, False)
     token, generated = http_token("0.0.0.0", environ={})
@@ -201,6 +201,15 @@ def test_cli_on_loopback_needs_no_token_and_does_not_warn(monkeypatch: pytest.Mo
     result = CliRunner().invoke(cli_app, ["mcp", "--transport", "streamable-http", "-t", "emulator"])
     assert result.exit_code == 0, result.output
     assert calls[0]["token"] is None and "WARNING" not in result.output
+
+
+def test_cli_on_loopback_uses_a_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("retell_dsl.mcp_server.serve", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    result = CliRunner().invoke(cli_app, ["mcp", "--transport", "streamable-http", "-t", "emulator"])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["token"] == TOKEN and TOKEN not in result.output and "WARNING" not in result.output
 
 
 @pytest.fixture
