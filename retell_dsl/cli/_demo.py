@@ -16,14 +16,27 @@ EXAMPLE = "clinic_receptionist.py"
 
 
 def find_example(name: str = EXAMPLE) -> Path:
-    """The example file: ./examples/ first, then the checkout this package was installed from."""
+    """The example file: ./examples/ first, then the copy shipped in the package (``retell_dsl/_examples``,
+    put there by the wheel build), then the checkout this package runs from.
+
+    >>> find_example().name
+    'clinic_receptionist.py'
+    """
+    from importlib.resources import as_file, files
+
     import retell_dsl
 
-    for base in (Path.cwd(), Path(retell_dsl.__file__).resolve().parents[1]):
-        candidate = base / "examples" / name
-        if candidate.is_file():
-            return candidate
-    raise typer.BadParameter(f"examples/{name} not found: run the demo from a retell-dsl checkout")
+    local = Path.cwd() / "examples" / name
+    if local.is_file():
+        return local
+    shipped = files("retell_dsl").joinpath("_examples", name)
+    if shipped.is_file():
+        with as_file(shipped) as path:  # a real file for a normal install (no copy is made)
+            return Path(path)
+    checkout = Path(retell_dsl.__file__).resolve().parents[1] / "examples" / name
+    if checkout.is_file():
+        return checkout
+    raise typer.BadParameter(f"{name} not found: neither in ./examples/ nor shipped with retell-dsl")
 
 
 def _step(console: Console, number: int, title: str) -> None:
@@ -118,8 +131,11 @@ def demo(
         console.print(f"A web call to the agent: [cyan]{call.call_id}[/] (token expires at {call.expires_at}).")
 
     console.print()
-    console.print("[green]Done.[/] Next: run [bold]retell-dsl demo[/] again (no changes), edit "
-                  f"[bold]{app}[/] and run [bold]retell-dsl plan {app} --env {env}[/].")  # fmt: skip
+    if app.is_absolute():  # the copy shipped with the package: edit a copy of it, not the installed file
+        edit = f"copy [bold]{app}[/] here, edit it and run [bold]retell-dsl plan {app.name} --env {env}[/]"
+    else:
+        edit = f"edit [bold]{app}[/] and run [bold]retell-dsl plan {app} --env {env}[/]"
+    console.print(f"[green]Done.[/] Next: run [bold]retell-dsl demo[/] again (no changes), {edit}.")
 
 
 def _all_resources(stack: Any) -> list[Any]:

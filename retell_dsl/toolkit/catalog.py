@@ -65,6 +65,8 @@ _FILES = {
     "items": {"type": "string"},
     "description": "Paths of local files to upload (pdf, docx, txt, md, csv...); at most 25, 50 MB each.",
 }
+#: Appended to every delete tool's description.
+_IMMEDIATE = " Acts immediately: there is no confirmation step and no undo."
 _PAGING = (
     " Returns one page {items, has_more, pagination_key}; pass pagination_key back to get the next page"
     " (limit: default 50, at most 1000)."
@@ -261,6 +263,7 @@ OPERATIONS: tuple[Operation, ...] = (
         name="update_agent",
         title="Update Agent",
         kind="write",
+        overwrites=True,
         sdk="agent.update",
         path=(_AGENT,),
         params=agent_update_params.AgentUpdateParams,
@@ -273,6 +276,7 @@ OPERATIONS: tuple[Operation, ...] = (
         name="publish_agent",
         title="Publish Agent",
         kind="write",
+        overwrites=True,
         sdk="agent.publish",
         path=(_AGENT,),
         params=agent_publish_params.AgentPublishParams,
@@ -295,6 +299,7 @@ OPERATIONS: tuple[Operation, ...] = (
         name="update_llm",
         title="Update Llm",
         kind="write",
+        overwrites=True,
         sdk="llm.update",
         path=(_LLM,),
         params=llm_update_params.LlmUpdateParams,
@@ -316,6 +321,7 @@ OPERATIONS: tuple[Operation, ...] = (
         name="update_conversation_flow",
         title="Update Conversation Flow",
         kind="write",
+        overwrites=True,
         sdk="conversation_flow.update",
         path=(_FLOW,),
         params=conversation_flow_update_params.ConversationFlowUpdateParams,
@@ -352,6 +358,7 @@ OPERATIONS: tuple[Operation, ...] = (
         name="update_call",
         title="Update Call",
         kind="write",
+        overwrites=True,
         sdk="call.update",
         path=(_CALL,),
         params=call_update_params.CallUpdateParams,
@@ -374,6 +381,7 @@ OPERATIONS: tuple[Operation, ...] = (
         name="update_phone_number",
         title="Update Phone Number",
         kind="write",
+        overwrites=True,
         sdk="phone_number.update",
         path=(_NUMBER,),
         params=phone_number_update_params.PhoneNumberUpdateParams,
@@ -431,7 +439,7 @@ OPERATIONS: tuple[Operation, ...] = (
         sdk="agent.delete",
         path=(_AGENT,),
         idempotent=True,
-        description="Delete a voice agent and all its versions. Cannot be undone.",
+        description="Delete a voice agent and all its versions." + _IMMEDIATE,
     ),
     _op(
         name="delete_llm",
@@ -442,7 +450,7 @@ OPERATIONS: tuple[Operation, ...] = (
         params=llm_delete_params.LlmDeleteParams,
         idempotent=True,
         description="Delete a Retell LLM and all its versions. Fails while an agent uses it unless force_delete"
-        " is true. Cannot be undone.",
+        " is true." + _IMMEDIATE,
     ),
     _op(
         name="delete_conversation_flow",
@@ -453,7 +461,7 @@ OPERATIONS: tuple[Operation, ...] = (
         params=conversation_flow_delete_params.ConversationFlowDeleteParams,
         idempotent=True,
         description="Delete a conversation flow and all its versions. Fails while an agent uses it unless"
-        " force_delete is true. Cannot be undone.",
+        " force_delete is true." + _IMMEDIATE,
     ),
     _op(
         name="delete_call",
@@ -462,7 +470,7 @@ OPERATIONS: tuple[Operation, ...] = (
         sdk="call.delete",
         path=(_CALL,),
         idempotent=True,
-        description="Delete a call and its data (transcript, recording, analysis). Cannot be undone.",
+        description="Delete a call and its data (transcript, recording, analysis)." + _IMMEDIATE,
     ),
     _op(
         name="delete_phone_number",
@@ -471,7 +479,7 @@ OPERATIONS: tuple[Operation, ...] = (
         sdk="phone_number.delete",
         path=(_NUMBER,),
         idempotent=True,
-        description="Release a phone number from the account; it stops receiving and placing calls.",
+        description="Release a phone number from the account; it stops receiving and placing calls." + _IMMEDIATE,
     ),
     _op(
         name="delete_knowledge_base_source",
@@ -481,7 +489,8 @@ OPERATIONS: tuple[Operation, ...] = (
         path=(_KB, PathParam("source_id", "Id of the source (see get_knowledge_base).")),
         idempotent=True,
         call=_delete_kb_source,
-        description="Remove one source (document, text or URL) from a knowledge base; returns the knowledge base.",
+        description="Remove one source (document, text or URL) from a knowledge base; returns the knowledge base."
+        + _IMMEDIATE,
     ),
     _op(
         name="delete_knowledge_base",
@@ -490,7 +499,7 @@ OPERATIONS: tuple[Operation, ...] = (
         sdk="knowledge_base.delete",
         path=(_KB,),
         idempotent=True,
-        description="Delete a knowledge base and all its sources. Cannot be undone.",
+        description="Delete a knowledge base and all its sources." + _IMMEDIATE,
     ),
 )
 

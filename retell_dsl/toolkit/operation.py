@@ -58,6 +58,8 @@ class Operation:
     params: type | None = None
     """The SDK request ``TypedDict`` for the query/body fields, if any."""
     idempotent: bool = False
+    overwrites: bool = False
+    """Whether a ``write`` replaces data in place (an update, a publish) rather than only adding new objects."""
     open_world: bool = False
     """Whether it reaches beyond Retell (dials a phone, buys a number)."""
     paginated: bool = False
@@ -80,11 +82,16 @@ class Operation:
         return _input_schema(self)
 
     def annotations(self) -> dict[str, Any]:
-        """MCP tool annotations (``readOnlyHint``, ``destructiveHint``, ...)."""
+        """MCP tool annotations (``readOnlyHint``, ``destructiveHint``, ...).
+
+        As the MCP specification defines them: ``destructiveHint`` is true for every tool that may
+        perform destructive updates (deletes, and writes that overwrite: updates and publishing) and
+        false only for purely additive writes (creates); it is false for read-only tools too.
+        """
         return {
             "title": self.title,
             "readOnlyHint": self.kind == "read",
-            "destructiveHint": self.kind == "destructive",
+            "destructiveHint": self.kind == "destructive" or (self.kind == "write" and self.overwrites),
             "idempotentHint": self.idempotent or self.kind == "read",
             "openWorldHint": self.open_world,
         }

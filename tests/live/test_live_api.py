@@ -19,7 +19,7 @@ from retell_dsl.deploy.plan import make_plan
 from retell_dsl.target import resolve_target
 from retell_dsl.toolkit import invoke
 
-pytestmark = pytest.mark.live
+pytestmark = pytest.mark.retell_live
 
 
 @pytest.fixture

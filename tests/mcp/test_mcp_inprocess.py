@@ -15,7 +15,7 @@ from retell import Retell
 
 from retell_dsl.emulator import Emulator
 from retell_dsl.mcp_server import build_server, call_tool
-from retell_dsl.toolkit import OPERATIONS
+from retell_dsl.toolkit import OPERATIONS, get_operation
 from tests.toolkit.error_cases import ERRORS
 from tests.toolkit.scenario import ARGS, Seeded, seed
 
@@ -65,8 +65,12 @@ async def test_lists_exactly_the_38_tools(mcp_client: Client) -> None:
         notes = tool.annotations
         assert notes is not None
         assert notes.read_only_hint is tool.name.startswith(("list_", "get_"))
-        assert notes.destructive_hint is tool.name.startswith("delete_")
-        assert notes.idempotent_hint is not None
+        expected = get_operation(tool.name).annotations()  # the table tests/toolkit/test_catalog.py checks
+        assert notes.destructive_hint is expected["destructiveHint"]
+        assert notes.idempotent_hint is expected["idempotentHint"]
+        assert notes.open_world_hint is expected["openWorldHint"]
+        if tool.name.startswith(("update_", "publish_", "delete_")):
+            assert notes.destructive_hint is True
 
 
 async def test_server_describes_itself(mcp_client: Client) -> None:
@@ -84,11 +88,11 @@ async def test_each_tool_works(name: str, retell_client: Retell, seeded: Seeded)
 
 @pytest.mark.parametrize("name", NAMES)
 async def test_each_tool_reports_errors(name: str, retell_client: Retell, seeded: Seeded) -> None:
-    arguments, fragment = ERRORS[name]
+    case = ERRORS[name]
     async with Client(build_server(lambda: retell_client)) as client:
-        result = await client.call_tool(name, arguments)
+        result = await client.call_tool(name, case.arguments)
         assert result.is_error
-        assert fragment in _text(result)
+        assert _text(result) == case.message
         again = await client.call_tool("list_voices", {})  # the server is still alive
         assert not again.is_error
 

@@ -42,11 +42,50 @@ def test_every_operation_is_well_described(op: Operation) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["type"] == "object" and schema["additionalProperties"] is False
     assert [p.name for p in op.path] == schema.get("required", [])[: len(op.path)]
-    notes = op.annotations()
-    assert notes["readOnlyHint"] is (op.kind == "read")
-    assert notes["destructiveHint"] is op.name.startswith("delete_")
     expected = "read" if op.name.startswith(("list_", "get_")) else "write"
-    assert op.kind == ("destructive" if notes["destructiveHint"] else expected)
+    assert op.kind == ("destructive" if op.name.startswith("delete_") else expected)
+
+
+#: The MCP annotations of every tool: R readOnlyHint, D destructiveHint (may destroy or overwrite
+#: data, as the MCP spec defines it), I idempotentHint, O openWorldHint.
+ANNOTATIONS = {
+    **dict.fromkeys([op.name for op in OPERATIONS if op.name.startswith(("list_", "get_"))], "RI"),
+    "create_agent": "",
+    "update_agent": "DI",
+    "publish_agent": "D",  # replaces the live version that numbers and calls use
+    "create_llm": "",
+    "update_llm": "DI",
+    "create_conversation_flow": "",
+    "update_conversation_flow": "DI",
+    "create_phone_call": "O",
+    "create_batch_call": "O",
+    "update_call": "DI",
+    "create_phone_number": "O",
+    "update_phone_number": "DI",
+    "create_knowledge_base": "",
+    "add_knowledge_base_sources": "",
+    "create_web_call": "",
+    "import_phone_number": "",
+    **dict.fromkeys([op.name for op in OPERATIONS if op.name.startswith("delete_")], "DI"),
+}
+HINTS = {"R": "readOnlyHint", "D": "destructiveHint", "I": "idempotentHint", "O": "openWorldHint"}
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.name)
+def test_annotations_follow_the_mcp_spec(op: Operation) -> None:
+    notes = op.annotations()
+    assert {letter for letter, hint in HINTS.items() if notes[hint]} == set(ANNOTATIONS[op.name])
+    assert notes["title"] == op.title
+
+
+def test_annotations_table_covers_every_operation() -> None:
+    assert len(ANNOTATIONS) == 38 and set(ANNOTATIONS) == {op.name for op in OPERATIONS}
+    assert sum("R" in v for v in ANNOTATIONS.values()) == 15
+
+
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.kind == "destructive"], ids=lambda op: op.name)
+def test_delete_tools_say_they_act_immediately(op: Operation) -> None:
+    assert "Acts immediately: there is no confirmation step and no undo." in op.description
 
 
 def test_kinds_and_idempotency() -> None:

@@ -9,48 +9,49 @@ from retell import Retell
 
 from retell_dsl.errors import RetellDSLError, SchemaError
 from retell_dsl.toolkit import OPERATIONS, check_arguments, error_message, get_operation, invoke, invoke_all
+from tests.toolkit.effects import EFFECTS
 from tests.toolkit.error_cases import ERRORS
 from tests.toolkit.scenario import ARGS, Seeded
-
-#: A key each successful result must carry (list results: a key of each item).
-EXPECTED_KEY = {
-    "list_voices": "voice_id", "get_voice": "voice_id", "list_agents": "items", "get_agent": "agent_id",
-    "list_llms": "items", "get_llm": "llm_id", "list_conversation_flows": "items",
-    "get_conversation_flow": "conversation_flow_id", "list_calls": "items", "get_call": "call_id",
-    "list_phone_numbers": "items", "get_phone_number": "phone_number", "list_knowledge_bases": "knowledge_base_id",
-    "get_knowledge_base": "knowledge_base_id", "get_concurrency": "concurrency_limit", "create_agent": "agent_id",
-    "update_agent": "agent_id", "publish_agent": "draft_version", "create_llm": "llm_id", "update_llm": "llm_id",
-    "create_conversation_flow": "conversation_flow_id", "update_conversation_flow": "conversation_flow_id",
-    "create_phone_call": "call_id", "create_batch_call": "batch_call_id", "update_call": "call_id",
-    "create_phone_number": "phone_number", "update_phone_number": "phone_number",
-    "create_knowledge_base": "knowledge_base_id", "add_knowledge_base_sources": "knowledge_base_id",
-    "create_web_call": "access_token", "import_phone_number": "phone_number", "delete_agent": "deleted",
-    "delete_llm": "deleted", "delete_conversation_flow": "deleted", "delete_call": "deleted",
-    "delete_phone_number": "deleted", "delete_knowledge_base_source": "knowledge_base_id",
-    "delete_knowledge_base": "deleted",
-}  # fmt: skip
 
 
 def test_tables_cover_every_operation() -> None:
     names = {op.name for op in OPERATIONS}
-    assert set(ARGS) == names == set(ERRORS) == set(EXPECTED_KEY)
+    assert set(ARGS) == names == set(ERRORS) == set(EFFECTS)
 
 
 @pytest.mark.parametrize("name", [op.name for op in OPERATIONS])
-def test_operation_succeeds(name: str, client: Retell, seeded: Seeded) -> None:
+def test_operation_has_its_effect(name: str, client: Retell, seeded: Seeded) -> None:
     result = invoke(name, client, ARGS[name](seeded))
-    first = result[0] if isinstance(result, list) else result
-    assert EXPECTED_KEY[name] in first
+    EFFECTS[name](client, seeded, result)
 
 
 @pytest.mark.parametrize("name", [op.name for op in OPERATIONS])
-def test_operation_fails_in_one_line(name: str, client: Retell, seeded: Seeded) -> None:
-    arguments, fragment = ERRORS[name]
-    with pytest.raises(Exception) as info:
-        invoke(name, client, arguments)
-    message = error_message(info.value)
-    assert fragment in message
-    assert "\n" not in message
+def test_operation_fails_with_the_right_error(name: str, client: Retell, seeded: Seeded) -> None:
+    case = ERRORS[name]
+    with pytest.raises(case.error) as info:
+        invoke(name, client, case.arguments)
+    assert type(info.value) is case.error
+    assert error_message(info.value) == case.message
+
+
+@pytest.mark.parametrize("name", [op.name for op in OPERATIONS if op.kind != "read"])
+def test_failed_changes_change_nothing(name: str, client: Retell, seeded: Seeded) -> None:
+    before = _snapshot(client)
+    with pytest.raises(ERRORS[name].error):
+        invoke(name, client, ERRORS[name].arguments)
+    assert _snapshot(client) == before
+
+
+def _snapshot(client: Retell) -> dict[str, Any]:
+    """Everything the seeded emulator holds, as plain data."""
+    return {
+        "agents": [a.to_dict() for a in client.agent.list().items],
+        "llms": [x.to_dict() for x in client.llm.list().items],
+        "flows": [f.to_dict() for f in client.conversation_flow.list().items],
+        "calls": [c.to_dict() for c in client.call.list().items],
+        "numbers": [n.to_dict() for n in client.phone_number.list().items],
+        "kbs": [k.to_dict() for k in client.knowledge_base.list()],
+    }
 
 
 def test_update_changes_only_the_given_fields(client: Retell, seeded: Seeded) -> None:
