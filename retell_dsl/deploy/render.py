@@ -4,7 +4,6 @@
 terminal and as plain text in snapshots and CI logs.
 
 >>> from retell_dsl.deploy.plan import Plan, Step
-from retell_dsl.deploy.secrets import CHANGED, HIDDEN, is_marker, marker_name
 >>> from retell_dsl.deploy.diff import FieldChange
 >>> step = Step("update", "llm.support", "llm", "llm_1", {}, [FieldChange("model_config.temperature", 0.2, 0.4)])
 >>> print(plain(plan_lines(Plan("support", "staging", "emulator", [step]))))
