@@ -123,9 +123,8 @@ def test_kill_nine_at_random_moments_then_rerun_converges(tmp_path: Path) -> Non
     rng = random.Random(2)
     kills = 0
     for variant, span in (("initial", 0.35), ("changed", 0.25)):
-        for _ in range(2):
-            if _run(tmp_path, variant, 4, kill_after=rng.uniform(0.0, span)) == "killed":
-                kills += 1
+        if _run(tmp_path, variant, 4, kill_after=rng.uniform(0.0, span)) == "killed":
+            kills += 1
         _run(tmp_path, variant, 4, kill_after=None)
         _check_converged(tmp_path, variant)
-    assert kills >= 3
+    assert kills == 2  # both runs were really interrupted
