@@ -61,7 +61,7 @@ class Owned(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    kind: str
+    kind: Literal["knowledge_base", "llm", "conversation_flow", "agent", "phone_number", "batch_call"]
     remote_id: str | None = None
     #: The payload last applied (refs resolved, secrets sealed as ``$env:NAME@digest``), for diffs and drift.
     payload: dict[str, Any] | None = None
@@ -124,7 +124,7 @@ def _check_version(data: Any, what: str, recover: str) -> None:
         if isinstance(version, int) and version > FORMAT_VERSION:
             raise StateCorrupted(
                 f"{what} was written by a newer retell-dsl (format {version}; this one reads {FORMAT_VERSION}); "
-                "upgrade retell-dsl to use it"
+                f"upgrade retell-dsl to use it (or {recover})"
             )
 
 

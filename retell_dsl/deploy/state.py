@@ -185,7 +185,8 @@ class StateFile:
     def record(self, address: str, *, kind: str, remote_id: str, payload: dict[str, Any], **extra: Any) -> None:
         """Record the outcome of a create or update."""
         current = self.get(address)
-        owned = Owned(kind=kind, remote_id=remote_id, payload=payload, hash=payload_hash(unseal(payload)))
+        later = dict(current.model_extra or {}) if current is not None else {}  # fields of a newer minor version
+        owned = Owned(kind=kind, remote_id=remote_id, payload=payload, hash=payload_hash(unseal(payload)), **later)
         if current is not None:
             owned.draft_version = current.draft_version
             owned.published_version = current.published_version
