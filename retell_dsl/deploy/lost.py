@@ -7,7 +7,8 @@ remotely and refuses when an object not owned by any environment here matches by
 
 * agents by ``agent_name`` (their LLMs and flows have no name: they come with the agents);
 * knowledge bases by ``knowledge_base_name``;
-* phone numbers by ``phone_number`` (an imported number) or ``nickname``.
+* phone numbers by ``phone_number`` (an imported number) or ``nickname``; a bought number with
+  neither is only known by its area code, too loose to match: the agents it is bound to are.
 
 The hint says how to adopt them (``retell-dsl import``) or to proceed anyway
 (``apply --allow-duplicates``, ``Project.apply(allow_duplicates=True)``).
