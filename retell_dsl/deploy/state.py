@@ -180,13 +180,16 @@ class StateFile:
 
     def intend_create(self, address: str, *, kind: str) -> None:
         """Record that a create is about to be sent (so a crash leaves a trace)."""
-        self._put(address, Owned(kind=kind, status="creating", intent_at_ms=time.time_ns() // 1_000_000))
+        intent = {"kind": kind, "status": "creating", "intent_at_ms": time.time_ns() // 1_000_000}
+        self._put(address, Owned.model_validate(intent))
 
     def record(self, address: str, *, kind: str, remote_id: str, payload: dict[str, Any], **extra: Any) -> None:
         """Record the outcome of a create or update."""
         current = self.get(address)
         later = dict(current.model_extra or {}) if current is not None else {}  # fields of a newer minor version
-        owned = Owned(kind=kind, remote_id=remote_id, payload=payload, hash=payload_hash(unseal(payload)), **later)
+        owned = Owned.model_validate(
+            {**later, "kind": kind, "remote_id": remote_id, "payload": payload, "hash": payload_hash(unseal(payload))}
+        )
         if current is not None:
             owned.draft_version = current.draft_version
             owned.published_version = current.published_version
