@@ -98,7 +98,6 @@ class StateFile:
             data = record.model_dump(mode="json", exclude={"version"})
         else:
             data = {"environment": environment, "resources": {}, "meta": {}}
-        data["format"] = STATE_FORMAT
         state = cls(path, environment, data, writable=writable)
         if state.journal_path.exists() and state._replay() and writable:
             state.compact()
@@ -259,7 +258,6 @@ class StateFile:
                 self._check_journal()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             data = {**self._data, "version": FORMAT_VERSION}
-            data.pop("format", None)
             text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
             try:

@@ -46,6 +46,21 @@ def test_secret_is_sent_but_never_planned_or_stored(tmp_path: Path) -> None:
     assert SECRET not in plain(plan_lines(update)) + update.to_json()
 
 
+def test_sip_password_uses_the_same_digest_mechanism(tmp_path: Path) -> None:
+    client = Emulator().client()
+    project = Project(tmp_path, environment="prod")
+    project.apply(project.plan(trunk_stack(), client), client, environ={"SIP_PASSWORD": SECRET})
+    assert project.plan(trunk_stack(), client, environ={"SIP_PASSWORD": SECRET}).steps == []
+    rotated = project.plan(trunk_stack(), client, environ={"SIP_PASSWORD": "another-" + SECRET})
+    [step] = rotated.steps
+    assert [(c.path, c.before, c.after) for c in step.changes] == [
+        ("sip_trunk_auth_password", "$secret:changed", "$env:SIP_PASSWORD")
+    ]
+    project.apply(rotated, client, environ={"SIP_PASSWORD": "another-" + SECRET})
+    assert project.plan(trunk_stack(), client, environ={"SIP_PASSWORD": "another-" + SECRET}).steps == []
+    assert SECRET not in project.state_path.read_text() + rotated.to_json()
+
+
 def test_missing_secret_is_a_clear_error(tmp_path: Path) -> None:
     client = Emulator().client()
     project = Project(tmp_path)
