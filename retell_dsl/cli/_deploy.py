@@ -26,6 +26,13 @@ JsonOpt = Annotated[
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Allow replacing or deleting protected phone numbers and knowledge bases.")
 ]
+AllowDuplicatesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-duplicates",
+        help="Create objects even when Retell already has unowned ones with the same names (lost state file?).",
+    ),
+]
 
 
 def _make_plan(session: Session, *, publish: bool, force: bool) -> Plan:
@@ -77,7 +84,8 @@ def _promotion_check(session: Session, plan: Plan) -> None:
 
     if session.project.environment != "production":
         return
-    staging = StateFile.load(session.project.root / ".retell" / "state" / "staging.json", environment="staging")
+    with errors_exit():
+        staging = StateFile.load(session.project.root / ".retell" / "state" / "staging.json", environment="staging")
     if staging.meta("last_applied_stack_hash") != plan.stack_hash:
         typer.secho(
             "warning: these specs were not applied to staging first (retell-dsl apply APP --env staging)",
@@ -87,11 +95,12 @@ def _promotion_check(session: Session, plan: Plan) -> None:
 
 
 def _run(
-    session: Session, the_plan: Plan, *, saved: bool, auto_approve: bool, what: str = "apply", as_json: bool = False
-) -> None:
+    session: Session, the_plan: Plan, *, saved: bool, auto_approve: bool, what: str = "apply", as_json: bool = False,
+    allow_duplicates: bool = False,
+) -> None:  # fmt: skip
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from retell_dsl.deploy import ApplyFailed
+    from retell_dsl.deploy import ApplyFailed, StalePlan
 
     if not the_plan.has_changes:
         if as_json:
@@ -124,9 +133,19 @@ def _run(
 
         try:
             with errors_exit():
-                result = session.project.apply(the_plan, session.client(), saved=saved, progress=progress)
+                result = session.project.apply(
+                    the_plan, session.client(), saved=saved, progress=progress, allow_duplicates=allow_duplicates
+                )
         except ApplyFailed as exc:
             abort(str(exc))
+        except StalePlan as exc:
+            if saved:
+                abort(str(exc))
+            abort(
+                f"another apply changed environment {session.project.environment!r} while this {what} was planning, "
+                f"so the plan shown above is out of date and nothing was applied; run {what} again to plan "
+                f"against the new state ({exc})"
+            )
     if as_json:
         data = {"done": result.done, "adopted": result.adopted, "requests": result.requests}
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
@@ -144,12 +163,17 @@ def apply(
     force: ForceOpt = False,
     auto_approve: Annotated[bool, typer.Option("--auto-approve", "-y", help="Do not ask before applying.")] = False,
     as_json: JsonOpt = False,
+    allow_duplicates: AllowDuplicatesOpt = False,
 ) -> None:
     """Make Retell match the code: create, update, publish and delete in dependency order.
 
     Independent changes run concurrently and progress shows live. Every change is recorded in
     .retell/state/<env>.json before and after it is made, so an interrupted apply can simply be
-    run again. A saved plan is refused if what it touches changed since it was made.
+    run again. The plan is re-checked under the environment's lock: if another apply ran since
+    it was made, nothing is applied and you are asked to run again; a saved plan is also refused
+    if what it touches changed remotely since it was made. When the state knows nothing of a kind
+    but Retell already has objects of that name, apply refuses (lost state file?) and suggests
+    `retell-dsl import`; --allow-duplicates creates new copies anyway.
 
         retell-dsl apply app.py --env staging
         retell-dsl apply app.py plan.json --auto-approve
@@ -160,14 +184,17 @@ def apply(
     session = open_session(app, env, target)
     if plan_file is not None:
         with errors_exit():
-            the_plan = Plan.from_json(plan_file.read_text(encoding="utf-8"))
+            the_plan = Plan.load(plan_file)
         if the_plan.environment != env:
             abort(f"{plan_file} was made for environment {the_plan.environment!r}, not {env!r}")
     else:
         the_plan = _make_plan(session, publish=publish, force=force)
     _show(the_plan, stderr=as_json)
     _promotion_check(session, the_plan)
-    _run(session, the_plan, saved=plan_file is not None, auto_approve=auto_approve, as_json=as_json)
+    _run(
+        session, the_plan, saved=plan_file is not None, auto_approve=auto_approve, as_json=as_json,
+        allow_duplicates=allow_duplicates,
+    )  # fmt: skip
 
 
 def publish(
@@ -221,14 +248,9 @@ def destroy(
 
         retell-dsl destroy app.py --env staging
     """
-    from retell_dsl.deploy.plan import make_plan
-
     session = open_session(app, env, target)
-    state = session.project.state()
-    owned = dict(state.items())
-    the_plan = make_plan(
-        [], owned, {}, stack=session.stack.name, environment=env, target=session.project.target, force=force
-    )
+    with errors_exit():
+        the_plan = session.project.destroy_plan(session.stack.name, force=force)
     _show(the_plan, stderr=as_json)
     _run(session, the_plan, saved=False, auto_approve=auto_approve, what="destroy", as_json=as_json)
 

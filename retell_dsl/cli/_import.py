@@ -83,6 +83,11 @@ def summary(imported: Imported, *, origin: str, out: Path, adopted: list[str] | 
     lines = [f"imported {len(imported.resources)} objects from {origin}:"]
     lines += [f"  {r.address:<{width}}  {r.remote_id or '(no id: apply will create it)'}" for r in imported.resources]
     lines.append(f"wrote {out} ({len(imported.source.splitlines())} lines)")
+    if imported.secrets:
+        lines.append(
+            f"secrets (headers, passwords) were not written: set {', '.join(sorted(imported.secrets))} "
+            "in the environment before apply"
+        )
     if adopted is None:
         lines.append("adopted nothing (--no-adopt): apply would create new copies of these objects")
     else:
@@ -113,6 +118,9 @@ def import_cmd(
         retell-dsl import --from-json export.json -o app.py
         retell-dsl plan app.py --env prod   # then: no changes
     """
+    from contextlib import nullcontext
+
+    from retell_dsl.deploy import Project
     from retell_dsl.deploy.state import StateFile
     from retell_dsl.importer import import_from_json
 
@@ -128,20 +136,22 @@ def import_cmd(
         else:
             origin = "agents " + ", ".join(agent or ())
             imported = _from_api(list(agent or ()), target=target, name=name)
-        state = None if no_adopt else StateFile.load(state_path, environment=env)
-        if state is not None and not force and (conflicts := _conflicts(imported, state)):
-            abort(f"{state_path} already manages other objects at {'; '.join(conflicts)}; pass --force to replace")
-        out.write_text(imported.source, encoding="utf-8")
-        adopted = None
-        if state is not None:
-            adopted = imported.adopt(state)
-            state.close()
+        with nullcontext() if no_adopt else Project(Path.cwd(), environment=env).lock():  # one writer at a time
+            state = None if no_adopt else StateFile.load(state_path, environment=env, writable=True)
+            if state is not None and not force and (conflicts := _conflicts(imported, state)):
+                abort(f"{state_path} already manages other objects at {'; '.join(conflicts)}; pass --force to replace")
+            out.write_text(imported.source, encoding="utf-8")
+            adopted = None
+            if state is not None:
+                adopted = imported.adopt(state)
+                state.close()
     if as_json:
         data = {
             "written": str(out),
             "resources": [{"address": r.address, "kind": r.kind, "remote_id": r.remote_id} for r in imported.resources],
             "adopted": adopted,
             "state": None if adopted is None else str(state_path),
+            "secrets": sorted(imported.secrets),
         }
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return

@@ -15,7 +15,8 @@ import importlib
 import importlib.util
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -26,30 +27,56 @@ from retell_dsl.errors import ConfigurationError
 __all__ = ["load_attribute", "load_stack"]
 
 _DEFAULT_NAMES = ("stack", "app", "STACK")
+_PREFIX = "_retell_app_"
+
+
+@contextmanager
+def _isolated(directory: Path) -> Iterator[None]:
+    """Import with ``directory`` first on ``sys.path``; afterwards leave ``sys.path`` and ``sys.modules`` as
+    they were, except for modules from elsewhere (libraries stay imported)."""
+    saved_path = list(sys.path)
+    before = set(sys.modules)
+    sys.path.insert(0, str(directory))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - before:
+            if name.startswith(_PREFIX):
+                del sys.modules[name]
+                continue
+            if name.partition(".")[0] in before:
+                continue  # a submodule of a package that was already loaded (retell_dsl itself, say)
+            origin = getattr(sys.modules.get(name), "__file__", None) or ""
+            if origin and Path(origin).resolve().is_relative_to(directory):
+                del sys.modules[name]  # the app's own modules: the next load reads them afresh
 
 
 def _import(target: str) -> ModuleType:
+    """Import the app's module without changing ``sys.path`` or ``sys.modules`` for good.
+
+    The plugin and the MCP server load stacks many times per session: each load must read the
+    files as they are now, and two apps whose files share a name must not see each other's modules.
+    """
     path = Path(target)
     if target.endswith(".py") or path.exists():
         if not path.is_file():
             raise ConfigurationError(f"no such file: {target}")
-        name = "_retell_app_" + "_".join(path.resolve().with_suffix("").parts[-3:]).replace("-", "_")
-        spec = importlib.util.spec_from_file_location(name, path)
+        resolved = path.resolve()
+        name = _PREFIX + "_".join(resolved.with_suffix("").parts[-3:]).replace("-", "_")
+        spec = importlib.util.spec_from_file_location(name, resolved)
         if spec is None or spec.loader is None:
             raise ConfigurationError(f"cannot import {target}")
         module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        parent = str(path.resolve().parent)
-        if parent not in sys.path:
-            sys.path.insert(0, parent)
-        spec.loader.exec_module(module)
+        with _isolated(resolved.parent):
+            sys.modules[name] = module  # while it runs: dataclasses and pickling look it up here
+            spec.loader.exec_module(module)
         return module
-    if str(Path.cwd()) not in sys.path:
-        sys.path.insert(0, str(Path.cwd()))
-    try:
-        return importlib.import_module(target)
-    except ModuleNotFoundError as exc:
-        raise ConfigurationError(f"cannot import {target!r}: {exc}") from exc
+    with _isolated(Path.cwd().resolve()):
+        try:
+            return importlib.import_module(target)
+        except ModuleNotFoundError as exc:
+            raise ConfigurationError(f"cannot import {target!r}: {exc}") from exc
 
 
 def _only_stack(module: ModuleType) -> Any:

@@ -5,8 +5,12 @@
 * Every create is preceded by an *intent* in the state file and followed by its outcome. A run
   that finds an intent without an outcome first looks for the object (same content, made since
   the intent) and adopts it, so a crash never leaves a duplicate or an orphan.
-* A saved plan is re-checked first: if anything it touches changed remotely since, it is refused.
-* Secrets (``$env:NAME``) are read from the environment just before sending and never stored.
+* Every plan is re-checked first, by the lock holder: a plan made before another apply changed
+  the environment (its ``state_serial`` is behind) is refused, never applied; so is a step whose
+  object the state no longer maps as the plan saw it. A saved plan is also refused if anything it
+  touches changed remotely since.
+* Secrets (``$env:NAME``) are read from the environment just before sending; state records the
+  marker sealed with a keyed digest (:mod:`retell_dsl.deploy.secrets`), never the value.
 """
 
 from __future__ import annotations
@@ -20,18 +24,18 @@ from typing import Any
 
 from retell_dsl.deploy.gateway import AmbiguousCreate, ApiRefused, Gateway
 from retell_dsl.deploy.kinds import KINDS, AgentKind
-from retell_dsl.deploy.plan import Plan, Step, resolve_known
-from retell_dsl.deploy.state import StateFile, payload_hash
+from retell_dsl.deploy.plan import Plan, Step, fingerprint_of, resolve_known
+from retell_dsl.deploy.secrets import Secrets, is_marker, marker_name
+from retell_dsl.deploy.state import StateFile
 from retell_dsl.errors import ConfigurationError, RetellDSLError
 
-__all__ = ["ApplyFailed", "ApplyResult", "StalePlan", "apply_plan", "resolve_env"]
+__all__ = ["ApplyFailed", "ApplyResult", "StalePlan", "apply_plan", "check_current", "resolve_env"]
 
-ENV_PREFIX = "$env:"
 Progress = Callable[[Step, str, str], None]
 
 
 class StalePlan(RetellDSLError):
-    """The live state changed since the plan was made."""
+    """The live state changed since the plan was made: nothing was applied."""
 
 
 class ApplyFailed(RetellDSLError):
@@ -55,8 +59,8 @@ class ApplyResult:
 
 def resolve_env(payload: Any, environ: Mapping[str, str]) -> Any:
     """Replace ``$env:NAME`` markers with values from the environment (secrets)."""
-    if isinstance(payload, str) and payload.startswith(ENV_PREFIX):
-        name = payload[len(ENV_PREFIX) :]
+    if is_marker(payload):
+        name = marker_name(payload)
         if name not in environ:
             raise ConfigurationError(f"the environment variable {name} is not set (a secret the stack needs)")
         return environ[name]
@@ -73,6 +77,7 @@ class _Run:
         self.gw = gw
         self.state = state
         self.environ = environ
+        self.secrets = Secrets(state.secret_key(), environ)
         self.lock = threading.Lock()
         self.ids = {a: o.remote_id for a, o in state.items() if o.remote_id and o.status == "applied"}
         self.drafts: dict[str, int] = {}
@@ -124,9 +129,10 @@ class _Run:
 
     def _adopt(self, step: Step, payload: dict[str, Any], since_ms: int) -> bool:
         kind = KINDS[step.kind]
-        found = kind.find_created(
-            self.gw, step.address, payload, since_ms=since_ms, owned=self.state.owned_ids(step.kind)
-        )
+        found = kind.find_created(  # compared in memory with the values that were sent
+            self.gw, step.address, resolve_env(payload, self.environ), since_ms=since_ms,
+            owned=self.state.owned_ids(step.kind),
+        )  # fmt: skip
         if found is None:
             return False
         self._record(step, found, payload)
@@ -136,7 +142,8 @@ class _Run:
 
     def _record(self, step: Step, remote_id: str, payload: dict[str, Any], **extra: Any) -> None:
         extra = {k: v for k, v in extra.items() if v is not None}
-        self.state.record(step.address, kind=step.kind, remote_id=remote_id, payload=payload, **extra)
+        sealed = self.secrets.seal(payload)
+        self.state.record(step.address, kind=step.kind, remote_id=remote_id, payload=sealed, **extra)
         with self.lock:
             self.ids[step.address] = remote_id
 
@@ -220,23 +227,38 @@ def _markers(payload: Any) -> set[str]:
     return set()
 
 
-def check_fresh(plan: Plan, gw: Gateway, state: StateFile, *, concurrency: int = 8) -> None:
-    """Refuse a saved plan when what it touches changed since it was made."""
+def check_current(plan: Plan, gw: Gateway, state: StateFile, *, saved: bool, concurrency: int = 8) -> None:
+    """Refuse a plan the environment moved past (run by the lock holder, before any change).
+
+    Every plan: another apply ran since it was made (the state's serial moved on), or a step's
+    object is no longer where the plan saw it in the state. Saved plans also: what a step touches
+    changed remotely since (its fingerprint).
+    """
+    if plan.state_serial is not None and plan.state_serial != state.serial:
+        raise StalePlan(
+            f"the plan is stale: another apply changed environment {plan.environment!r} after this plan was made "
+            f"(state serial {plan.state_serial}, now {state.serial}); nothing was applied; run plan again"
+        )
     stale: list[str] = []
-    checks = [s for s in plan.steps if s.fingerprint and s.remote_id and s.action != "publish"]
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+    for s in plan.steps:
+        owned = state.get(s.address)
+        created = s.action == "create" and owned is not None and owned.status == "applied"
+        if created and owned is not None and owned.remote_id != s.seen_id:
+            stale.append(s.address)  # another apply created it since
+        elif s.remote_id is not None and (owned is None or owned.remote_id != s.remote_id):
+            stale.append(s.address)  # another apply replaced or deleted it since
+    checks = [s for s in plan.steps if saved and s.fingerprint and s.remote_id and s.action != "publish"]
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         reads = {s.id: pool.submit(KINDS[s.kind].read, gw, s.remote_id or "", s.address) for s in checks}
     for s in checks:
         remote = reads[s.id].result()
-        if remote is None or payload_hash(remote) != s.fingerprint:
-            stale.append(s.address)
-    for s in plan.steps:
         owned = state.get(s.address)
-        if s.action == "create" and owned is not None and owned.status == "applied":
+        if remote is None or fingerprint_of(remote, s.payload, owned.payload if owned else None) != s.fingerprint:
             stale.append(s.address)
     if stale:
         raise StalePlan(
-            "the plan is stale: " + ", ".join(sorted(set(stale))) + " changed since it was made; run plan again"
+            "the plan is stale: " + ", ".join(sorted(set(stale))) + " changed since it was made; run plan again "
+            "(nothing was applied)"
         )
 
 
@@ -249,10 +271,14 @@ def apply_plan(
     saved: bool = False,
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
+    checked: bool = False,
 ) -> ApplyResult:
-    """Run every step of ``plan`` (see the module docstring). Raises :class:`ApplyFailed` on errors."""
-    if saved:
-        check_fresh(plan, gw, state, concurrency=concurrency)
+    """Run every step of ``plan`` (see the module docstring). Raises :class:`ApplyFailed` on errors.
+
+    ``checked`` says the caller (the lock holder) already ran :func:`check_current`.
+    """
+    if not checked:
+        check_current(plan, gw, state, saved=saved, concurrency=concurrency)
     run = _Run(plan, gw, state, os.environ if environ is None else environ)
     steps = {s.id: s for s in plan.steps}
     pending = dict(steps)

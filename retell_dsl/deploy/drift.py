@@ -2,11 +2,15 @@
 
 Both are measured against the payload last applied (kept in the state file), so the two kinds
 of change are told apart: ``remote`` lists fields where Retell no longer has what was applied,
-``code`` lists fields where the code now asks for something else. Refresh-only: nothing is sent.
+``code`` lists fields where the code now asks for something else. Refresh-only: nothing is sent,
+and the state directory is only read. Secrets are compared by keyed digest and shown as masks
+(:mod:`retell_dsl.deploy.secrets`): remote drift against the digest last applied, code drift
+against the environment's value when it is set.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +18,7 @@ from retell_dsl.deploy.diff import FieldChange, diff_fields
 from retell_dsl.deploy.kinds import KINDS
 from retell_dsl.deploy.plan import resolve_known
 from retell_dsl.deploy.project import desired_of
+from retell_dsl.deploy.secrets import Secrets, align, unseal
 
 if TYPE_CHECKING:
     from retell import Retell
@@ -52,6 +57,8 @@ def detect_drift(project: Project, stack: Stack, client: Retell) -> list[Drift]:
     addresses = sorted(set(desired) | set(state.addresses()))
     observed = project.observe(gw, state, addresses)
     ids = {a: o.remote_id for a, o in state.items() if o.remote_id}
+    code_secrets = Secrets(state.secret_key(), os.environ)
+    applied_secrets = Secrets(state.secret_key(), {})
     out: list[Drift] = []
     for address in addresses:
         owned = state.get(address)
@@ -68,17 +75,19 @@ def detect_drift(project: Project, stack: Stack, client: Retell) -> list[Drift]:
         if d is not None:
             wanted = resolve_known(d.payload, ids)
             wanted = {k: v for k, v in wanted.items() if k not in fixed}
-            drift.code = diff_fields(wanted, last) + [
-                FieldChange(k, last[k], None) for k in sorted(last) if k not in wanted
+            want_view, last_view = align(wanted, last, last, code_secrets)
+            drift.code = diff_fields(want_view, last_view) + [
+                FieldChange(k, unseal(last[k]), None) for k in sorted(last) if k not in wanted
             ]
         if not kind.readable:
             drift.status = "unreadable" if d is None else "ok"
         elif observed.get(address) is None:
             drift.status = "deleted_remotely"
         else:
+            applied, now = align(last, kind.comparable(observed[address] or {}, owned.payload), last, applied_secrets)
             drift.remote = [
                 FieldChange(c.path, c.after, c.before)  # before = applied, after = what Retell has now
-                for c in diff_fields(last, kind.comparable(observed[address] or {}, owned.payload))
+                for c in diff_fields(applied, now)
             ]
         if drift.status == "ok" and (drift.remote or drift.code):
             drift.status = "drifted"

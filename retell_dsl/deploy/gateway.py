@@ -4,11 +4,18 @@ Idempotent requests (GET, PATCH, DELETE) are retried on 429, 5xx and dropped con
 exponential backoff that honours ``retry-after``/``retry-after-ms``. A create (POST) is retried
 only on 429, when nothing was created; after a 5xx or a dropped connection the object may or may
 not exist, so :class:`AmbiguousCreate` is raised and the caller looks for it before trying again.
+
+Test hook (for crash tests, never set in real use): ``RETELL_DSL_TEST_KILL_BEFORE=N`` makes the
+process SIGKILL itself just before sending its Nth request (counted over the whole process, every
+attempt counts), ``RETELL_DSL_TEST_KILL_AFTER=N`` just after the Nth request got its answer — the
+request was made, but the caller never recorded the outcome.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -19,7 +26,27 @@ from retell_dsl.errors import RetellDSLError
 if TYPE_CHECKING:
     from retell import Retell
 
-__all__ = ["AmbiguousCreate", "ApiRefused", "Gateway"]
+__all__ = ["KILL_AFTER_ENV", "KILL_BEFORE_ENV", "AmbiguousCreate", "ApiRefused", "Gateway"]
+
+KILL_BEFORE_ENV = "RETELL_DSL_TEST_KILL_BEFORE"
+KILL_AFTER_ENV = "RETELL_DSL_TEST_KILL_AFTER"
+_calls_lock = threading.Lock()
+_calls: dict[int, int] = {}  # pid → requests so far (a forked child starts from zero)
+
+
+def _next_call() -> int:
+    """Number this process's requests: the crash hook's "Nth remote call"."""
+    with _calls_lock:
+        pid = os.getpid()
+        _calls[pid] = _calls.get(pid, 0) + 1
+        return _calls[pid]
+
+
+def _kill_point(variable: str, call: int) -> None:
+    """The crash-test hook (see the module docstring): SIGKILL this process at the chosen call."""
+    raw = os.environ.get(variable)
+    if raw and raw.isdigit() and int(raw) == call:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class ApiRefused(RetellDSLError):
@@ -107,23 +134,18 @@ class Gateway:
         ``is_create`` marks a request that makes a new object, so it is never blindly retried;
         ``send`` replaces the generic request (for multipart uploads through the typed SDK method).
         """
-        import httpx
         import retell
 
         creates = is_create
         for attempt in range(self.attempts):
             self._count()
+            call = _next_call()
+            _kill_point(KILL_BEFORE_ENV, call)
             try:
-                if send is not None:
-                    return send()
-                options: Any = {"params": dict(query)} if query else {}
-                if method == "GET":
-                    return self.client.get(path, cast_to=object, options=options)
-                if method == "DELETE":
-                    self.client.delete(path, cast_to=httpx.Response, options=options)
-                    return None
-                caller = self.client.post if method == "POST" else self.client.patch
-                return caller(path, cast_to=object, body=dict(body or {}), options=options)
+                try:
+                    return self._send(method, path, body, query, send)
+                finally:
+                    _kill_point(KILL_AFTER_ENV, call)
             except retell.APIStatusError as exc:
                 status = exc.status_code
                 if status in (404, 422) and missing_ok:
@@ -143,3 +165,24 @@ class Gateway:
                     raise ApiRefused(what, 0, f"connection failed: {exc}") from None
                 self._backoff(attempt, None)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        send: Callable[[], Any] | None,
+    ) -> Any:
+        import httpx
+
+        if send is not None:
+            return send()
+        options: Any = {"params": dict(query)} if query else {}
+        if method == "GET":
+            return self.client.get(path, cast_to=object, options=options)
+        if method == "DELETE":
+            self.client.delete(path, cast_to=httpx.Response, options=options)
+            return None
+        caller = self.client.post if method == "POST" else self.client.patch
+        return caller(path, cast_to=object, body=dict(body or {}), options=options)

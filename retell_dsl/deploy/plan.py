@@ -3,7 +3,10 @@
 A plan is a list of steps (create, update, replace, delete, open a draft, publish), each with the
 field-level changes it makes and the steps it waits for. It serialises to JSON so it can be saved
 (``plan --out plan.json``), reviewed and applied later; ``apply`` then refuses it if anything it
-touches changed remotely since (each step carries a fingerprint of what it saw).
+touches changed remotely since (each step carries a fingerprint of what it saw, secrets masked), or
+if another apply changed the environment since (the plan records the state's ``serial``).
+
+Secrets are compared by keyed digest and shown as masks (:mod:`retell_dsl.deploy.secrets`).
 """
 
 from __future__ import annotations
@@ -11,18 +14,26 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from retell_dsl.deploy.diff import MISSING, FieldChange, diff_fields
 from retell_dsl.deploy.kinds import KINDS
+from retell_dsl.deploy.records import FORMAT_VERSION, RECOVER_PLAN, StateCorrupted, read_plan_text
+from retell_dsl.deploy.secrets import Secrets, align, mask, unseal
 from retell_dsl.deploy.state import Owned, payload_hash
 
-__all__ = ["KIND_ORDER", "Action", "Plan", "Step", "make_plan", "resolve_known"]
+__all__ = ["KIND_ORDER", "Action", "Plan", "Step", "fingerprint_of", "make_plan", "resolve_known"]
 
 Action = Literal["create", "update", "replace", "delete", "open_draft", "publish"]
 KIND_ORDER = ("knowledge_base", "llm", "conversation_flow", "agent", "phone_number", "batch_call")
 REF_PREFIX = "$ref:"
-PLAN_FORMAT = 1
+PLAN_FORMAT = FORMAT_VERSION
+
+
+def fingerprint_of(remote: Any, payload: Any, last: Any) -> str:
+    """What a step saw of a remote object, with every secret (wanted or last applied) left out."""
+    return payload_hash(mask(mask(remote, payload), last))
 
 
 def resolve_known(payload: Any, ids: Mapping[str, str]) -> Any:
@@ -52,6 +63,8 @@ class Step:
     fingerprint: str | None = None
     reason: str = ""
     files: list[str] = field(default_factory=list)
+    #: A create of an object deleted remotely: the id the state still mapped (re-checked by apply).
+    seen_id: str | None = None
 
     @property
     def id(self) -> str:
@@ -62,6 +75,7 @@ class Step:
             "action": self.action, "address": self.address, "kind": self.kind, "remote_id": self.remote_id,
             "payload": self.payload, "changes": [c.to_dict() for c in self.changes], "after": self.after,
             "fingerprint": self.fingerprint, "reason": self.reason, "files": self.files,
+            "seen_id": self.seen_id,
         }  # fmt: skip
 
     @classmethod
@@ -70,7 +84,7 @@ class Step:
             action=d["action"], address=d["address"], kind=d["kind"], remote_id=d.get("remote_id"),
             payload=d.get("payload"), changes=[FieldChange.from_dict(c) for c in d.get("changes", [])],
             after=list(d.get("after", [])), fingerprint=d.get("fingerprint"), reason=d.get("reason", ""),
-            files=list(d.get("files", [])),
+            files=list(d.get("files", [])), seen_id=d.get("seen_id"),
         )  # fmt: skip
 
 
@@ -85,6 +99,8 @@ class Plan:
     stack_hash: str = ""
     #: Addresses in the stack with nothing to do.
     unchanged: list[str] = field(default_factory=list)
+    #: The state's serial when the plan was made; ``apply`` refuses the plan once another apply ran.
+    state_serial: int | None = None
 
     @property
     def has_changes(self) -> bool:
@@ -98,21 +114,37 @@ class Plan:
 
     def to_json(self) -> str:
         data = {
-            "format": PLAN_FORMAT, "stack": self.stack, "environment": self.environment, "target": self.target,
+            "version": PLAN_FORMAT, "stack": self.stack, "environment": self.environment, "target": self.target,
             "stack_hash": self.stack_hash, "warnings": self.warnings, "unchanged": self.unchanged,
-            "steps": [s.to_dict() for s in self.steps],
+            "steps": [s.to_dict() for s in self.steps], "state_serial": self.state_serial,
         }  # fmt: skip
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> Plan:
-        d = json.loads(text)
-        if d.get("format") != PLAN_FORMAT:
-            raise ValueError(f"not a retell-dsl plan (format {d.get('format')!r})")
+    def load(cls, path: Path) -> Plan:
+        """Read a plan saved by ``plan --out``; an unreadable file is one clear :class:`StateCorrupted`."""
+        what = f"plan file {path}"
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StateCorrupted(
+                f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start}); {RECOVER_PLAN}"
+            ) from None
+        except OSError as exc:
+            raise StateCorrupted(f"cannot read {what}: {exc.strerror or exc}") from None
+        return cls.from_json(text, what)
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "the saved plan") -> Plan:
+        """Read a saved plan; raises :class:`~retell_dsl.deploy.records.StateCorrupted` if it is unreadable."""
+        d = read_plan_text(text, source)
+        try:
+            steps = [Step.from_dict(s) for s in d.steps]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StateCorrupted(f"{source} has an unreadable step ({exc!r}); {RECOVER_PLAN}") from None
         return cls(
-            stack=d["stack"], environment=d["environment"], target=d["target"],
-            steps=[Step.from_dict(s) for s in d["steps"]], warnings=list(d.get("warnings", [])),
-            stack_hash=d.get("stack_hash", ""), unchanged=list(d.get("unchanged", [])),
+            stack=d.stack, environment=d.environment, target=d.target, steps=steps, warnings=list(d.warnings),
+            stack_hash=d.stack_hash, unchanged=list(d.unchanged), state_serial=d.state_serial,
         )  # fmt: skip
 
 
@@ -141,10 +173,14 @@ def make_plan(
     target: str,
     publish: bool = False,
     force: bool = False,
+    secrets: Secrets | None = None,
+    state_serial: int | None = None,
 ) -> Plan:
     """Compare desired payloads with state and observed remote objects; pure (no I/O)."""
+    secrets = secrets or Secrets(None, {})
     ids = {a: o.remote_id for a, o in state.items() if o.remote_id and o.status == "applied"}
-    plan = Plan(stack, environment, target, [], stack_hash=payload_hash([d.payload for d in desired]))
+    plan = Plan(stack, environment, target, [], stack_hash=payload_hash([d.payload for d in desired]),
+                state_serial=state_serial)  # fmt: skip
     wanted = {d.address for d in desired}
     users: dict[str, list[str]] = {}  # engine address → agent addresses using it
     for d in desired:
@@ -170,10 +206,11 @@ def make_plan(
             continue
         if kind.readable and remote is None:
             add(Step("create", d.address, d.kind, None, d.payload, _create_changes(resolved),
-                     reason="deleted outside retell-dsl; it will be created again", files=list(d.files)))  # fmt: skip
+                     reason="deleted outside retell-dsl; it will be created again", files=list(d.files),
+                     seen_id=owned.remote_id))  # fmt: skip
             continue
         last = owned.payload or {}
-        fixed = [k for k in kind.create_only if resolved.get(k) != last.get(k) and (k in resolved or k in last)]
+        fixed = [k for k in kind.create_only if resolved.get(k) != unseal(last.get(k)) and (k in resolved or k in last)]
         if not kind.readable:
             if payload_hash(resolved) != owned.hash:
                 plan.warnings.append(
@@ -182,9 +219,9 @@ def make_plan(
                 )
             continue
         assert remote is not None
-        fingerprint = payload_hash(remote)
+        fingerprint = fingerprint_of(remote, d.payload, last)
         if fixed:
-            changes = [FieldChange(k, last.get(k, MISSING), resolved.get(k, MISSING)) for k in sorted(fixed)]
+            changes = [FieldChange(k, unseal(last.get(k, MISSING)), resolved.get(k, MISSING)) for k in sorted(fixed)]
             if kind.protected and not force:
                 plan.warnings.append(
                     f"{d.address}: {', '.join(sorted(fixed))} cannot change without replacing it "
@@ -198,9 +235,10 @@ def make_plan(
         comparable = kind.comparable(remote, last)
         fixed_fields = kind.create_only | kind.version_fields
         mutable = {k: v for k, v in resolved.items() if k not in fixed_fields}
-        changes = diff_fields(mutable, comparable)
-        changes += [FieldChange(k, comparable.get(k, last[k]), None) for k in sorted(last) if k not in resolved
-                    and k not in fixed_fields and comparable.get(k) is not None]  # fmt: skip
+        want_view, have_view = align(mutable, comparable, last, secrets)
+        changes = diff_fields(want_view, have_view)
+        changes += [FieldChange(k, have_view[k], None) for k in sorted(last) if k not in resolved
+                    and k not in fixed_fields and have_view.get(k) is not None]  # fmt: skip
         if changes:
             add(Step("update", d.address, d.kind, owned.remote_id, d.payload, changes, fingerprint=fingerprint))
         if d.kind == "agent":

@@ -16,7 +16,10 @@ False
 
 from __future__ import annotations
 
+import fcntl
 import os
+import sys
+import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -24,10 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retell_dsl.deploy.apply import ApplyResult, Progress, apply_plan
+from retell_dsl.deploy.apply import ApplyResult, Progress, apply_plan, check_current
 from retell_dsl.deploy.gateway import Gateway
 from retell_dsl.deploy.kinds import KINDS
+from retell_dsl.deploy.lost import check_lost_state
 from retell_dsl.deploy.plan import Desired, Plan, make_plan
+from retell_dsl.deploy.secrets import Secrets
 from retell_dsl.deploy.state import StateFile
 from retell_dsl.errors import ConfigurationError
 
@@ -48,18 +53,26 @@ def desired_of(compiled: CompiledStack) -> list[Desired]:
 
 @dataclass
 class Project:
-    """A working directory's deploy context: where state lives and which environment is active."""
+    """A working directory's deploy context: where state lives and which environment is active.
+
+    Plans are made without the lock (read-only); :meth:`apply` takes the environment's lock, then
+    re-checks the plan against fresh state (and, for a saved plan, fresh remote reads) before any
+    change: a plan another apply has overtaken is refused with :class:`StalePlan`, never applied.
+    """
 
     root: Path
     environment: str = "default"
     target: str = "emulator"
     concurrency: int = 24
+    #: How long :meth:`lock` waits for another apply of the same environment to finish.
+    lock_wait_s: float = 30.0
 
     @property
     def state_path(self) -> Path:
         return self.root / ".retell" / "state" / f"{self.environment}.json"
 
     def state(self) -> StateFile:
+        """The environment's state, read-only (a journal left by a crash is replayed in memory)."""
         return StateFile.load(self.state_path, environment=self.environment)
 
     def gateway(self, client: Retell) -> Gateway:
@@ -87,6 +100,7 @@ class Project:
         publish: bool = False,
         force: bool = False,
         gateway: Gateway | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> Plan:
         from retell_dsl.checked import compile
         from retell_dsl.compiler import CompiledStack
@@ -98,9 +112,18 @@ class Project:
         addresses = sorted({d.address for d in desired} | set(state.addresses()))
         observed = self.observe(gw, state, addresses)
         owned = dict(state.items())
+        secrets = Secrets(state.secret_key(), os.environ if environ is None else environ)
         return make_plan(
             desired, owned, observed, stack=compiled.name, environment=self.environment, target=self.target,
-            publish=publish, force=force,
+            publish=publish, force=force, secrets=secrets, state_serial=state.serial,
+        )  # fmt: skip
+
+    def destroy_plan(self, stack_name: str, *, force: bool = False) -> Plan:
+        """A plan deleting everything the state owns (protected kinds only with ``force``)."""
+        state = self.state()
+        return make_plan(
+            [], dict(state.items()), {}, stack=stack_name, environment=self.environment, target=self.target,
+            force=force, state_serial=state.serial,
         )  # fmt: skip
 
     def apply(
@@ -112,13 +135,26 @@ class Project:
         progress: Progress | None = None,
         environ: Mapping[str, str] | None = None,
         gateway: Gateway | None = None,
+        allow_duplicates: bool = False,
     ) -> ApplyResult:
+        """Apply ``plan`` under the environment's lock (see the class docstring).
+
+        Raises :class:`StalePlan` if another apply ran since the plan was made, and
+        :class:`~retell_dsl.deploy.lost.RemoteDuplicates` when the state knows nothing of objects
+        Retell already has (unless ``allow_duplicates``); nothing is changed in either case.
+        """
         with self.lock():
-            state = self.state()
+            state = StateFile.load(self.state_path, environment=self.environment, writable=True)
             try:
+                gw = gateway or self.gateway(client)
+                check_current(plan, gw, state, saved=saved, concurrency=self.concurrency)
+                if not allow_duplicates:
+                    check_lost_state(plan, gw, state)
+                state.secret_key(create=True)
+                state.set_meta("serial", state.serial + 1)  # from here on, every older plan is stale
                 result = apply_plan(
-                    plan, gateway or self.gateway(client), state, concurrency=self.concurrency, saved=saved,
-                    progress=progress, environ=environ,
+                    plan, gw, state, concurrency=self.concurrency, saved=saved, progress=progress,
+                    environ=environ, checked=True,
                 )  # fmt: skip
                 state.set_meta("last_applied_stack_hash", plan.stack_hash)
             finally:
@@ -127,33 +163,43 @@ class Project:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """One apply per environment at a time; a lock left by a killed process is taken over."""
+        """One writer per environment: an exclusive ``flock`` on ``<env>.lock``, held for the duration.
+
+        The kernel releases it when the holder exits, however it dies, so there are no stale locks.
+        The file keeps the holder's pid for messages only. A second apply says on stderr that it is
+        waiting, and gives up after :attr:`lock_wait_s` seconds.
+        """
         path = self.state_path.with_suffix(".lock")
         path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            holder = path.read_text(encoding="utf-8").strip()
-            if holder.isdigit() and _alive(int(holder)):
-                raise ConfigurationError(
-                    f"another apply (pid {holder}) is changing environment {self.environment!r}; "
-                    f"wait for it, or delete {path} if that process is gone"
-                ) from None
-            path.unlink(missing_ok=True)  # stale: its process died
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        try:
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
-            yield
+            deadline = time.monotonic() + self.lock_wait_s
+            told = False
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    holder = _holder(fd)
+                    if time.monotonic() >= deadline:
+                        raise ConfigurationError(
+                            f"another apply ({holder}) is changing environment {self.environment!r} and still held "
+                            f"its lock after {self.lock_wait_s:g}s; wait for it to finish, then run again"
+                        ) from None
+                    if not told:
+                        sys.stderr.write(f"waiting for the lock held by {holder} (environment {self.environment!r})\n")
+                        told = True
+                    time.sleep(0.05)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)  # the file stays: removing it would let a waiter lock a dead inode
         finally:
-            path.unlink(missing_ok=True)
+            os.close(fd)  # releases the flock
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _holder(fd: int) -> str:
+    raw = os.pread(fd, 32, 0).decode(errors="replace").strip()
+    return f"pid {raw}" if raw.isdigit() else "another process"

@@ -24,6 +24,7 @@ from typing import Any
 
 from retell_dsl.deploy.diff import MISSING, FieldChange
 from retell_dsl.deploy.plan import Plan, Step
+from retell_dsl.deploy.secrets import CHANGED, HIDDEN, is_marker, marker_name
 
 __all__ = ["Line", "plain", "plan_lines", "print_lines", "summary"]
 
@@ -47,14 +48,19 @@ _INLINE = 72
 def _show(value: Any) -> str:
     if isinstance(value, str) and value.startswith("$ref:"):
         return f"(known after apply: {value[5:]})"
-    if isinstance(value, str) and value.startswith("$env:"):
-        return f"(secret from ${value[5:]})"
+    if is_marker(value):
+        return f"(secret from ${marker_name(value)})"
+    if value == CHANGED:
+        return "(secret: a different value)"
+    if value == HIDDEN:
+        return "(secret)"
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= _INLINE else text[: _INLINE - 1] + "…"
 
 
 def _is_long(value: Any) -> bool:
-    return isinstance(value, str) and ("\n" in value or len(value) > _INLINE)
+    secret = is_marker(value) or value in (CHANGED, HIDDEN)
+    return isinstance(value, str) and not secret and ("\n" in value or len(value) > _INLINE)
 
 
 def _flatten(path: str, value: Any, depth: int = 0) -> Iterable[tuple[str, Any]]:

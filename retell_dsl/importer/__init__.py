@@ -18,13 +18,15 @@ True
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.importer._build import Fetched, agent_key, build_specs
 from retell_dsl.importer._codegen import generate, identifier
+from retell_dsl.importer._secrets import extract_secrets
 from retell_dsl.importer._sources import engine_of, kb_payload, kind_of_json, phone_payload, strip
 
 if TYPE_CHECKING:
@@ -51,23 +53,32 @@ class Imported:
 
     source: str
     resources: tuple[ImportedResource, ...]
+    #: Secret values found (tool/MCP headers, SIP passwords), by the ``$env:`` variable now standing for
+    #: each in ``source`` and the payloads. Kept only in memory: ``adopt`` records keyed digests.
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
 
     def adopt(self, state: StateFile) -> list[str]:
         """Record every object with a known remote id in ``state``; returns the adopted addresses."""
+        from retell_dsl.deploy.secrets import Secrets
+
+        sealer = Secrets(state.secret_key(create=bool(self.secrets)), self.secrets)
         adopted = []
         for r in self.resources:
             if r.remote_id is not None:
-                state.record(r.address, kind=r.kind, remote_id=r.remote_id, payload=r.payload)
+                state.record(r.address, kind=r.kind, remote_id=r.remote_id, payload=sealer.seal(r.payload))
                 adopted.append(r.address)
         return adopted
 
 
 def _finish(fetched: Fetched, *, stack_name: str, origin: str) -> Imported:
+    fetched = copy.deepcopy(fetched)  # secrets are replaced in place: never in the caller's data
+    payloads = [*fetched.kbs.values(), *(p for _, p in fetched.engines.values()), *fetched.agents.values()]
+    secrets = extract_secrets([*payloads, *fetched.numbers.values()])
     built = build_specs(fetched)
     specs = [(a, s, rid) for a, s, rid, _ in built]
     source = generate(specs, stack_name=stack_name, origin=origin, call_variables=_call_variables(built))
     resources = tuple(ImportedResource(a, a.split(".", 1)[0], rid, p) for a, _, rid, p in built)
-    return Imported(source, resources)
+    return Imported(source, resources, secrets)
 
 
 def _call_variables(built: list[tuple[str, Any, str | None, dict[str, Any]]]) -> list[str]:

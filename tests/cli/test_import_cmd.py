@@ -200,3 +200,30 @@ def test_import_json_summary_and_no_journal_left(tmp_path: Path, monkeypatch: py
     assert sorted(data["adopted"]) == sorted(r["address"] for r in data["resources"])
     state_dir = tmp_path / ".retell" / "state"
     assert (state_dir / "default.json").exists() and not (state_dir / "default.journal").exists()
+
+
+def test_imported_secrets_become_env_markers_and_never_reach_code_or_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    secret, key = "CANARY-import-bearer-7f3a", "CANARY-import-mcp-1c9e"
+    llm = {
+        "llm_id": "llm_exported", "general_prompt": "Help.",
+        "general_tools": [{"type": "custom", "name": "lookup", "description": "Look up.", "url": "https://x.example",
+                           "headers": {"Authorization": secret}}],
+        "mcps": [{"name": "crm", "url": "https://mcp.example", "headers": {"x-api-key": key}}],
+    }  # fmt: skip
+    Path("export.json").write_text(json.dumps(llm), encoding="utf-8")
+    result = _run(tmp_path / "unused.sqlite", "--from-json", "export.json", "-o", "app.py", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["secrets"] == ["CRM_X_API_KEY", "LOOKUP_AUTHORIZATION"]
+    source = Path("app.py").read_text()
+    assert '"$env:LOOKUP_AUTHORIZATION"' in source and '"$env:CRM_X_API_KEY"' in source
+    for path in [*tmp_path.rglob("*.json"), *tmp_path.rglob("*.py"), *tmp_path.rglob("*.journal")]:
+        if path.name != "export.json":
+            text = path.read_text()
+            assert secret not in text and key not in text, path
+    assert secret not in result.output and key not in result.output
+    state = StateFile.load(tmp_path / ".retell" / "state" / "default.json", environment="default")
+    headers = state.get("llm.llm_exported").payload["general_tools"][0]["headers"]  # type: ignore[union-attr,index]
+    assert headers["Authorization"].startswith("$env:LOOKUP_AUTHORIZATION@hmac-sha256:")  # sealed, not the value

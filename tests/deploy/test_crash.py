@@ -1,27 +1,103 @@
-"""Crash safety: SIGKILL apply at random points, run it again; always exactly the desired resources.
+"""Crash safety: SIGKILL apply at every remote call (and once at random moments), run it again;
+always exactly the desired resources.
 
-Each scenario kills the apply several times at random moments (after it printed START), then
-lets a final run finish, and checks: every desired address is recorded once, the emulator holds
-exactly those objects (no duplicates, no orphans), and a new plan has nothing to do.
+The deterministic part forks a child per kill point that applies with the gateway's test hook set
+(``RETELL_DSL_TEST_KILL_BEFORE``/``_AFTER=N``: the child kills itself just before sending, or just
+after receiving, its Nth request — before the journal recorded the outcome). A second child then
+finishes the apply, and the test checks: every desired address is recorded once, the emulator
+holds exactly those objects (no duplicates, no orphans), and a new plan has nothing to do.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import traceback
+from itertools import count
 from pathlib import Path
 
 import pytest
 
 from retell_dsl.checked import compile
 from retell_dsl.deploy import Project
+from retell_dsl.deploy.gateway import KILL_AFTER_ENV, KILL_BEFORE_ENV
 from retell_dsl.emulator import Emulator
 from tests.deploy.crash_driver import VARIANTS
 
 ROOT = Path(__file__).resolve().parents[2]
+KEY = "key_crash"
+
+
+def _child(root: Path, variant: str, env: dict[str, str]) -> None:
+    os.environ.update(env)
+    try:
+        emu = Emulator(root / "emulator.sqlite", api_key=KEY)
+        client = emu.client()
+        project = Project(root, environment="crash", concurrency=1)
+        project.apply(project.plan(VARIANTS[variant](), client), client)
+    except BaseException:
+        traceback.print_exc()
+        os._exit(3)
+    os._exit(0)
+
+
+def _forked(root: Path, variant: str, env: dict[str, str]) -> str:
+    """Apply ``variant`` in a forked child: "killed" (by the hook) or "finished"."""
+    root.mkdir(parents=True, exist_ok=True)
+    proc = multiprocessing.get_context("fork").Process(target=_child, args=(root, variant, env))
+    proc.start()
+    proc.join(60)
+    if proc.exitcode is None:
+        proc.kill()
+        pytest.fail("the apply did not finish within 60 s")
+    if proc.exitcode == -signal.SIGKILL:
+        return "killed"
+    assert proc.exitcode == 0, f"the apply failed (exit {proc.exitcode}); its traceback is on stderr"
+    return "finished"
+
+
+def _check_converged(root: Path, variant: str) -> None:
+    emu = Emulator(root / "emulator.sqlite", api_key=KEY)
+    try:
+        client = emu.client()
+        project = Project(root, environment="crash")
+        desired = compile(VARIANTS[variant]())
+        state = dict(project.state().items())
+        assert sorted(state) == sorted(r.address for r in desired.resources)
+        assert all(o.status == "applied" and o.remote_id for o in state.values())
+        dump = emu.dump()
+        for kind in ("llm", "agent", "knowledge_base", "phone_number"):
+            remote = set(dump.get(kind, {}))
+            owned = {o.remote_id for o in state.values() if o.kind == kind and o.remote_id}
+            assert remote == owned, f"{kind}: remote {sorted(remote)} vs state {sorted(owned)}"
+        assert project.plan(VARIANTS[variant](), client).steps == []
+    finally:
+        emu.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hook", [KILL_AFTER_ENV, KILL_BEFORE_ENV])
+def test_kill_at_every_remote_call_then_rerun_converges(tmp_path: Path, hook: str) -> None:
+    base = tmp_path / "base"
+    assert _forked(base, "initial", {}) == "finished"
+    kills = 0
+    for variant, start in (("initial", None), ("changed", base)):
+        for n in count(1):
+            root = tmp_path / f"{variant}-{n}"
+            if start is not None:
+                shutil.copytree(start, root)
+            if _forked(root, variant, {hook: str(n)}) == "finished":
+                break  # n is past the last request: every point was covered
+            kills += 1
+            assert _forked(root, variant, {}) == "finished"
+            _check_converged(root, variant)
+    assert kills >= 20  # initial creation and the change set both make many requests
 
 
 def _run(root: Path, variant: str, concurrency: int, kill_after: float | None) -> str:
@@ -41,39 +117,14 @@ def _run(root: Path, variant: str, concurrency: int, kill_after: float | None) -
     return line + out
 
 
-def _check_converged(root: Path, variant: str) -> None:
-    emu = Emulator(root / "emulator.sqlite", api_key="key_crash")
-    client = emu.client()
-    project = Project(root, environment="crash")
-    desired = compile(VARIANTS[variant]())
-    state = dict(project.state().items())
-    assert sorted(state) == sorted(r.address for r in desired.resources)
-    assert all(o.status == "applied" and o.remote_id for o in state.values())
-    dump = emu.dump()
-    for kind, store_kind in (("llm", "llm"), ("agent", "agent"), ("knowledge_base", "knowledge_base"),
-                             ("phone_number", "phone_number")):  # fmt: skip
-        remote = set(dump.get(store_kind, {}))
-        owned = {o.remote_id for o in state.values() if o.kind == kind and o.remote_id}
-        assert remote == owned, f"{kind}: remote {sorted(remote)} vs state {sorted(owned)}"
-    assert project.plan(VARIANTS[variant](), client).steps == []
-    emu.close()
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(("seed", "concurrency"), [(1, 1), (2, 4), (3, 1)])
-def test_kill_nine_anywhere_then_rerun_converges(tmp_path: Path, seed: int, concurrency: int) -> None:
-    rng = random.Random(seed)
+def test_kill_nine_at_random_moments_then_rerun_converges(tmp_path: Path) -> None:
+    """One seeded random-timing variant, concurrent, with injected latency (see crash_driver)."""
+    rng = random.Random(2)
     kills = 0
-    # Initial creation, interrupted 4 times at random moments.
-    for _ in range(4):
-        if _run(tmp_path, "initial", concurrency, kill_after=rng.uniform(0.0, 0.35)) == "killed":
+    for variant, span in (("initial", 0.35), ("changed", 0.25)):
+        if _run(tmp_path, variant, 4, kill_after=rng.uniform(0.0, span)) == "killed":
             kills += 1
-    _run(tmp_path, "initial", concurrency, kill_after=None)
-    _check_converged(tmp_path, "initial")
-    # A change set (update + source swap + deletes), interrupted 4 more times.
-    for _ in range(4):
-        if _run(tmp_path, "changed", concurrency, kill_after=rng.uniform(0.0, 0.25)) == "killed":
-            kills += 1
-    _run(tmp_path, "changed", concurrency, kill_after=None)
-    _check_converged(tmp_path, "changed")
-    assert kills >= 6  # most runs were really interrupted
+        _run(tmp_path, variant, 4, kill_after=None)
+        _check_converged(tmp_path, variant)
+    assert kills == 2  # both runs were really interrupted

@@ -213,22 +213,6 @@ def test_plan_with_nothing_owned_still_checks_the_key(project: Project) -> None:
         project.plan(support(), wrong)
 
 
-def test_one_apply_per_environment_and_stale_locks_are_taken_over(project: Project, client: Any) -> None:
-    import os
-
-    from retell_dsl.errors import ConfigurationError
-
-    lock = project.state_path.with_suffix(".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    lock.write_text(str(os.getpid()))  # a live process holds it
-    with pytest.raises(ConfigurationError, match=rf"another apply \(pid {os.getpid()}\) is changing environment"):
-        project.apply(project.plan(support(), client), client)
-    lock.write_text("999999999")  # a pid that cannot be alive: a killed run's leftover
-    project.apply(project.plan(support(), client), client)
-    assert not lock.exists()
-    assert project.plan(support(), client).steps == []
-
-
 def test_create_only_change_replaces_a_protected_number_only_when_forced(project: Project, client: Any) -> None:
     project.apply(project.plan(support(), client), client)
     old = project.state().get("phone_number.support line").remote_id  # type: ignore[union-attr]

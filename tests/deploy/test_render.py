@@ -31,7 +31,7 @@ def test_update_plan_shows_a_unified_diff_for_a_long_prompt(tmp_path: Path, snap
 
 def test_delete_plan_with_protection_warning(tmp_path: Path, snapshot: SnapshotAssertion) -> None:
     client = Emulator().client()
-    project = Project(tmp_path, environment="staging")
+    project = Project(tmp_path, environment="staging", concurrency=1)  # one order of creates: one set of ids
     project.apply(project.plan(support(with_sales=True), client), client)
     plan = project.plan(support(with_number=False), client)
     assert plain(plan_lines(plan, show_unchanged=True)) == snapshot
