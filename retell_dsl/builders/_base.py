@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import re
 import sys
 import types
 from collections.abc import Iterator, Mapping
@@ -36,7 +35,6 @@ __all__ = [
     "Spec",
     "Unset",
     "freeze",
-    "slug",
     "thaw",
 ]
 
@@ -140,18 +138,6 @@ def thaw(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [thaw(v) for v in value]
     return value
-
-
-_SLUG_RE = re.compile(r"[^a-z0-9]+")
-
-
-def slug(name: str) -> str:
-    """A stable id fragment derived from a human name.
-
-    >>> slug("Greet the Caller!")
-    'greet-the-caller'
-    """
-    return _SLUG_RE.sub("-", name.lower()).strip("-") or "x"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

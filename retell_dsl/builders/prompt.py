@@ -19,7 +19,6 @@ can check that each runtime variable is provided somewhere (defaults, extraction
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,20 +28,9 @@ import jinja2
 
 from retell_dsl.builders._base import Spec, require_str
 from retell_dsl.errors import InvalidArgument, InvalidSpec
+from retell_dsl.wire.variables import is_variable_name, variable_names
 
-__all__ = ["Prompt", "Var", "runtime_variables"]
-
-_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-_RUNTIME_REF = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}")
-
-
-def runtime_variables(text: str) -> tuple[str, ...]:
-    """Every Retell runtime variable ``{{name}}`` in ``text``, in order of first use.
-
-    >>> runtime_variables("Hi {{name}}, it is {{ current_time }}; bye {{name}}")
-    ('name', 'current_time')
-    """
-    return tuple(dict.fromkeys(m.group(1) for m in _RUNTIME_REF.finditer(text)))
+__all__ = ["Prompt", "Var"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=False, repr=False)
@@ -59,7 +47,7 @@ class Var(Spec):
 
     def _check(self) -> None:
         require_str(self.name, "Var name")
-        if not _VAR_NAME.match(self.name):
+        if not is_variable_name(self.name):
             raise InvalidSpec(f"Var name {self.name!r} is not a valid dynamic variable name: use letters, digits and _")
 
     @property
@@ -112,7 +100,7 @@ class Prompt(Spec):
     @property
     def variables(self) -> tuple[str, ...]:
         """Runtime variables (``{{name}}``) used by this prompt."""
-        return runtime_variables(self.text)
+        return variable_names(self.text)
 
     @classmethod
     def inline(cls, template: str, /, *, search_path: tuple[str, ...] = (), **context: Any) -> Prompt:

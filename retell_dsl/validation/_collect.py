@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 
 from retell_dsl.builders._base import Spec
 from retell_dsl.validation.issues import CODES, Issue, Severity
+from retell_dsl.wire.names import TOOL_NAME
 
 __all__ = ["TOOL_NAME", "Collector", "did_you_mean"]
-
-TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:

@@ -4,7 +4,6 @@ name lengths (RD405) and prompt size (RD501)."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 
 from retell_dsl.builders._base import UNSET, Spec
@@ -18,13 +17,13 @@ from retell_dsl.builders.prompt import Prompt, Var
 from retell_dsl.builders.tools import CustomTool, SendSMS, Tool, TransferCall
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.issues import path
+from retell_dsl.wire.names import E164
 
 __all__ = ["PROMPT_BUDGET", "check_values"]
 
 PROMPT_BUDGET = 32_000
 """Prompts longer than this many characters get an RD501 warning (latency and cost grow with size)."""
 
-E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 
 AGENT_RANGES: tuple[tuple[str, float, float, str], ...] = (
     ("voice_speed", 0.5, 2, ""),

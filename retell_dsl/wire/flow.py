@@ -25,6 +25,7 @@ __all__ = [
     "ALWAYS",
     "EDGE_SLOTS",
     "ELSE",
+    "ONLY_EDGE_SLOTS",
     "SENTINELS",
     "SKIP_RESPONSE",
     "SMS_FAILED",
@@ -50,6 +51,8 @@ SENTINELS = (ELSE, ALWAYS, SKIP_RESPONSE, TRANSFER_FAILED, SMS_SENT, SMS_FAILED)
 
 #: The keys of a node that hold one edge each, in the order they are read.
 EDGE_SLOTS = ("else_edge", "always_edge", "skip_response_edge", "edge", "success_edge", "failed_edge")
+#: Slots that must be a node's only outgoing edge.
+ONLY_EDGE_SLOTS = ("always_edge", "skip_response_edge")
 
 _SLOT_SENTINELS = {
     "else_edge": ELSE,

@@ -291,15 +291,20 @@ def _kb_form(texts: bytes) -> bytes:
     return body + b"--b--\r\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="knowledge_bases.py decodes the knowledge_base_texts/urls form parts with json.loads, "
-    "not body.loads_strict (handler modules are being restructured; see the emulator-safety issue)",
+@pytest.mark.parametrize(
+    "part",
+    [
+        b'[{"title":"t","text":"\\ud800"}]',
+        b'[{"title":"t","text":' + b"[" * 10_000 + b"]" * 10_000 + b"}]",
+        b'[{"title":"t","text":"x","n":NaN}]',
+    ],
+    ids=["surrogate", "deep", "nan"],
 )
-def test_a_lone_surrogate_in_a_multipart_json_part_is_a_400() -> None:
-    body = _kb_form(b'[{"title":"t","text":"\\ud800"}]')
+def test_hostile_json_in_a_multipart_part_is_a_400(part: bytes) -> None:
+    body = _kb_form(part)
     headers = _headers(EMU.api_key, "multipart/form-data; boundary=b")
     before = EMU.dump()
     resp = EMU.handle(EmuRequest.build("POST", "/create-knowledge-base", "", headers, body))
     assert resp.status == 400, resp.body
+    assert b"knowledge_base_texts must be a JSON array" in resp.body
     assert EMU.dump() == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retell_dsl.builders.prompt import runtime_variables
+from retell_dsl import Prompt
 from retell_dsl.wire.variables import (
     has_reference,
     is_reference,
@@ -72,9 +72,8 @@ def test_variable_names(text: str, expected: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), NAMES)
-def test_the_builders_find_the_same_variables(text: str, expected: tuple[str, ...]) -> None:
-    # builders.prompt keeps its own copy of the pattern until it imports this one
-    assert runtime_variables(text) == variable_names(text) == expected
+def test_prompts_find_the_variables_by_the_wire_rule(text: str, expected: tuple[str, ...]) -> None:
+    assert Prompt(text=text).variables == variable_names(text) == expected
 
 
 @pytest.mark.parametrize(

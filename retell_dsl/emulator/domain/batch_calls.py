@@ -15,11 +15,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from retell_dsl.emulator.domain.calls import check_metadata, fail_on, new_call, outbound_agent
-from retell_dsl.emulator.domain.flow_rules import E164
 from retell_dsl.emulator.domain.versions import resolve_agent_version
 from retell_dsl.emulator.errors import ApiError
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
+from retell_dsl.wire.names import E164
 
 __all__ = ["PENDING_KEY", "check_time_window", "create_batch_call", "materialize_due", "render_batch_call"]
 

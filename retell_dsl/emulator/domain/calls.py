@@ -16,11 +16,11 @@ from typing import Any
 
 from retell_dsl.emulator.domain.agents import agent_problems
 from retell_dsl.emulator.domain.checks import require_knowledge_bases
-from retell_dsl.emulator.domain.flow_rules import E164
 from retell_dsl.emulator.domain.versions import merge_update, render_agent, resolve_agent_version
 from retell_dsl.emulator.errors import bad_request
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
+from retell_dsl.wire.names import E164
 
 __all__ = [
     "METADATA_LIMIT_BYTES",

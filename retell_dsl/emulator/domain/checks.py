@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from retell_dsl.emulator.domain.flow_rules import E164, ONLY_EDGE_SLOTS, TOOL_NAME, edges_of, sentinel_prompt
 from retell_dsl.emulator.domain.versions import MAX_VERSION
 from retell_dsl.emulator.state import State
+from retell_dsl.wire.flow import ONLY_EDGE_SLOTS, node_edges, sentinel_for
+from retell_dsl.wire.names import E164, TOOL_NAME
 
 __all__ = [
     "AGENT_RANGES",
@@ -175,13 +176,14 @@ def check_flow(state: State, doc: Mapping[str, Any], *, nodes_key: str = "nodes"
     for i, node in enumerate(nodes):
         where = f"{nodes_key}[{i}] ({node.get('id')})"
         ntype = node.get("type")
-        for key, edge in edges_of(node):
+        for slot in node_edges(node):
+            edge, key = slot.edge, slot.path
             dest = edge.get("destination_node_id")
             if dest is not None and dest not in ids:
                 problems.append(f"{where}.{key}.destination_node_id {dest!r} is not a node id")
-            expected = sentinel_prompt(key, ntype)
+            expected = sentinel_for(ntype, slot.slot)
             cond = edge.get("transition_condition") or {}
-            if expected and key != "else_edge" and cond.get("prompt") != expected:
+            if expected and slot.slot != "else_edge" and cond.get("prompt") != expected:
                 problems.append(f"{where}.{key} must have the prompt condition {expected!r}")
         if ntype == "function" and node.get("tool_type") == "local" and node.get("tool_id") not in tool_ids:
             problems.append(f"{where}.tool_id {node.get('tool_id')!r} is not one of the flow's tools")

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from retell_dsl.emulator.domain.checks import check_weights
-from retell_dsl.emulator.domain.flow_rules import E164
 from retell_dsl.emulator.errors import bad_request
 from retell_dsl.emulator.state import State
 from retell_dsl.emulator.store import Document
+from retell_dsl.wire.names import E164
 
 __all__ = [
     "CA_AREA_CODES",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,9 +9,10 @@ from urllib.parse import urlsplit
 
 from retell.types.knowledge_base_create_params import KnowledgeBaseText
 
+from retell_dsl.emulator.body import loads_strict
 from retell_dsl.emulator.domain import knowledge_bases as kbs
 from retell_dsl.emulator.domain.knowledge_bases import CHUNK_LIMITS, MAX_FILE_BYTES, MAX_FILES, MAX_NAME_LENGTH
-from retell_dsl.emulator.errors import bad_request
+from retell_dsl.emulator.errors import ApiError, bad_request
 from retell_dsl.emulator.handlers.multipart import Part, parse_form
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.state import State
@@ -55,9 +55,9 @@ class _Form:
 def _read_texts(form: _Form, part: Part) -> None:
     raw = part.text().strip()
     try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
-        form.problems.append(f"knowledge_base_texts must be a JSON array of {{title, text}} objects, got {raw[:60]!r}")
+        value = loads_strict(raw)
+    except ApiError as err:
+        form.problems.append(f"knowledge_base_texts must be a JSON array of {{title, text}} objects: {err.message}")
         return
     items = value if isinstance(value, list) else [value]  # one object per repeated part is tolerated
     for item in items:
@@ -75,9 +75,9 @@ def _read_urls(form: _Form, part: Part) -> None:
     values: list[object]
     if raw.startswith(("[", '"')):
         try:
-            decoded = json.loads(raw)
-        except (ValueError, RecursionError):
-            form.problems.append(f"knowledge_base_urls must be a JSON array of URLs, got {raw[:60]!r}")
+            decoded = loads_strict(raw)
+        except ApiError as err:
+            form.problems.append(f"knowledge_base_urls must be a JSON array of URLs: {err.message}")
             return
         values = decoded if isinstance(decoded, list) else [decoded]
     else:
