@@ -46,17 +46,17 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from retell_dsl.builders._base import UNSET as UNSET
-    from retell_dsl.builders._base import FrozenMap as FrozenMap
-    from retell_dsl.builders._base import SourceLocation as SourceLocation
-    from retell_dsl.builders._base import Spec as Spec
-    from retell_dsl.builders._base import Unset as Unset
     from retell_dsl.builders.agent import Agent as Agent
     from retell_dsl.builders.agent import Engine as Engine
     from retell_dsl.builders.agent_options import DtmfOptions as DtmfOptions
     from retell_dsl.builders.agent_options import Ivr as Ivr
     from retell_dsl.builders.agent_options import Pronunciation as Pronunciation
     from retell_dsl.builders.agent_options import Voicemail as Voicemail
+    from retell_dsl.builders.base import UNSET as UNSET
+    from retell_dsl.builders.base import FrozenMap as FrozenMap
+    from retell_dsl.builders.base import SourceLocation as SourceLocation
+    from retell_dsl.builders.base import Spec as Spec
+    from retell_dsl.builders.base import Unset as Unset
     from retell_dsl.builders.batch import BatchCall as BatchCall
     from retell_dsl.builders.batch import CallTask as CallTask
     from retell_dsl.builders.batch import CallWindow as CallWindow

@@ -18,7 +18,7 @@ FACADE = "retell_dsl"
 
 #: The facade: public name → the module it is imported from (sorted like ``__all__``).
 PUBLIC: dict[str, str] = {
-    "UNSET": "retell_dsl.builders._base",
+    "UNSET": "retell_dsl.builders.base",
     "Agent": "retell_dsl.builders.agent",
     "AgentBinding": "retell_dsl.builders.phone",
     "AgentSwap": "retell_dsl.builders.tools.calls",
@@ -59,7 +59,7 @@ PUBLIC: dict[str, str] = {
     "ExtractNode": "retell_dsl.builders.flow.talk",
     "ExtractVariables": "retell_dsl.builders.tools.functions",
     "FlowTool": "retell_dsl.builders.flow.flow",
-    "FrozenMap": "retell_dsl.builders._base",
+    "FrozenMap": "retell_dsl.builders.base",
     "FunctionNode": "retell_dsl.builders.flow.actions",
     "GlobalNode": "retell_dsl.builders.flow.base",
     "Handoff": "retell_dsl.builders.tools.transfer",
@@ -92,8 +92,8 @@ PUBLIC: dict[str, str] = {
     "SchemaError": "retell_dsl.errors",
     "SendSMS": "retell_dsl.builders.tools.calls",
     "SipTrunk": "retell_dsl.builders.phone",
-    "SourceLocation": "retell_dsl.builders._base",
-    "Spec": "retell_dsl.builders._base",
+    "SourceLocation": "retell_dsl.builders.base",
+    "Spec": "retell_dsl.builders.base",
     "Stack": "retell_dsl.builders.stack",
     "State": "retell_dsl.builders.llm",
     "StateEdge": "retell_dsl.builders.llm",
@@ -103,7 +103,7 @@ PUBLIC: dict[str, str] = {
     "Tool": "retell_dsl.builders.tools.calls",
     "TransferCall": "retell_dsl.builders.tools.calls",
     "TransferNode": "retell_dsl.builders.flow.actions",
-    "Unset": "retell_dsl.builders._base",
+    "Unset": "retell_dsl.builders.base",
     "ValidationFailed": "retell_dsl.errors",
     "Var": "retell_dsl.builders.prompt",
     "Voicemail": "retell_dsl.builders.agent_options",

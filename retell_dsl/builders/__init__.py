@@ -14,9 +14,9 @@ module from the start, whichever path imported it first.
 from __future__ import annotations
 
 from retell_dsl.builders import (  # noqa: F401 -- loaded so that _publish sees every builder
-    _base,
     agent,
     agent_options,
+    base,
     batch,
     conditions,
     engine,

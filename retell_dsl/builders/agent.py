@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
-from retell_dsl.builders._base import (
+from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.builders.base import (
     UNSET,
     FrozenMap,
     Spec,
@@ -32,7 +33,6 @@ from retell_dsl.builders._base import (
     require_str,
     require_tuple_of,
 )
-from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
 from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.fields import ANALYSIS_FIELD_TYPES, AnalysisField
 from retell_dsl.builders.flow.flow import ConversationFlow

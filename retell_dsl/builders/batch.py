@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
+from retell_dsl.builders.base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
 from retell_dsl.builders.phone import PhoneNumber
 from retell_dsl.errors import InvalidArgument
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from retell_dsl.builders._base import Spec, require_tuple_of
+from retell_dsl.builders.base import Spec, require_tuple_of
 from retell_dsl.builders.prompt import Prompt, Var
 from retell_dsl.errors import InvalidArgument, InvalidSpec
 

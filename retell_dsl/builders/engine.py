@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_mapping, require_str, require_tuple_of
+from retell_dsl.builders.base import UNSET, Spec, Unset, one_of, require_mapping, require_str, require_tuple_of
 from retell_dsl.errors import InvalidArgument
 
 if TYPE_CHECKING:

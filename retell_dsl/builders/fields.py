@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_str
+from retell_dsl.builders.base import UNSET, Spec, Unset, one_of, require_str
 from retell_dsl.errors import InvalidSpec
 
 __all__ = [

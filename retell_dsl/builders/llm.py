@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders.base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
 from retell_dsl.builders.engine import EngineSugar, McpServer, ModelTier, check_engine
 from retell_dsl.builders.prompt import Prompt
 from retell_dsl.builders.tools import Tool

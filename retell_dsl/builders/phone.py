@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.builders._base import (
+from retell_dsl.builders.base import (
     UNSET,
     FrozenMap,
     Spec,

@@ -26,7 +26,7 @@ from typing import Any
 
 import jinja2
 
-from retell_dsl.builders._base import Spec, require_str
+from retell_dsl.builders.base import Spec, require_str
 from retell_dsl.errors import InvalidArgument, InvalidSpec
 from retell_dsl.wire.variables import is_variable_name, variable_names
 

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Self
 
-from retell_dsl.builders._base import Spec, require_str, require_tuple_of
 from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.base import Spec, require_str, require_tuple_of
 from retell_dsl.builders.batch import BatchCall
 from retell_dsl.builders.flow.flow import ConversationFlow
 from retell_dsl.builders.kb import KnowledgeBase

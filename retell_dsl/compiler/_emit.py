@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.builders._base import UNSET, Unset
+from retell_dsl.builders.base import UNSET, Unset
 from retell_dsl.builders.stack import Ref, Resource
 from retell_dsl.compiler.values import JSON, plain
 

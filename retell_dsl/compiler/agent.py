@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from retell_dsl.builders._base import UNSET
 from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id

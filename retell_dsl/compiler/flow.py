@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from retell_dsl.builders._base import UNSET, Unset
+from retell_dsl.builders.base import UNSET, Unset
 from retell_dsl.builders.conditions import Equation, PromptCondition, as_condition
 from retell_dsl.builders.flow import (
     AgentSwapNode,

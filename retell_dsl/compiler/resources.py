@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retell_dsl.builders._base import UNSET
+from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.batch import BatchCall, CallTask
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.phone import AgentBinding, PhoneNumber

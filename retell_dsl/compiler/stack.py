@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from retell_dsl.builders._base import UNSET
 from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.batch import BatchCall
 from retell_dsl.builders.flow import ConversationFlow
 from retell_dsl.builders.kb import KnowledgeBase

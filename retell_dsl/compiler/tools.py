@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from retell_dsl.builders._base import UNSET, Unset
+from retell_dsl.builders.base import UNSET, Unset
 from retell_dsl.builders.fields import EnumField, StringField
 from retell_dsl.builders.prompt import Prompt, Var
 from retell_dsl.builders.tools import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.builders._base import thaw
+from retell_dsl.builders.base import thaw
 from retell_dsl.builders.prompt import Prompt, Var
 
 __all__ = ["JSON", "plain", "text"]

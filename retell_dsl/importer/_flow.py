@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.builders._base import UNSET, FrozenMap
+from retell_dsl.builders.base import UNSET, FrozenMap
 from retell_dsl.builders.flow import (
     AgentSwapNode,
     BranchNode,

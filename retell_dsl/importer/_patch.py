@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from retell_dsl.builders._base import FrozenMap, Spec
+from retell_dsl.builders.base import FrozenMap, Spec
 from retell_dsl.compiler.values import plain
 
 __all__ = ["JSON", "copy_same_named", "verified"]

@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.builders._base import UNSET, Spec
+from retell_dsl.builders.base import UNSET, Spec
 from retell_dsl.builders.conditions import Comparison, Equation
 from retell_dsl.builders.flow import ConversationFlow, Edge, GlobalNode, Node
 from retell_dsl.builders.tools.transfer import Handoff

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from retell_dsl.builders._base import UNSET
 from retell_dsl.builders.agent import Agent, Engine
 from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.engine import McpServer
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM, State, StateEdge

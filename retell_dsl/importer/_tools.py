@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.builders._base import UNSET, Unset
+from retell_dsl.builders.base import UNSET, Unset
 from retell_dsl.builders.conditions import Comparison, Condition, Equation
 from retell_dsl.builders.fields import BooleanField, EnumField, NumberField, StringField, SystemPreset
 from retell_dsl.builders.tools import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from retell_dsl.builders._base import Spec
+from retell_dsl.builders.base import Spec
 from retell_dsl.validation.issues import CODES, Issue, Severity
 from retell_dsl.wire.names import TOOL_NAME
 

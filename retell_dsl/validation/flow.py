@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retell_dsl.builders._base import UNSET, Spec, Unset
+from retell_dsl.builders.base import UNSET, Spec, Unset
 from retell_dsl.builders.flow import (
     BranchNode,
     Component,

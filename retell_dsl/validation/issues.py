@@ -1,7 +1,7 @@
 # ruff: noqa: RUF001, RUF002
 """Lint issues: a stable code, a severity, a path, the user's file:line, and a fix.
 
->>> from retell_dsl.builders._base import SourceLocation
+>>> from retell_dsl.builders.base import SourceLocation
 >>> issue = Issue(code="RD102", severity="error", path="flow 'booking' › node 'greet' › edge[0]",
 ...               message="edge points to unknown node 'confrim'", hint="did you mean 'confirm'?",
 ...               source=SourceLocation("booking.py", 12))
@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, overload
 
-from retell_dsl.builders._base import SourceLocation
+from retell_dsl.builders.base import SourceLocation
 
 __all__ = ["CODES", "Issue", "Issues", "Severity", "path"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retell_dsl.builders._base import UNSET
+from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
 from retell_dsl.validation.flow import check_mcp_tools, check_tool_names

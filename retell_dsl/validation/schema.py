@@ -12,8 +12,8 @@ from retell.types import (
     phone_number_import_params,
 )
 
-from retell_dsl.builders._base import UNSET
 from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.batch import BatchCall
 from retell_dsl.builders.flow import ConversationFlow
 from retell_dsl.builders.kb import KnowledgeBase

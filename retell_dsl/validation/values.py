@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from retell_dsl.builders._base import UNSET, Spec
 from retell_dsl.builders.agent import Agent
+from retell_dsl.builders.base import UNSET, Spec
 from retell_dsl.builders.batch import BatchCall
 from retell_dsl.builders.flow import ConversationFlow, Node, SMSNode, TransferNode
 from retell_dsl.builders.kb import KnowledgeBase

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from retell_dsl.builders._base import UNSET, Spec
+from retell_dsl.builders.base import UNSET, Spec
 from retell_dsl.builders.flow import CodeNode, ConversationFlow, ExtractNode, MCPNode, Node
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.tools import ExtractVariables

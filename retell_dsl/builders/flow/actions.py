@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal, Self
 
-from retell_dsl.builders._base import UNSET, Unset, require_str
+from retell_dsl.builders.base import UNSET, Unset, require_str
 from retell_dsl.builders.flow.base import Node, RoutedNode
 from retell_dsl.builders.flow.talk import check_instruction
 from retell_dsl.builders.prompt import Prompt

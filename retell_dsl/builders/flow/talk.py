@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, Self
 
-from retell_dsl.builders._base import UNSET, Spec, Unset, one_of, require_tuple_of
+from retell_dsl.builders.base import UNSET, Spec, Unset, one_of, require_tuple_of
 from retell_dsl.builders.fields import DATA_FIELD_TYPES, DataField
 from retell_dsl.builders.flow.base import Node, RoutedNode
 from retell_dsl.builders.prompt import Prompt, Var

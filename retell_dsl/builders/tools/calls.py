@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from retell_dsl.builders._base import UNSET, FrozenMap, Spec, Unset, one_of, require_mapping, require_str
+from retell_dsl.builders.base import UNSET, FrozenMap, Spec, Unset, one_of, require_mapping, require_str
 from retell_dsl.builders.prompt import Prompt, Var
 from retell_dsl.builders.tools.transfer import (
     AgenticWarmTransfer,

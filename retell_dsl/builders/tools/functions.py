@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from retell_dsl.builders._base import UNSET, Unset, one_of, require_str
+from retell_dsl.builders.base import UNSET, Unset, one_of, require_str
 from retell_dsl.builders.fields import DATA_FIELD_TYPES, DataField
 from retell_dsl.builders.tools.calls import SpeakingTool, Tool
 from retell_dsl.errors import InvalidArgument, InvalidSpec

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from retell_dsl.builders._base import UNSET, Spec, Unset, one_of
+from retell_dsl.builders.base import UNSET, Spec, Unset, one_of
 from retell_dsl.builders.prompt import Prompt, Var
 
 if TYPE_CHECKING:
