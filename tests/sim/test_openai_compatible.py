@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from retell_dsl.errors import InvalidArgument
+from retell_dsl.errors import ConfigurationError, InvalidArgument
 from retell_dsl.sim.models import (
     InvalidModelReply,
     Message,
@@ -364,3 +364,24 @@ def test_tool_choice_naming_a_tool_not_offered_is_a_caller_error(openai_server: 
     with pytest.raises(InvalidArgument, match="needs tools"):
         run(complete(provider(openai_server), request(tool_choice="required")))
     assert openai_server.requests == []
+
+
+def test_an_undecodable_body_is_a_clear_failure_not_retried(openai_server: FakeOpenAIServer) -> None:
+    openai_server.enqueue(200, b"this is not gzip", headers={"content-encoding": "gzip"})
+    with pytest.raises(ProviderFailed, match=r"DecodingError") as caught:
+        run(complete(provider(openai_server), request()))
+    assert len(openai_server.requests) == 1
+    assert KEY not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"base_url": "localhost:8000/v1"}, "base_url must be an http:// or https:// URL, got 'localhost:8000/v1'"),
+        ({"environ": {"OPENAI_BASE_URL": "ftp://x"}}, "OPENAI_BASE_URL must be an http:// or https:// URL"),
+    ],
+)
+def test_a_base_url_that_is_not_http_is_a_configuration_error(kwargs: dict[str, Any], message: str) -> None:
+    options: dict[str, Any] = {"environ": {}, **kwargs}
+    with pytest.raises(ConfigurationError, match=message):
+        OpenAICompatible(**options)

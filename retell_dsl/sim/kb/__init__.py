@@ -45,7 +45,12 @@ __all__ = [
 
 
 def retrieved_contents(results: Iterable[Retrieved]) -> list[str]:
-    """The chunks' text, best first: the value of ``knowledge_base_retrieved_contents``."""
+    """The chunks' text, best first: the value of ``knowledge_base_retrieved_contents``.
+
+    >>> chunk = Chunk(knowledge_base_id="kb", source_id="s", title="", position=0, text="Open 9-5.")
+    >>> retrieved_contents([Retrieved(chunk=chunk, score=1.0, bm25=-1.0)])
+    ['Open 9-5.']
+    """
     return [r.chunk.text for r in results]
 
 

@@ -86,7 +86,11 @@ class Source:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Chunk:
-    """A piece of a source, as indexed."""
+    """A piece of a source, as indexed (``position`` counts from 0 within its source).
+
+    >>> Chunk(knowledge_base_id="kb", source_id="s", title="", position=0, text="Hi").text
+    'Hi'
+    """
 
     knowledge_base_id: str
     source_id: str
@@ -97,7 +101,14 @@ class Chunk:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Retrieved:
-    """A search result: the chunk, its 0..1 ``score`` (see the module docstring) and FTS5's raw ``bm25``."""
+    """A search result: the chunk, its 0..1 ``score`` (see the module docstring) and FTS5's raw ``bm25``.
+
+    >>> index = KnowledgeBaseIndex()
+    >>> index.add("kb", [Source("s", "Pets are welcome.")])
+    1
+    >>> index.search("are pets allowed")[0].score
+    1.0
+    """
 
     chunk: Chunk
     score: float
@@ -129,7 +140,14 @@ def _kb_setting(config: Mapping[str, Any] | None, key: str, default: float) -> f
 
 
 class KnowledgeBaseIndex:
-    """Chunks of any number of knowledge bases in one in-memory FTS5 table; :meth:`search` retrieves."""
+    """Chunks of any number of knowledge bases in one in-memory FTS5 table; :meth:`search` retrieves.
+
+    >>> index = KnowledgeBaseIndex()
+    >>> index.add("kb", [Source("s1", "Refunds take 5 days."), Source("s2", "Shipping is free.")])
+    2
+    >>> index
+    KnowledgeBaseIndex(2 chunks)
+    """
 
     def __init__(self) -> None:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -148,7 +166,10 @@ class KnowledgeBaseIndex:
         return f"KnowledgeBaseIndex({self._count} chunks)"
 
     def close(self) -> None:
-        """Release the SQLite connection."""
+        """Release the SQLite connection.
+
+        >>> KnowledgeBaseIndex().close()
+        """
         self._db.close()
 
     def add(
@@ -162,6 +183,9 @@ class KnowledgeBaseIndex:
         """Chunk and index ``sources`` under ``knowledge_base_id``; returns how many chunks were added.
 
         ``None`` sizes take Retell's defaults (2000 and 400 characters).
+
+        >>> KnowledgeBaseIndex().add("kb", [Source("s", "word " * 300)], max_chunk_size=600, min_chunk_size=200)
+        3
         """
         max_size = DEFAULT_MAX_CHUNK_SIZE if max_chunk_size is None else max_chunk_size
         min_size = DEFAULT_MIN_CHUNK_SIZE if min_chunk_size is None else min_chunk_size
@@ -202,7 +226,14 @@ class KnowledgeBaseIndex:
     def search_config(
         self, query: str, kb_config: Mapping[str, Any] | None, knowledge_base_ids: Sequence[str] | None = None
     ) -> list[Retrieved]:
-        """:meth:`search` with a wire ``kb_config`` (``{top_k, filter_score}``, either may be missing or null)."""
+        """:meth:`search` with a wire ``kb_config`` (``{top_k, filter_score}``, either may be missing or null).
+
+        >>> index = KnowledgeBaseIndex()
+        >>> index.add("kb", [Source("s", "Shipping is free.")])
+        1
+        >>> [r.chunk.source_id for r in index.search_config("free shipping?", {"top_k": 1})]
+        ['s']
+        """
         return self.search(
             query,
             top_k=int(_kb_setting(kb_config, "top_k", DEFAULT_TOP_K)),
@@ -221,6 +252,12 @@ class KnowledgeBaseIndex:
         """The best ``top_k`` chunks scoring at least ``filter_score``, best first (``[]`` when none).
 
         ``knowledge_base_ids`` restricts the search (``None``: every knowledge base indexed).
+
+        >>> index = KnowledgeBaseIndex()
+        >>> index.add("kb", [Source("s", "Shipping is free.")])
+        1
+        >>> index.search("shipping", knowledge_base_ids=["other_kb"])
+        []
         """
         if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 0:
             raise InvalidArgument(f"top_k must be a whole number >= 0, got {top_k!r}")

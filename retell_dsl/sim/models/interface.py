@@ -90,22 +90,38 @@ class Message:
 
     @classmethod
     def system(cls, content: str) -> Message:
-        """A system message."""
+        """A system message.
+
+        >>> Message.system("Be brief.").role
+        'system'
+        """
         return cls(role="system", content=content)
 
     @classmethod
     def user(cls, content: str) -> Message:
-        """A user (caller) message."""
+        """A user (caller) message.
+
+        >>> Message.user("hi").to_openai()
+        {'role': 'user', 'content': 'hi'}
+        """
         return cls(role="user", content=content)
 
     @classmethod
     def assistant(cls, content: str | None = None, tool_calls: tuple[ToolCall, ...] = ()) -> Message:
-        """An assistant (agent) message, with text and/or tool calls."""
+        """An assistant (agent) message, with text and/or tool calls.
+
+        >>> Message.assistant(tool_calls=(ToolCall.of("end_call"),)).to_openai()["content"] is None
+        True
+        """
         return cls(role="assistant", content=content, tool_calls=tool_calls)
 
     @classmethod
     def tool_result(cls, tool_call_id: str, content: str) -> Message:
-        """The result of the tool call ``tool_call_id``."""
+        """The result of the tool call ``tool_call_id``.
+
+        >>> Message.tool_result("call_1", "ok").role
+        'tool'
+        """
         return cls(role="tool", content=content, tool_call_id=tool_call_id)
 
     def to_openai(self) -> dict[str, Any]:
@@ -209,6 +225,9 @@ class ModelRequest:
 
     ``retell_model`` is the model the agent asked for (``gpt-4.1``…); providers map it to theirs.
     ``tool_choice`` is ``"auto"``, ``"required"`` or the name of one offered tool.
+
+    >>> ModelRequest(messages=(Message.user("hi"),), retell_model="gpt-4.1").tool_choice
+    'auto'
     """
 
     messages: tuple[Message, ...]
@@ -238,7 +257,11 @@ class ModelRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Usage:
-    """Token usage of one completion (zeros when the provider does not report it)."""
+    """Token usage of one completion (zeros when the provider does not report it).
+
+    >>> Usage(prompt_tokens=10, completion_tokens=5, total_tokens=15).total_tokens
+    15
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -262,7 +285,14 @@ class ModelReply:
 
 @runtime_checkable
 class Model(Protocol):
-    """Anything that completes a :class:`ModelRequest`; the engine awaits it, with a bound of its own."""
+    """Anything that completes a :class:`ModelRequest`; the engine awaits it, with a bound of its own.
+
+    >>> class Echo:
+    ...     async def complete(self, request: ModelRequest) -> ModelReply:
+    ...         return ModelReply(text=request.last_user_text)
+    >>> isinstance(Echo(), Model)
+    True
+    """
 
     async def complete(self, request: ModelRequest) -> ModelReply:
         """Answer ``request``, or raise a :class:`~retell_dsl.sim.models.ModelError`."""

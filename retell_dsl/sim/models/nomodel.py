@@ -40,7 +40,11 @@ _PURPOSES = {
 
 
 class NoModel:
-    """A :class:`~retell_dsl.sim.models.Model` raising :class:`ModelNotConfigured`, naming the place and the fixes."""
+    """A :class:`~retell_dsl.sim.models.Model` raising :class:`ModelNotConfigured`, naming the place and the fixes.
+
+    >>> NoModel()
+    NoModel()
+    """
 
     def __repr__(self) -> str:
         return "NoModel()"

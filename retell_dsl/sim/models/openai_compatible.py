@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from retell_dsl.errors import InvalidArgument
+from retell_dsl.errors import ConfigurationError, InvalidArgument
 from retell_dsl.sim.models.errors import ModelNotConfigured, ProviderFailed, ProviderUnavailable
 from retell_dsl.sim.models.interface import ModelReply, ModelRequest
 from retell_dsl.sim.models.openai_wire import decode_reply, encode_request, error_message
@@ -56,7 +56,11 @@ class _LoopBound:
 
 
 class OpenAICompatible:
-    """A :class:`~retell_dsl.sim.models.Model` that POSTs to ``<base_url>/chat/completions``."""
+    """A :class:`~retell_dsl.sim.models.Model` that POSTs to ``<base_url>/chat/completions``.
+
+    >>> OpenAICompatible(environ={"OPENAI_BASE_URL": "http://127.0.0.1:8080/v1/", "RETELL_DSL_MODEL": "qwen"})
+    OpenAICompatible(base_url='http://127.0.0.1:8080/v1', model='qwen')
+    """
 
     def __init__(
         self,
@@ -80,6 +84,9 @@ class OpenAICompatible:
         if timeout <= 0 or total_timeout <= 0 or backoff < 0 or max_backoff < 0:
             raise InvalidArgument("timeouts must be positive and backoffs not negative")
         self.base_url = (base_url or env.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        if not self.base_url.startswith(("http://", "https://")):
+            source = "base_url" if base_url else BASE_URL_ENV
+            raise ConfigurationError(f"{source} must be an http:// or https:// URL, got {self.base_url!r}")
         self._api_key = api_key if api_key is not None else (env.get(KEY_ENV) or None)
         self.model = model or env.get(MODEL_ENV) or None
         self.model_map = dict(model_map or {})
@@ -97,7 +104,11 @@ class OpenAICompatible:
         return f"OpenAICompatible(base_url={self.base_url!r}, model={self.model!r}{key})"
 
     def model_for(self, retell_model: str | None) -> str | None:
-        """The provider model sent for the Retell model ``retell_model`` (``None``: nothing to send)."""
+        """The provider model sent for the Retell model ``retell_model`` (``None``: nothing to send).
+
+        >>> OpenAICompatible(environ={}).model_for("gpt-4.1-mini")
+        'gpt-4.1-mini'
+        """
         if retell_model is not None and retell_model in self.model_map:
             return self.model_map[retell_model]
         return self.model or retell_model
@@ -170,6 +181,12 @@ class OpenAICompatible:
                     ) from None
                 await self._sleep(self._delay(attempt), deadline, where, problem, attempt=attempt)
                 continue
+            except httpx.HTTPError as exc:  # not a transport failure: redirects, undecodable bodies; not retried
+                raise ProviderFailed(
+                    f"{self.base_url}: {type(exc).__name__}: {self._scrub(str(exc))[:200]}",
+                    where=where,
+                    attempts=attempt,
+                ) from None
             if response.status_code == 200:
                 return decode_reply(response.content, request)
             detail = self._scrub(error_message(response.content))

@@ -26,7 +26,12 @@ _SHOWN = 200  # characters of a bad body quoted in an error
 
 
 def encode_request(request: ModelRequest, model: str) -> dict[str, Any]:
-    """The JSON body of ``POST /chat/completions``; ``tools`` and ``tool_choice`` only when tools are offered."""
+    """The JSON body of ``POST /chat/completions``; ``tools`` and ``tool_choice`` only when tools are offered.
+
+    >>> from retell_dsl.sim.models.interface import Message
+    >>> encode_request(ModelRequest(messages=(Message.user("hi"),), temperature=0), "m")
+    {'model': 'm', 'messages': [{'role': 'user', 'content': 'hi'}], 'temperature': 0}
+    """
     body: dict[str, Any] = {"model": model, "messages": [m.to_openai() for m in request.messages]}
     if request.temperature is not None:
         body["temperature"] = request.temperature

@@ -47,7 +47,11 @@ UserMatcher = str | re.Pattern[str] | Callable[[str], bool]
 
 
 class ScriptIncomplete(RetellDSLError, AssertionError):
-    """:meth:`ScriptedModel.assert_complete` found rules that were not used up."""
+    """:meth:`ScriptedModel.assert_complete` found rules that were not used up.
+
+    >>> issubclass(ScriptIncomplete, AssertionError)
+    True
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,15 +97,27 @@ class Rule:
             raise InvalidArgument(f"tools must be a tuple of tool names, got the string {self.tools!r}")
 
     def say(self, text: str) -> Rule:
-        """Answer ``text`` (besides any tool calls of this rule)."""
+        """Answer ``text`` (besides any tool calls of this rule).
+
+        >>> Rule().say("Hello").text
+        'Hello'
+        """
         return dataclasses.replace(self, text=text)
 
     def call(self, name: str, arguments: Mapping[str, Any] | None = None) -> Rule:
-        """Also call the tool ``name`` with ``arguments`` (the rule then needs ``name`` offered)."""
+        """Also call the tool ``name`` with ``arguments`` (the rule then needs ``name`` offered).
+
+        >>> Rule(user="bye").call("end_call").describe()
+        "user='bye' → call 'end_call'"
+        """
         return dataclasses.replace(self, calls=(*self.calls, _Call(name=name, arguments=dict(arguments or {}))))
 
     def transition(self, target: str, arguments: Mapping[str, Any] | None = None) -> Rule:
-        """Take the offered transition to ``target``: a node name or id, an edge id, a state, or the tool's name."""
+        """Take the offered transition to ``target``: a node name or id, an edge id, a state, or the tool's name.
+
+        >>> print(Rule(state="cart").transition("checkout", {"total": 3}).describe())
+        state='cart' → transition to 'checkout' {"total": 3}
+        """
         call = _Call(name=target, arguments=dict(arguments or {}), transition=True)
         return dataclasses.replace(self, calls=(*self.calls, call))
 
@@ -162,7 +178,12 @@ def _user_matches(matcher: UserMatcher, text: str) -> bool:
 
 
 class ScriptedModel:
-    """A :class:`~retell_dsl.sim.models.Model` answering from :class:`Rule` s; ``calls`` records every request."""
+    """A :class:`~retell_dsl.sim.models.Model` answering from :class:`Rule` s; ``calls`` records every request.
+
+    >>> model = ScriptedModel(Rule(user="hi").say("Hello")).add(Rule().say("Sorry?"))
+    >>> model
+    ScriptedModel(2 rules, 0 calls)
+    """
 
     def __init__(self, *rules: Rule) -> None:
         self.rules: list[Rule] = []

@@ -43,7 +43,11 @@ _NO_PARAMETERS: Mapping[str, Any] = {"type": "object", "properties": {}}
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FlowEdge:
-    """A prompt-condition edge (or a global node's condition) the engine offers as a tool."""
+    """A prompt-condition edge (or a global node's condition) the engine offers as a tool.
+
+    >>> FlowEdge(edge_id="e1", condition="Wants to pay", node_id="n9").node_name is None
+    True
+    """
 
     edge_id: str | None
     condition: str
@@ -63,7 +67,11 @@ def _tool_name(label: str, taken: set[str]) -> str:
 
 
 def flow_edge_tools(edges: Iterable[FlowEdge]) -> tuple[ToolSchema, ...]:
-    """One transition tool per edge, in edge order (see the module docstring for the names)."""
+    """One transition tool per edge, in edge order (see the module docstring for the names).
+
+    >>> flow_edge_tools([FlowEdge(edge_id="e1", condition="Done", node_id="n-end", node_name="End")])[0].name
+    'transition_to_End'
+    """
     taken: set[str] = set()
     tools: list[ToolSchema] = []
     for edge in edges:
@@ -74,7 +82,11 @@ def flow_edge_tools(edges: Iterable[FlowEdge]) -> tuple[ToolSchema, ...]:
 
 
 def state_edge_tool(state: str, description: str = "", parameters: Mapping[str, Any] | None = None) -> ToolSchema:
-    """The ``transition_to_<state>`` function of a Retell LLM state edge (its ``parameters`` kept)."""
+    """The ``transition_to_<state>`` function of a Retell LLM state edge (its ``parameters`` kept).
+
+    >>> state_edge_tool("pay", parameters={"type": "object", "properties": {"n": {"type": "number"}}}).target
+    EdgeTarget(edge_id=None, node_id=None, node_name=None, state='pay')
+    """
     return ToolSchema(
         TRANSITION_PREFIX + state, description, dict(parameters or _NO_PARAMETERS), target=EdgeTarget(state=state)
     )
