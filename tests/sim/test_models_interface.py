@@ -89,6 +89,8 @@ def test_validate_reply() -> None:
     assert validate_reply(request, ok) is ok
     with pytest.raises(InvalidModelReply, match="neither text nor a tool call"):
         validate_reply(request, ModelReply(text="   "))
+    choosing = ModelRequest(messages=(), tools=tools, context=ModelContext(purpose="prompt_condition"))
+    assert validate_reply(choosing, ModelReply(text="")).text == ""  # no call: no prompt condition holds
     with pytest.raises(InvalidModelReply, match="'refund', which was not offered \\(offered: 'book', 'end_call'\\)"):
         validate_reply(request, ModelReply(tool_calls=(ToolCall.of("refund"),)))
     forced = ModelRequest(messages=(), tools=tools, tool_choice="book")

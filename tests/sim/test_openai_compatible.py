@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import time
 from collections.abc import Coroutine
@@ -385,3 +386,29 @@ def test_a_base_url_that_is_not_http_is_a_configuration_error(kwargs: dict[str, 
     options: dict[str, Any] = {"environ": {}, **kwargs}
     with pytest.raises(ConfigurationError, match=message):
         OpenAICompatible(**options)
+
+
+def test_the_model_map_from_the_environment(openai_server: FakeOpenAIServer) -> None:
+    openai_server.enqueue_text("ok")
+    env = {"OPENAI_BASE_URL": openai_server.url, "RETELL_DSL_MODEL_MAP": "gpt-4.1=big-local, gpt-4o=other"}
+    model = OpenAICompatible(environ=env)
+    assert model.model_map == {"gpt-4.1": "big-local", "gpt-4o": "other"}
+    run(complete(model, request(retell_model="gpt-4.1")))
+    assert openai_server.requests[0].body["model"] == "big-local"
+    assert OpenAICompatible(environ=env, model_map={}).model_map == {}  # an explicit map wins
+    with pytest.raises(
+        ConfigurationError, match=re.escape("RETELL_DSL_MODEL_MAP: 'gpt-4.1:big' is not retell-name=provider-model")
+    ):
+        OpenAICompatible(environ={"RETELL_DSL_MODEL_MAP": "gpt-4.1:big"})
+
+
+def test_an_empty_answer_means_no_edge_when_choosing_one(openai_server: FakeOpenAIServer) -> None:
+    openai_server.enqueue_text("")
+    edge = ToolSchema("transition_to_booking", "wants to book")
+    choosing = ModelRequest(
+        messages=(Message.user("hmm"),),
+        tools=(edge,),
+        context=ModelContext(node_name="greet", purpose="prompt_condition"),
+    )
+    reply = run(complete(provider(openai_server), choosing))
+    assert (reply.text, reply.tool_calls) == ("", ())

@@ -302,8 +302,10 @@ class Model(Protocol):
 def validate_reply(request: ModelRequest, reply: ModelReply) -> ModelReply:
     """Return ``reply`` if it is usable for ``request``; raise :class:`InvalidModelReply` otherwise.
 
-    Usable: it has text or tool calls, every tool call names an offered tool, and arguments are a
-    JSON object; a forced ``tool_choice`` was obeyed. The engine calls this for every model; providers call it too.
+    Usable: it has text or tool calls (an empty answer is allowed only when choosing an edge,
+    ``purpose="prompt_condition"``, where it means "no condition holds"), every tool call names an
+    offered tool, and arguments are a JSON object; a forced ``tool_choice`` was obeyed. The engine
+    calls this for every model; providers call it too.
 
     >>> request = ModelRequest(messages=(Message.user("hi"),), context=ModelContext(state="intro"))
     >>> validate_reply(request, ModelReply(tool_calls=(ToolCall.of("refund"),)))
@@ -312,7 +314,8 @@ def validate_reply(request: ModelRequest, reply: ModelReply) -> ModelReply:
     retell_dsl.sim.models.errors.InvalidModelReply: state 'intro': the model called the tool 'refund', which...
     """
     where = request.context.where
-    if not reply.tool_calls and not (reply.text or "").strip():
+    empty_ok = request.context.purpose == "prompt_condition"
+    if not reply.tool_calls and not (reply.text or "").strip() and not empty_ok:
         raise InvalidModelReply(
             f"the model answered neither text nor a tool call (finish_reason {reply.finish_reason!r})", where=where
         )

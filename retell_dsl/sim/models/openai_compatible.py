@@ -2,8 +2,9 @@
 
 Configuration comes from the arguments or the environment: ``OPENAI_BASE_URL`` (default
 ``https://api.openai.com/v1``), ``OPENAI_API_KEY`` (optional: local servers often need none) and
-``RETELL_DSL_MODEL`` (the provider's model name). ``model_map`` maps the Retell model an agent
-asks for (``gpt-4.1``, ``gpt-4o-mini``…) to a provider model; a Retell name not in the map gets
+``RETELL_DSL_MODEL`` (the provider's model name). ``model_map`` (or ``RETELL_DSL_MODEL_MAP``,
+written ``gpt-4.1=big-local,gpt-4.1-mini=small-local``) maps the Retell model an agent asks
+for (``gpt-4.1``, ``gpt-4o-mini``…) to a provider model; a Retell name not in the map gets
 the configured model, and with no configured model the Retell name itself is sent (right for
 OpenAI itself).
 
@@ -37,11 +38,21 @@ from retell_dsl.sim.models.errors import ModelNotConfigured, ProviderFailed, Pro
 from retell_dsl.sim.models.interface import ModelReply, ModelRequest
 from retell_dsl.sim.models.openai_wire import decode_reply, encode_request, error_message
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "KEY_ENV", "MODEL_ENV", "RETRIED_STATUSES", "OpenAICompatible"]
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "KEY_ENV",
+    "MODEL_ENV",
+    "MODEL_MAP_ENV",
+    "RETRIED_STATUSES",
+    "OpenAICompatible",
+    "parse_model_map",
+]
 
 BASE_URL_ENV = "OPENAI_BASE_URL"
 KEY_ENV = "OPENAI_API_KEY"
 MODEL_ENV = "RETELL_DSL_MODEL"
+MODEL_MAP_ENV = "RETELL_DSL_MODEL_MAP"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -89,7 +100,7 @@ class OpenAICompatible:
             raise ConfigurationError(f"{source} must be an http:// or https:// URL, got {self.base_url!r}")
         self._api_key = api_key if api_key is not None else (env.get(KEY_ENV) or None)
         self.model = model or env.get(MODEL_ENV) or None
-        self.model_map = dict(model_map or {})
+        self.model_map = dict(parse_model_map(env.get(MODEL_MAP_ENV, "")) if model_map is None else model_map)
         self.timeout = timeout
         self.total_timeout = total_timeout
         self.max_attempts = max_attempts
@@ -218,6 +229,25 @@ class OpenAICompatible:
                 raise ProviderFailed(detail, where=where, status_code=status, attempts=attempt)
             raise ProviderUnavailable(f"{self.base_url}: {detail}", where=where, attempts=attempt)
         await asyncio.sleep(delay)
+
+
+def parse_model_map(text: str) -> dict[str, str]:
+    """Parse ``RETELL_DSL_MODEL_MAP``: comma-separated ``retell-name=provider-model`` pairs.
+
+    >>> parse_model_map("gpt-4.1=big, gpt-4.1-mini = small")
+    {'gpt-4.1': 'big', 'gpt-4.1-mini': 'small'}
+    >>> parse_model_map("gpt-4.1")
+    Traceback (most recent call last):
+    ...
+    retell_dsl.errors.ConfigurationError: RETELL_DSL_MODEL_MAP: 'gpt-4.1' is not retell-name=provider-model
+    """
+    mapping: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        retell, sep, provider = (s.strip() for s in item.partition("="))
+        if not sep or not retell or not provider:
+            raise ConfigurationError(f"{MODEL_MAP_ENV}: {item!r} is not retell-name=provider-model")
+        mapping[retell] = provider
+    return mapping
 
 
 def _transport_problem(exc: BaseException, timeout: float) -> str:

@@ -9,7 +9,7 @@ document how its model picks an edge): while choosing among a node's prompt-cond
 ``transition_to_<destination node name>`` (characters outside ``[A-Za-z0-9_-]`` become ``_``,
 cut to 64; a repeated name gets ``_2``, ``_3``… in edge order), described by the edge's
 condition, with no parameters, and ``tool_choice="auto"``: a call picks that edge, an answer
-without a call means no prompt condition holds (the else edge, or stay). Global nodes are
+without a call (even an empty one) means no prompt condition holds (the else edge, or stay). Global nodes are
 offered the same way, their condition as the description. Every tool carries an
 :class:`EdgeTarget` (edge id, destination node id and name, or state), so a scripted
 ``Rule(...).transition("booking")`` finds its tool whatever the name became.
