@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-HANG_BOUND_S = 10.0  # a "hang" answer is released at teardown, or after this long at most
+OPENAI_HANG_BOUND_S = 10.0  # a "hang" answer is released at teardown, or after this long at most
 
 
 @dataclass
-class Answer:
+class OpenAIAnswer:
     """What the server does for one request."""
 
     status: int = 200
@@ -27,7 +27,7 @@ class Answer:
 
 
 @dataclass
-class Received:
+class OpenAIReceived:
     """One request the server received."""
 
     path: str
@@ -39,8 +39,8 @@ class FakeOpenAIServer:
     """A real HTTP server on 127.0.0.1 speaking OpenAI chat completions, answering from a queue."""
 
     def __init__(self) -> None:
-        self.answers: list[Answer] = []
-        self.requests: list[Received] = []
+        self.answers: list[OpenAIAnswer] = []
+        self.requests: list[OpenAIReceived] = []
         self.release = threading.Event()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -57,10 +57,10 @@ class FakeOpenAIServer:
     # ------------------------------------------------------------------ scripting
     def enqueue(self, status: int = 200, body: object = None, headers: dict[str, str] | None = None, **kw: Any) -> None:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.answers.append(Answer(status=status, body=raw, headers=dict(headers or {}), **kw))
+        self.answers.append(OpenAIAnswer(status=status, body=raw, headers=dict(headers or {}), **kw))
 
     def enqueue_text(self, text: str, *, model: str = "served-model", **kw: Any) -> None:
-        self.enqueue(body=completion({"role": "assistant", "content": text}, model=model), **kw)
+        self.enqueue(body=openai_completion({"role": "assistant", "content": text}, model=model), **kw)
 
     def enqueue_tool_calls(self, *calls: tuple[str, str], content: str | None = None) -> None:
         """Answer tool calls given as ``(name, raw arguments string)``."""
@@ -69,17 +69,17 @@ class FakeOpenAIServer:
             for i, (name, args) in enumerate(calls)
         ]
         message = {"role": "assistant", "content": content, "tool_calls": items}
-        self.enqueue(body=completion(message, finish_reason="tool_calls"))
+        self.enqueue(body=openai_completion(message, finish_reason="tool_calls"))
 
     def enqueue_hang(self) -> None:
-        self.answers.append(Answer(hang=True))
+        self.answers.append(OpenAIAnswer(hang=True))
 
     # ------------------------------------------------------------------ serving
-    def _next(self) -> Answer:
+    def _next(self) -> OpenAIAnswer:
         with self._lock:
             if self.answers:
                 return self.answers.pop(0)
-        return Answer(status=599, body=b'{"error": {"message": "the test server has no answer queued"}}')
+        return OpenAIAnswer(status=599, body=b'{"error": {"message": "the test server has no answer queued"}}')
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -98,13 +98,15 @@ class FakeOpenAIServer:
                 except ValueError:
                     body = {"<unparsed>": raw.decode(errors="replace")}
                 with server._lock:
-                    server.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    server.requests.append(
+                        OpenAIReceived(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                    )
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 try:
                     answer = server._next()
                     if answer.hang:
-                        server.release.wait(HANG_BOUND_S)
+                        server.release.wait(OPENAI_HANG_BOUND_S)
                         return
                     if answer.delay:
                         time.sleep(answer.delay)
@@ -131,7 +133,9 @@ class FakeOpenAIServer:
         self.thread.join(timeout=5)
 
 
-def completion(message: dict[str, Any], *, finish_reason: str = "stop", model: str = "served-model") -> dict[str, Any]:
+def openai_completion(
+    message: dict[str, Any], *, finish_reason: str = "stop", model: str = "served-model"
+) -> dict[str, Any]:
     """A chat-completions response body around ``message``."""
     return {
         "id": "chatcmpl-test",
