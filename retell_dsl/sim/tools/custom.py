@@ -129,7 +129,10 @@ def build_request(
     body = request_body(tool, call, call_object)
     headers["Content-Type"] = "application/json"
     headers[SIGNATURE_HEADER] = sign(body, api_key, timestamp_ms)
-    return httpx.Request(_method(tool), url, params=params or None, headers=headers, content=body)
+    target = httpx.URL(url)
+    if params:
+        target = target.copy_merge_params(params)  # keeps the URL's own query (Request(params=) would drop it)
+    return httpx.Request(_method(tool), target, headers=headers, content=body)
 
 
 def public_url(request: httpx.Request) -> str:
