@@ -23,6 +23,7 @@ would (same body, headers and signature) through ``httpx.ASGITransport``; see :f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
 import threading
@@ -72,11 +73,12 @@ async def _in_daemon_thread(fn: Callable[[], object], timeout_s: float) -> objec
 
     def work() -> None:
         try:
-            outcome = fn()
+            outcome, error = fn(), None
         except BaseException as exc:  # handed to the awaiting task, never lost in the thread
-            loop.call_soon_threadsafe(settle, None, exc)
-        else:
-            loop.call_soon_threadsafe(settle, outcome, None)
+            outcome, error = None, exc
+        # an abandoned handler may finish after the caller's event loop has closed: nobody waits then
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, outcome, error)
 
     threading.Thread(target=work, name="retell-dsl-tool-handler", daemon=True).start()
     return await asyncio.wait_for(future, timeout_s)
