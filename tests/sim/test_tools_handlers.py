@@ -143,7 +143,8 @@ class SignedApp:
         self.seen.append({"method": scope["method"], "path": scope["path"], "query": scope["query_string"],
                           "headers": headers, "body": body, "valid": valid})  # fmt: skip
         status = 200 if valid else 401
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+        start = {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+        await send(start)
         await send({"type": "http.response.body", "body": json.dumps({"valid": valid, "n": len(body)}).encode()})
 
 

@@ -56,9 +56,7 @@ def test_post_sends_retells_body_headers_and_query_signed(tool_server: ToolServe
             text = text.replace("{{" + key + "}}", value)
         return text
 
-    result = run(
-        runner(substitute=substitute).run(tool, weather_call(), ToolContext(call_object=CALL_OBJECT))
-    )
+    result = run(runner(substitute=substitute).run(tool, weather_call(), ToolContext(call_object=CALL_OBJECT)))
     assert result.successful, result.content
     assert (result.source, result.status_code, result.attempts) == ("http", 200, 1)
     assert result.content == '{"temp": {"c": 21}, "sky": "clear", "ok": true}'
@@ -113,7 +111,8 @@ def test_a_wrong_api_key_fails_the_servers_verification(tool_server: ToolServer)
 def test_max_retry_retries_a_500_and_signs_every_attempt(tool_server: ToolServer) -> None:
     url = tool_server.route("/flaky", ToolReply(status=500, body=b"boom"), ToolReply(body=b'{"v": 1}'))
     policy = HttpPolicy(backoff_s=0.01)
-    result = run(runner(http_policy=policy).run(custom(url, max_retry=2, response_variables={"v": "v"}), weather_call()))
+    tool = custom(url, max_retry=2, response_variables={"v": "v"})
+    result = run(runner(http_policy=policy).run(tool, weather_call()))
     assert result.successful and result.attempts == 2 and dict(result.variables) == {"v": "1"}
     assert [r.signature_valid for r in tool_server.requests] == [True, True]
 
@@ -186,7 +185,7 @@ def test_connection_refused_names_the_tool_the_url_and_how_to_mock_it() -> None:
     assert result.error is not None and result.error.kind is ErrorKind.CONNECTION
     message = result.error.message
     assert "'get_weather'" in message
-    assert f"POST {url.split('?')[0]}" in message
+    assert f"POST {url.split('?', maxsplit=1)[0]}" in message
     assert '"tool_name": "get_weather"' in message and "input_match_rule" in message
     assert "SECRET" not in message
     assert result.content == message and not result.successful

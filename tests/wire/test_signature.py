@@ -14,7 +14,7 @@ from retell_dsl.wire.signature import FIVE_MINUTES_MS, sign, verify
 
 
 def sdk_sign(body: str, api_key: str, timestamp_ms: int) -> str:
-    result = webhook_auth.symmetric["sign"](body, api_key, timestamp_ms)  # type: ignore[no-untyped-call]
+    result = webhook_auth.symmetric["sign"](body, api_key, timestamp_ms)
     assert isinstance(result, str)
     return result
 

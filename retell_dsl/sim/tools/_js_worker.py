@@ -70,7 +70,7 @@ RUN = """
 def run(request: dict[str, object]) -> dict[str, object]:
     """Run the request; the answer always has ``ok`` and, on failure, ``kind`` and ``error``."""
     try:
-        from py_mini_racer import JSOOMException, JSParseException, JSTimeoutException, MiniRacer
+        from py_mini_racer import JSOOMException, JSParseException, JSPromise, JSTimeoutException, MiniRacer
     except ImportError as exc:  # pragma: no cover - mini-racer is a dependency
         return {"ok": False, "kind": "engine_error", "error": f"the JavaScript engine is missing ({exc})"}
     timeout_s = float(request["timeout_s"])  # type: ignore[arg-type]
@@ -89,6 +89,8 @@ def run(request: dict[str, object]) -> dict[str, object]:
     try:
         ctx.eval(prelude)
         promise = ctx.eval(RUN % {"code": request["code"]}, timeout_sec=timeout_s, max_memory=memory)
+        if not isinstance(promise, JSPromise):
+            raise TypeError(f"the wrapped code did not produce a promise ({type(promise).__name__})")
         envelope = promise.get(timeout=max(0.001, deadline - time.monotonic()))
         answer = json.loads(str(envelope))
     except JSParseException as exc:
@@ -104,7 +106,7 @@ def run(request: dict[str, object]) -> dict[str, object]:
         else:
             answer = {"ok": False, "error": f"{type(exc).__name__}: {_first_line(exc)}"}
     try:
-        answer["logs"] = list(ctx.eval("__retell_logs.slice()"))
+        answer["logs"] = json.loads(str(ctx.eval("JSON.stringify(__retell_logs)")))
         fetch_called = bool(ctx.eval("__retell_fetch_called"))
     except Exception:
         answer.setdefault("logs", [])

@@ -144,7 +144,8 @@ async def run_code(
     except OSError as exc:
         answer = {"ok": False, "kind": "engine_error", "error": f"cannot start the JavaScript worker ({exc})"}
     elapsed = int((time.monotonic() - started) * 1000)
-    logs = tuple(str(line) for line in answer.get("logs", ()) or ()) if isinstance(answer.get("logs"), list) else ()
+    raw_logs = answer.get("logs")
+    logs = tuple(str(line) for line in raw_logs) if isinstance(raw_logs, list) else ()
     if not answer.get("ok"):
         kind = _KINDS.get(str(answer.get("kind")), ErrorKind.JS_ERROR)
         error = str(answer.get("error"))

@@ -88,8 +88,6 @@ def extract_variables(text: str, mapping: Mapping[str, str] | None) -> dict[str,
         return {}
     out: dict[str, str] = {}
     for name, path in mapping.items():
-        if not isinstance(path, str):
-            continue
         value = lookup(document, path)
         if value is not None:
             out[name] = variable_string(value)
