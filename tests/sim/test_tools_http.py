@@ -69,6 +69,7 @@ def test_post_sends_retells_body_headers_and_query_signed(tool_server: ToolServe
     expected = {"name": "get_weather", "call": CALL_OBJECT, "args": {"city": "Oslo"}}
     assert request.body == json.dumps(expected, separators=(",", ":")).encode()
     assert request.headers["content-type"] == "application/json"
+    assert request.headers["accept-encoding"] == "identity"
     assert request.headers["authorization"] == "Bearer t0k"
     assert request.headers["x-who"] == "tester"
     assert request.headers["x-retell-signature"].startswith("v=")

@@ -7,8 +7,10 @@ here: not invented into the query string either), and the signature is over the 
 body is compact JSON with non-ASCII characters kept (what ``JSON.stringify`` produces, so a Node
 server that re-serialises ``req.body`` verifies it). Headers: the tool's ``headers``, then
 ``Content-Type: application/json`` and ``x-retell-signature`` (a tool header of either name is
-overridden). The tool's ``query_params`` are merged into the URL's query. URL, header and query
-values go through the caller's ``substitute`` hook (dynamic variables) first.
+overridden), and ``Accept-Encoding: identity`` unless the tool sets that header (so the cap below
+bounds memory: one compressed chunk could inflate to megabytes). The tool's ``query_params`` are
+merged into the URL's query. URL, header and query values go through the caller's ``substitute``
+hook (dynamic variables) first.
 
 Timing and retries: each attempt is bounded by the tool's ``timeout_ms`` (default 120 000 ms) as
 a whole (connect, send, and reading the body). The SDK documents ``max_retry`` (0 to 5, default 0,
@@ -127,6 +129,8 @@ def build_request(
     headers = {k: v for k, v in headers.items() if k.lower() not in ("content-type", SIGNATURE_HEADER)}
     params = {name: sub(value) for name, value in _string_map(tool.get("query_params")).items()}
     body = request_body(tool, call, call_object)
+    if not any(k.lower() == "accept-encoding" for k in headers):
+        headers["Accept-Encoding"] = "identity"  # a compressed body could inflate far past the cap in one chunk
     headers["Content-Type"] = "application/json"
     headers[SIGNATURE_HEADER] = sign(body, api_key, timestamp_ms)
     target = httpx.URL(url)

@@ -101,9 +101,9 @@ async def call_handler(
             if inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
                 getattr(handler, "__call__", None)  # noqa: B004 - async callable objects
             ):
-                value = await handler(call.args, call_object)  # type: ignore[misc]
+                value = await handler(dict(call.args), call_object)  # type: ignore[misc]
             else:
-                value = await _in_daemon_thread(lambda: handler(call.args, call_object), timeout_s)
+                value = await _in_daemon_thread(lambda: handler(dict(call.args), call_object), timeout_s)
             if inspect.isawaitable(value):
                 value = await value
     except TimeoutError:
