@@ -93,10 +93,10 @@ if _typing.TYPE_CHECKING:
         WarmTransfer,
         when,
     )
+    from retell_dsl.checked import compile
     from retell_dsl.compiler import (
         CompiledResource,
         CompiledStack,
-        compile,
         resolve_refs,
         to_json,
     )
@@ -212,7 +212,7 @@ _LAZY: dict[str, str] = {
     "Var": "retell_dsl.builders",
     "Voicemail": "retell_dsl.builders",
     "WarmTransfer": "retell_dsl.builders",
-    "compile": "retell_dsl.compiler",
+    "compile": "retell_dsl.checked",
     "resolve_refs": "retell_dsl.compiler",
     "to_json": "retell_dsl.compiler",
     "validate": "retell_dsl.validation",

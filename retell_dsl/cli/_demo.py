@@ -123,7 +123,7 @@ def demo(
 
 
 def _all_resources(stack: Any) -> list[Any]:
-    from retell_dsl.compiler.stack import collect
+    from retell_dsl.builders.traverse import collect
 
     return [claims[0] for claims in collect(stack.resources).values()]
 

@@ -199,7 +199,7 @@ def publish(
 
 def _agents(session: Session) -> list[Any]:
     from retell_dsl.builders.agent import Agent
-    from retell_dsl.compiler.stack import collect
+    from retell_dsl.builders.traverse import collect
 
     found = collect(session.stack.resources)
     return [r[0] for r in found.values() if isinstance(r[0], Agent)]

@@ -91,7 +91,7 @@ def graph(
         retell-dsl graph app.py --format dot | dot -Tsvg -O
         retell-dsl graph app.py > GRAPHS.md
     """
-    from retell_dsl.compiler import compile
+    from retell_dsl.checked import compile
     from retell_dsl.deploy.app import load_stack
 
     if flow is not None and stack_only:

@@ -26,7 +26,7 @@ def compile_cmd(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) 
     """
     from rich.table import Table
 
-    from retell_dsl.compiler import compile
+    from retell_dsl.checked import compile
 
     session = open_session(app, env, "emulator", quiet=True)
     with errors_exit():

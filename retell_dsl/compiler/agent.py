@@ -6,8 +6,9 @@ from retell_dsl.builders._base import UNSET
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.llm import RetellLLM
-from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id, text
+from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id
 from retell_dsl.compiler.tools import compile_data_field
+from retell_dsl.compiler.values import JSON, text
 
 __all__ = ["compile_agent", "response_engine"]
 

@@ -1,10 +1,13 @@
-"""Compile conversation flows: nodes (ids derived from names), edges with sentinel prompts, tools."""
+"""Compile conversation flows: nodes (ids derived from names), edges with sentinel prompts, tools.
+
+The id rules and the sentinels are wire facts (:mod:`retell_dsl.wire.ids`, :mod:`retell_dsl.wire.flow`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from retell_dsl.builders._base import UNSET, Unset, slug
+from retell_dsl.builders._base import UNSET, Unset
 from retell_dsl.builders.conditions import Equation, PromptCondition, as_condition
 from retell_dsl.builders.flow import (
     AgentSwapNode,
@@ -30,18 +33,7 @@ from retell_dsl.builders.flow import (
 )
 from retell_dsl.builders.prompt import Prompt
 from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
-from retell_dsl.compiler._wire import (
-    JSON,
-    kb_config,
-    merge_extra,
-    model_config,
-    node_id,
-    put,
-    put_all,
-    ref_or_id,
-    text,
-    tool_id,
-)
+from retell_dsl.compiler._emit import kb_config, merge_extra, model_config, put, put_all, ref_or_id
 from retell_dsl.compiler.llm import mcp_server
 from retell_dsl.compiler.tools import (
     compile_data_field,
@@ -51,16 +43,11 @@ from retell_dsl.compiler.tools import (
     sms_destination,
     transfer_option,
 )
+from retell_dsl.compiler.values import JSON, text
+from retell_dsl.wire.flow import ALWAYS, ELSE, SKIP_RESPONSE, SMS_FAILED, SMS_SENT, TRANSFER_FAILED
+from retell_dsl.wire.ids import edge_id, local_component_id, node_id, tool_id
 
 __all__ = ["compile_flow", "compile_node", "condition", "flow_tool_ids", "node_ids"]
-
-ELSE = "Else"
-ALWAYS = "Always"
-SKIP_RESPONSE = "Skip response"
-TRANSFER_FAILED = "Transfer failed"
-SMS_SENT = "Sent successfully"
-SMS_FAILED = "Failed to send"
-SENTINELS = (ELSE, ALWAYS, SKIP_RESPONSE, TRANSFER_FAILED, SMS_SENT, SMS_FAILED)
 
 
 def condition(value: PromptCondition | Equation) -> JSON:
@@ -84,7 +71,7 @@ def _edge(edge_id: str, to: str | Unset, cond: JSON, ids: Mapping[str, str]) -> 
 
 
 def _edge_id(node: Node, nid: str, suffix: str) -> str:
-    return node.edge_ids.get(suffix) or f"{nid}.{suffix}"
+    return node.edge_ids.get(suffix) or edge_id(nid, suffix)
 
 
 def _special(node: Node, nid: str, suffix: str, to: str | Unset, *, sentinel: str, ids: Mapping[str, str]) -> JSON:
@@ -242,7 +229,7 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
             ),
         )
     elif isinstance(node, ComponentNode):
-        out["component_id"] = node.component if node.shared else "component-" + slug(node.component)
+        out["component_id"] = node.component if node.shared else local_component_id(node.component)
         out["component_type"] = "shared" if node.shared else "local"
     if node.model is not UNSET:
         out["model_config"] = {"primary": {"model": node.model}}

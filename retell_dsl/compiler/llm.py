@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from retell_dsl.builders.engine import McpServer
 from retell_dsl.builders.llm import RetellLLM, State
-from retell_dsl.compiler._wire import JSON, kb_config, merge_extra, model_config, put, put_all, ref_or_id
+from retell_dsl.compiler._emit import kb_config, merge_extra, model_config, put, put_all, ref_or_id
 from retell_dsl.compiler.tools import compile_tool
+from retell_dsl.compiler.values import JSON
 
 __all__ = ["compile_llm", "mcp_server"]
 

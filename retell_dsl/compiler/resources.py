@@ -6,7 +6,8 @@ from retell_dsl.builders._base import UNSET
 from retell_dsl.builders.batch import BatchCall, CallTask
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.phone import AgentBinding, PhoneNumber
-from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id
+from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id
+from retell_dsl.compiler.values import JSON
 
 __all__ = ["ENV_PREFIX", "compile_batch_call", "compile_knowledge_base", "compile_phone_number"]
 

@@ -27,7 +27,9 @@ from retell_dsl.builders.tools import (
     WarmTransfer,
 )
 from retell_dsl.builders.tools.transfer import Destination, TransferOption
-from retell_dsl.compiler._wire import JSON, merge_extra, put, put_all, ref_or_id, text, tool_id
+from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id
+from retell_dsl.compiler.values import JSON, text
+from retell_dsl.wire.ids import tool_id
 
 __all__ = ["compile_data_field", "compile_flow_tool", "compile_tool", "destination", "transfer_option"]
 

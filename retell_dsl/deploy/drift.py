@@ -44,7 +44,7 @@ class Drift:
 
 
 def detect_drift(project: Project, stack: Stack, client: Retell) -> list[Drift]:
-    from retell_dsl.compiler import compile
+    from retell_dsl.checked import compile
 
     state = project.state()
     gw = project.gateway(client)

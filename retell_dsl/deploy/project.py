@@ -88,7 +88,8 @@ class Project:
         force: bool = False,
         gateway: Gateway | None = None,
     ) -> Plan:
-        from retell_dsl.compiler import CompiledStack, compile
+        from retell_dsl.checked import compile
+        from retell_dsl.compiler import CompiledStack
 
         compiled = stack if isinstance(stack, CompiledStack) else compile(stack)
         gw = gateway or self.gateway(client)

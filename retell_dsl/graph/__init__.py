@@ -52,6 +52,17 @@ from typing import TYPE_CHECKING, Any
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.graph._labels import condition_label, shorten
 from retell_dsl.graph._render import START, Edge, EdgeStyle, Format, Graph, Node, dot_text, mermaid_text, render
+from retell_dsl.wire.flow import (
+    ALWAYS,
+    ELSE,
+    SENTINELS,
+    SKIP_RESPONSE,
+    SMS_FAILED,
+    TRANSFER_FAILED,
+    go_back_edges,
+    node_edges,
+)
+from retell_dsl.wire.ids import component_id_of, local_components
 
 if TYPE_CHECKING:
     from retell_dsl.builders.flow import ConversationFlow
@@ -93,16 +104,15 @@ _KIND_TITLES = {
     "phone_number": "phone numbers",
     "batch_call": "batch calls",
 }
-# special edge field → (label when it carries the fixed sentinel, style)
-_SPECIAL: tuple[tuple[str, str, EdgeStyle], ...] = (
-    ("else_edge", "Else", "dashed"),
-    ("always_edge", "Always", "bold"),
-    ("skip_response_edge", "Skip response", "bold"),
-    ("edge", "Transfer failed", "dashed"),
-    ("success_edge", "Sent", "solid"),
-    ("failed_edge", "Failed to send", "dashed"),
-)
-_SENTINELS = {"Else", "Always", "Skip response", "Transfer failed", "Sent successfully", "Failed to send"}
+# single-edge slot (wire.flow.EDGE_SLOTS) → (label when it carries a fixed sentinel, style)
+_SPECIAL: dict[str, tuple[str, EdgeStyle]] = {
+    "else_edge": (ELSE, "dashed"),
+    "always_edge": (ALWAYS, "bold"),
+    "skip_response_edge": (SKIP_RESPONSE, "bold"),
+    "edge": (TRANSFER_FAILED, "dashed"),
+    "success_edge": ("Sent", "solid"),
+    "failed_edge": (SMS_FAILED, "dashed"),
+}
 
 
 # ---------------------------------------------------------------------------------------------- flows
@@ -122,22 +132,21 @@ def _node_lines(node: Mapping[str, Any], tools: Mapping[str, str], width: int) -
     setting = node.get("global_node_setting")
     if isinstance(setting, Mapping):
         lines.append("global: " + condition_label(setting.get("condition"), width=width))
-        for back in setting.get("go_back_conditions") or ():
-            lines.append("go back: " + condition_label(back.get("transition_condition"), width=width))
+        for back in go_back_edges(node):
+            lines.append("go back: " + condition_label(back.edge.get("transition_condition"), width=width))
     return tuple(lines)
 
 
 def _node_edges(src: str, node: Mapping[str, Any], prefix: str, width: int) -> Iterator[Edge]:
-    for edge in node.get("edges") or ():
-        if edge.get("destination_node_id"):
-            label = condition_label(edge.get("transition_condition"), width=width)
-            yield Edge(src, prefix + str(edge["destination_node_id"]), label)
-    for key, fixed, style in _SPECIAL:
-        edge = node.get(key)
-        if not isinstance(edge, Mapping) or not edge.get("destination_node_id"):
+    for slot, _, edge in node_edges(node):
+        if not edge.get("destination_node_id"):
             continue
         cond = edge.get("transition_condition")
-        sentinel = not isinstance(cond, Mapping) or cond.get("prompt") in _SENTINELS
+        if slot == "edges":
+            yield Edge(src, prefix + str(edge["destination_node_id"]), condition_label(cond, width=width))
+            continue
+        fixed, style = _SPECIAL[slot]
+        sentinel = not isinstance(cond, Mapping) or cond.get("prompt") in SENTINELS
         label = fixed if sentinel else condition_label(cond, width=width)
         yield Edge(src, prefix + str(edge["destination_node_id"]), label, style)
 
@@ -156,17 +165,11 @@ def _add_nodes(
     return out, edges
 
 
-def _component_key(component: Mapping[str, Any]) -> str:
-    from retell_dsl.builders._base import slug
-
-    return str(component.get("component_id") or "component-" + slug(str(component.get("name", ""))))
-
-
 def _flow_payload(flow: object) -> tuple[Mapping[str, Any], str | None]:
     from retell_dsl.builders.flow import ConversationFlow
 
     if isinstance(flow, ConversationFlow):
-        from retell_dsl.compiler import compile
+        from retell_dsl.checked import compile
 
         return compile(flow), flow.name
     if isinstance(flow, Mapping):
@@ -177,16 +180,16 @@ def _flow_payload(flow: object) -> tuple[Mapping[str, Any], str | None]:
 def _flow_model(payload: Mapping[str, Any], title: str | None, width: int) -> Graph:
     graph = Graph(title, "TD")
     tools = {str(t.get("tool_id")): str(t.get("name")) for t in payload.get("tools") or () if t.get("tool_id")}
-    components = list(payload.get("components") or ())
-    names = {_component_key(c): str(c.get("name", "")) for c in components}
-    nodes = list(payload.get("nodes") or ())
-    # component nodes name their local component, not its generated id
-    nodes = [
-        {**n, "component_id": names[n["component_id"]]}
-        if n.get("type") == "component" and n.get("component_type") != "shared" and n.get("component_id") in names
-        else n
-        for n in nodes
-    ]
+    components = [c for c in payload.get("components") or () if isinstance(c, Mapping)]
+    resolved = local_components(payload)  # local component_id → the component it names
+    uses = [n for n in payload.get("nodes") or () if isinstance(n, Mapping)]
+
+    def target(n: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        local = n.get("type") == "component" and n.get("component_type") != "shared"
+        return resolved.get(str(n.get("component_id"))) if local else None
+
+    # component nodes name their local component, not its id
+    nodes = [{**n, "component_id": str(c.get("name", ""))} if (c := target(n)) is not None else n for n in uses]
     start = payload.get("start_node_id")
     if start:
         graph.nodes.append(Node(START, ("start",), "circle", ("start",)))
@@ -196,14 +199,14 @@ def _flow_model(payload: Mapping[str, Any], title: str | None, width: int) -> Gr
     graph.nodes += top
     graph.edges += edges
     for component in components:
-        key = _component_key(component)
+        key = component_id_of(component)
         ctools = {**tools, **{str(t.get("tool_id")): str(t.get("name")) for t in component.get("tools") or ()}}
         inner, inner_edges = _add_nodes(list(component.get("nodes") or ()), key + "/", ctools, width)
         graph.groups.append((key, "component: " + shorten(str(component.get("name", key)), width), inner))
         graph.edges += inner_edges
         first = component.get("start_node_id") or (inner[0].key.split("/", 1)[1] if inner else None)
         if first:
-            users = [n for n in nodes if n.get("type") == "component" and n.get("component_id") == names[key]]
+            users = [n for n in uses if target(n) is component]
             graph.edges += [Edge(str(n.get("id")), f"{key}/{first}", "runs", "dashed") for n in users]
     return graph
 
@@ -259,7 +262,8 @@ def stack_graph(stack: Stack | CompiledStack, format: Format = "mermaid") -> str
     <BLANKLINE>
     """
     from retell_dsl.builders.stack import KIND_ORDER
-    from retell_dsl.compiler import CompiledStack, compile
+    from retell_dsl.checked import compile
+    from retell_dsl.compiler import CompiledStack
 
     compiled = stack if isinstance(stack, CompiledStack) else compile(stack)
     graph = Graph(compiled.name, "LR")

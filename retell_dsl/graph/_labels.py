@@ -6,11 +6,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from retell_dsl.wire.variables import is_reference
+
 __all__ = ["condition_label", "shorten"]
 
 _OPERATORS = {"exists": "exists", "not_exist": "does not exist", "contains": "contains",
               "not_contains": "does not contain"}  # fmt: skip
-_PLAIN_VALUE = re.compile(r"-?\d+(\.\d+)?|\{\{[^{}]*\}\}|true|false")
+_PLAIN_VALUE = re.compile(r"-?\d+(\.\d+)?|true|false")  # shown unquoted, like {{variable}} references
 
 
 def shorten(text: str, width: int = 40) -> str:
@@ -37,7 +39,8 @@ def _comparison(eq: Mapping[str, Any]) -> str:
     if right is None or op in ("exists", "not_exist"):
         return f"{left} {words}"
     value = str(right)
-    return f"{left} {words} {value if _PLAIN_VALUE.fullmatch(value) else chr(34) + value + chr(34)}"
+    plain = _PLAIN_VALUE.fullmatch(value) or is_reference(value)
+    return f"{left} {words} {value if plain else chr(34) + value + chr(34)}"
 
 
 def condition_label(condition: object, *, width: int = 40) -> str:

@@ -151,6 +151,6 @@ def generate(
 
 def _referenced(resources: Sequence[tuple[str, Resource, str | None]]) -> set[int]:
     """Ids of specs another resource of the import refers to (they come along at compile time)."""
-    from retell_dsl.compiler.stack import dependencies
+    from retell_dsl.builders.traverse import dependencies
 
     return {id(dep) for _, spec, _ in resources for dep in dependencies(spec)}

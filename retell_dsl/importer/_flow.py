@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.builders._base import UNSET, FrozenMap, slug
+from retell_dsl.builders._base import UNSET, FrozenMap
 from retell_dsl.builders.flow import (
     AgentSwapNode,
     BranchNode,
@@ -38,8 +38,7 @@ from retell_dsl.builders.flow import (
 )
 from retell_dsl.builders.stack import Resource
 from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
-from retell_dsl.compiler._wire import node_id, tool_id
-from retell_dsl.compiler.flow import SENTINELS, compile_flow, compile_node, flow_tool_ids
+from retell_dsl.compiler.flow import compile_flow, compile_node, flow_tool_ids
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 from retell_dsl.importer._resources import engine_kwargs, kb_refs, resolve
 from retell_dsl.importer._tools import (
@@ -49,6 +48,8 @@ from retell_dsl.importer._tools import (
     decompile_option,
     decompile_tool,
 )
+from retell_dsl.wire.flow import SENTINELS
+from retell_dsl.wire.ids import local_components, node_id, tool_id
 
 __all__ = ["decompile_flow"]
 
@@ -301,7 +302,7 @@ def decompile_flow(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Res
     if comps:
         kw["components"] = tuple(comps)
         handled.add("components")
-    local = {"component-" + slug(c.name): c.name for c in comps}
+    local = {cid: str(c.get("name", "component")) for cid, c in local_components(data).items()}
     _nodes(data.get("nodes") or [], {v: k for k, v in tool_ids.items()}, refs, components=local, kw=kw,
            handled=handled, start=data.get("start_node_id"))  # fmt: skip
     copy_same_named(ConversationFlow, data, handled, kw)

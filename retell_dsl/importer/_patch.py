@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from retell_dsl.builders._base import FrozenMap, Spec
-from retell_dsl.compiler._wire import wire
+from retell_dsl.compiler.values import plain
 
 __all__ = ["JSON", "copy_same_named", "verified"]
 
@@ -53,7 +53,7 @@ def copy_same_named(cls: type[Spec], data: Mapping[str, Any], handled: set[str],
 def verified(spec: S, compile_fn: Callable[[S], JSON], expected: Mapping[str, Any],
              resolve: Callable[[Any], Any] | None = None) -> tuple[S, tuple[str, ...]]:  # fmt: skip
     """``spec`` with ``extra`` patched so that it compiles to ``expected``; also the surplus keys."""
-    got = wire(compile_fn(spec))
+    got = plain(compile_fn(spec))
     if resolve is not None:
         got = resolve(got)
     patch = {k: v for k, v in expected.items() if k not in got or not _same(got[k], v)}

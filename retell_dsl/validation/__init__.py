@@ -1,6 +1,8 @@
 """``validate(spec)``: every issue at once, each with a code, a severity, a path, file:line and a fix.
 
-Validation never raises on a spec value: it collects. ``compile()`` runs it and raises one
+Validation never raises on a spec value: it collects. It sits above the raw compiler (it compiles
+parts of specs to check them) and below the checked ``compile()`` (:mod:`retell_dsl.checked`), which
+runs it and raises one
 :class:`~retell_dsl.errors.ValidationFailed` listing every error.
 
 >>> from retell_dsl import ConversationFlow, ConversationNode, EndNode, validate
@@ -18,7 +20,8 @@ from retell_dsl.builders.batch import BatchCall
 from retell_dsl.builders.flow import ConversationFlow
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.stack import RESOURCE_TYPES, Ref, Resource, Stack
-from retell_dsl.compiler.stack import collect, dependencies, raw_payload
+from retell_dsl.builders.traverse import collect, dependencies
+from retell_dsl.compiler import raw_payload
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.flow import check_flow

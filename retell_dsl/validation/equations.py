@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from retell_dsl.builders.conditions import Equation, PromptCondition, as_condition
 from retell_dsl.builders.flow import Edge
 from retell_dsl.validation._collect import Collector
+from retell_dsl.wire.equations import NUMERIC_OPERATORS, UNARY_OPERATORS, as_number
+from retell_dsl.wire.variables import has_reference
 
 __all__ = ["check_condition"]
-
-_REF = re.compile(r"\{\{\s*[A-Za-z_][A-Za-z0-9_.\-]*\s*\}\}")
-_NUMERIC = (">", ">=", "<", "<=")
 
 
 def check_condition(c: Collector, cond: object, where: str, *, at: Edge | None = None) -> None:
@@ -31,7 +28,7 @@ def check_condition(c: Collector, cond: object, where: str, *, at: Edge | None =
         c.add("RD108", where, "equation has no comparisons", at=at, hint="add when(Var('x')).eq('y')")
     for i, cmp in enumerate(value.comparisons):
         label = f"equation[{i}] {cmp.left} {cmp.operator}" + (f" {cmp.right}" if cmp.right is not None else "")
-        if not _REF.search(cmp.left):
+        if not has_reference(cmp.left):
             c.add(
                 "RD108",
                 where,
@@ -39,7 +36,7 @@ def check_condition(c: Collector, cond: object, where: str, *, at: Edge | None =
                 at=at,
                 hint="compare a runtime variable: when(Var('name')).eq(...)",
             )
-        if cmp.operator in ("exists", "not_exist"):
+        if cmp.operator in UNARY_OPERATORS:
             if cmp.right is not None:
                 c.add(
                     "RD108",
@@ -56,14 +53,11 @@ def check_condition(c: Collector, cond: object, where: str, *, at: Edge | None =
                 at=at,
                 hint="give the value to compare with",
             )
-        elif cmp.operator in _NUMERIC and not _REF.search(cmp.right):
-            try:
-                float(cmp.right)
-            except ValueError:
-                c.add(
-                    "RD108",
-                    where,
-                    f"{label}: '{cmp.operator}' compares numbers but {cmp.right!r} is not one",
-                    at=at,
-                    hint="use == / contains for text, or a number here",
-                )
+        elif cmp.operator in NUMERIC_OPERATORS and not has_reference(cmp.right) and as_number(cmp.right) is None:
+            c.add(
+                "RD108",
+                where,
+                f"{label}: '{cmp.operator}' compares numbers but {cmp.right!r} is not one",
+                at=at,
+                hint="use == / contains for text, or a number here",
+            )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retell_dsl.builders._base import UNSET, Spec, Unset, slug
+from retell_dsl.builders._base import UNSET, Spec, Unset
 from retell_dsl.builders.flow import (
     BranchNode,
     Component,
@@ -23,6 +23,7 @@ from retell_dsl.builders.tools import McpTool, Tool
 from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
 from retell_dsl.validation.equations import check_condition
 from retell_dsl.validation.issues import path
+from retell_dsl.wire.ids import node_id
 
 __all__ = ["check_flow", "check_tool_names"]
 
@@ -119,7 +120,7 @@ def _graph(  # noqa: PLR0917
                 hint="edges find nodes by name: rename one of them",
             )
             continue
-        nid = node.id if node.id is not UNSET else slug(node.name)
+        nid = node.id if node.id is not UNSET else node_id(node.name)
         if nid in ids:
             c.add(
                 "RD101",

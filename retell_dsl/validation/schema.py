@@ -20,7 +20,7 @@ from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.phone import PhoneNumber
 from retell_dsl.builders.stack import Resource, kind_of
-from retell_dsl.compiler._wire import JSON
+from retell_dsl.compiler.values import JSON
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.issues import path
 from retell_dsl.wire import check_payload

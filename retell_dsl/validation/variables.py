@@ -13,14 +13,14 @@ from collections.abc import Iterable, Iterator
 from retell_dsl.builders._base import UNSET, Spec
 from retell_dsl.builders.flow import CodeNode, ConversationFlow, ExtractNode, MCPNode, Node
 from retell_dsl.builders.llm import RetellLLM
-from retell_dsl.builders.prompt import runtime_variables
 from retell_dsl.builders.tools import ExtractVariables
-from retell_dsl.compiler._wire import JSON, text
 from retell_dsl.compiler.flow import compile_node
 from retell_dsl.compiler.tools import compile_tool
+from retell_dsl.compiler.values import JSON, text
 from retell_dsl.validation._collect import Collector, did_you_mean
 from retell_dsl.validation.issues import path
 from retell_dsl.validation.values import iter_tools
+from retell_dsl.wire.variables import variable_names
 
 __all__ = ["SYSTEM_VARIABLES", "check_variables", "provided_by"]
 
@@ -103,7 +103,7 @@ def check_variables(c: Collector, engine: RetellLLM | ConversationFlow, call_var
     """Report each used-but-unprovided runtime variable once per place it is used."""
     known = provided_by(engine) | set(call_variables)
     for where, at, content in _parts(engine):
-        for name in runtime_variables(content):
+        for name in variable_names(content):
             if name in known or _is_system(name):
                 continue
             c.add(

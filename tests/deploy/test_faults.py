@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retell_dsl.compiler import compile
+from retell_dsl.checked import compile
 from retell_dsl.deploy import Gateway, Project
 from retell_dsl.emulator import Emulator
 from tests.deploy.stacks import support

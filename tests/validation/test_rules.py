@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from retell_dsl import (
     Agent,
     AgentSwap,
@@ -258,3 +260,21 @@ def test_rd602_two_agents_swapping_to_each_other() -> None:
 def test_batch_window_and_numbers() -> None:
     batch = BatchCall(name="b", from_number="4155550100").call("+14155550111")
     assert [i.code for i in validate(batch)] == ["RD401"]
+
+
+@pytest.mark.parametrize("right", ["inf", "nan", "1_000", "-Infinity"])
+def test_rd108_order_comparison_with_what_python_but_not_retell_calls_a_number(right: str) -> None:
+    # float() accepts these; Retell's order comparisons are false for them (retell-runtime.md §3)
+    bad = Equation(comparisons=(Comparison(left="{{age}}", operator=">", right=right),))
+    node = BranchNode(name="a").to("e", when=bad).otherwise("e")
+    assert [m.split(": ", 2)[2] for m in messages(flow_of(node, EndNode(name="e")), "RD108")] == [
+        f"equation[0] {{{{age}}}} > {right}: '>' compares numbers but {right!r} is not one\n"
+        "    fix: use == / contains for text, or a number here"
+    ]
+
+
+@pytest.mark.parametrize("right", ["18", " 18 ", "-1.5", "2e3", ".5", "{{limit}}"])
+def test_rd108_order_comparison_with_a_number_or_a_variable_is_fine(right: str) -> None:
+    ok = Equation(comparisons=(Comparison(left="{{age}}", operator=">", right=right),))
+    node = BranchNode(name="a").to("e", when=ok).otherwise("e")
+    assert messages(flow_of(node, EndNode(name="e")), "RD108") == []

@@ -188,7 +188,7 @@ def _spec_body(value: str) -> dict[str, Any]:
     ``$ref:`` markers (other resources of a stack) are left for ``merge`` to refuse after the flags.
     """
     from retell_dsl.builders.stack import RESOURCE_TYPES, Stack
-    from retell_dsl.compiler import compile
+    from retell_dsl.checked import compile
     from retell_dsl.deploy.app import load_attribute
     from retell_dsl.deploy.apply import resolve_env
     from retell_dsl.errors import RetellDSLError, ValidationFailed

@@ -1,43 +1,21 @@
-"""Low-level helpers of the compiler: turn spec values into JSON, derive stable ids, write refs."""
+"""Private helpers of the compiler: write set fields, apply ``extra=``, write refs, model and KB config."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from retell_dsl.builders._base import UNSET, Unset, slug, thaw
-from retell_dsl.builders.prompt import Prompt, Var
+from retell_dsl.builders._base import UNSET, Unset
 from retell_dsl.builders.stack import Ref, Resource
+from retell_dsl.compiler.values import JSON, plain
 
-__all__ = ["JSON", "node_id", "put", "ref_or_id", "text", "tool_id", "wire"]
-
-JSON = dict[str, Any]
-
-
-def text(value: str | Prompt | Var) -> str:
-    """The final text of a prompt-ish value."""
-    if isinstance(value, Prompt):
-        return value.text
-    if isinstance(value, Var):
-        return value.ref
-    return value
-
-
-def wire(value: Any) -> Any:
-    """Plain JSON for a field value (prompts become text, frozen maps dicts, tuples lists)."""
-    if isinstance(value, Prompt | Var):
-        return text(value)
-    if isinstance(value, Mapping):
-        return {k: wire(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [wire(v) for v in value]
-    return thaw(value)
+__all__ = ["kb_config", "merge_extra", "model_config", "put", "put_all", "ref_or_id"]
 
 
 def put(out: JSON, key: str, value: object) -> None:
     """Set ``out[key]`` unless the value is UNSET (``None`` is kept: it sends ``null``)."""
     if value is not UNSET:
-        out[key] = wire(value)
+        out[key] = plain(value)
 
 
 def put_all(out: JSON, spec: object, names: tuple[str, ...]) -> None:
@@ -49,7 +27,7 @@ def put_all(out: JSON, spec: object, names: tuple[str, ...]) -> None:
 def merge_extra(out: JSON, extra: Mapping[str, Any]) -> JSON:
     """Apply the user's ``extra=`` fields last (the escape hatch wins)."""
     for key, value in extra.items():
-        out[key] = wire(value)
+        out[key] = plain(value)
     return out
 
 
@@ -58,16 +36,6 @@ def ref_or_id(value: Resource | str) -> str:
     if isinstance(value, str):
         return value
     return Ref.to(value).marker
-
-
-def node_id(name: str) -> str:
-    """The stable node id derived from a node name."""
-    return slug(name)
-
-
-def tool_id(name: str) -> str:
-    """The stable flow-tool id derived from a tool name."""
-    return "tool-" + slug(name)
 
 
 def model_config(
