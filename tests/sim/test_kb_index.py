@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retell_dsl.errors import InvalidArgument
+from retell_dsl.errors import ConfigurationError, InvalidArgument
 from retell_dsl.sim.kb import (
     DEFAULT_FILTER_SCORE,
     DEFAULT_TOP_K,
@@ -248,3 +249,23 @@ def test_retrieved_text_for_the_prompt_and_the_run(index: KnowledgeBaseIndex) ->
     assert retrieved_contents(results) == [FAQ[1].text]
     assert prompt_section(results) == f"## Related knowledge base contents\n[Parking]\n{FAQ[1].text}"
     assert prompt_section([]) == ""
+
+
+class _NoFTS5:
+    """A connection of a SQLite built without FTS5."""
+
+    closed = False
+
+    def execute(self, sql: str, *args: object) -> None:
+        raise sqlite3.OperationalError("no such module: fts5")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_sqlite_without_fts5_is_a_clear_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    connection = _NoFTS5()
+    monkeypatch.setattr("retell_dsl.sim.kb.index.sqlite3.connect", lambda *a, **k: connection)
+    with pytest.raises(ConfigurationError, match=r"needs SQLite's FTS5 .*no such module: fts5"):
+        KnowledgeBaseIndex()
+    assert connection.closed

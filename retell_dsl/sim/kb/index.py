@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from retell_dsl.errors import InvalidArgument
+from retell_dsl.errors import ConfigurationError, InvalidArgument
 from retell_dsl.sim.kb.chunking import DEFAULT_MAX_CHUNK_SIZE, DEFAULT_MIN_CHUNK_SIZE, chunk_text
 
 __all__ = [
@@ -151,11 +151,18 @@ class KnowledgeBaseIndex:
 
     def __init__(self) -> None:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute(
-            "CREATE VIRTUAL TABLE chunks USING fts5("
-            "title, body, kb UNINDEXED, source_id UNINDEXED, position UNINDEXED,"
-            " tokenize = 'porter unicode61 remove_diacritics 2')"
-        )
+        try:
+            self._db.execute(
+                "CREATE VIRTUAL TABLE chunks USING fts5("
+                "title, body, kb UNINDEXED, source_id UNINDEXED, position UNINDEXED,"
+                " tokenize = 'porter unicode61 remove_diacritics 2')"
+            )
+        except sqlite3.OperationalError as exc:  # a Python whose SQLite was built without FTS5
+            self._db.close()
+            raise ConfigurationError(
+                f"knowledge-base retrieval needs SQLite's FTS5 (3.27 or later with FTS5 compiled in); this Python has"
+                f" SQLite {sqlite3.sqlite_version}: {exc}"
+            ) from None
         self._lock = threading.Lock()
         self._count = 0
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import os
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ class OpenAICompatible:
         self.max_backoff = max_backoff
         self.max_concurrency = max_concurrency
         self._own: _LoopBound | None = None
+        self._ssl_context: ssl.SSLContext | None = None  # built once: it costs ~0.1 s, a new loop needs a new client
         self._given_client = http_client
 
     def __repr__(self) -> str:
@@ -127,7 +129,11 @@ class OpenAICompatible:
     def _bound(self) -> _LoopBound:
         loop = asyncio.get_running_loop()
         if self._own is None or self._own.loop is not loop:
-            client = self._given_client or httpx.AsyncClient(timeout=httpx.Timeout(self.timeout))
+            client = self._given_client
+            if client is None:
+                if self._ssl_context is None:
+                    self._ssl_context = httpx.create_ssl_context()
+                client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout), verify=self._ssl_context)
             self._own = _LoopBound(loop, client, asyncio.Semaphore(self.max_concurrency))
         return self._own
 
