@@ -193,10 +193,11 @@ def test_connection_refused_names_the_tool_the_url_and_how_to_mock_it() -> None:
 
 
 def test_an_unusable_url_is_a_failed_result_not_an_exception() -> None:
-    for url in ("", "not a url", "ftp://example.com/x"):
+    for url in ("", "not a url", "ftp://example.com/x?key=SECRET"):
         result = run(runner(http_policy=HttpPolicy(default_max_retry=3)).run(custom(url), weather_call()))
         assert result.error is not None and result.error.kind is ErrorKind.INVALID_URL, url
         assert result.attempts == 1
+        assert "SECRET" not in result.content and ".. To run" not in result.content
 
 
 def test_non_json_responses_are_strings_and_set_no_variables(tool_server: ToolServer) -> None:

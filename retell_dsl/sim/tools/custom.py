@@ -230,7 +230,7 @@ async def call_custom_function(
     started = time.monotonic()
     timeout_ms = _timeout_ms(tool, DEFAULT_TIMEOUT_MS)
     total = _max_retry(tool, policy) + 1
-    where = f"{_method(tool)} {tool.get('url')!s}"
+    where = f"{_method(tool)} {str(tool.get('url') or '').split('?', 1)[0]}"  # never the query: it may hold keys
     outcome = _Attempt()
     attempt = 0
     for attempt in range(1, total + 1):
@@ -255,7 +255,7 @@ async def call_custom_function(
             detail = f"answered HTTP {outcome.status} ({tries}): {excerpt}"
         else:
             detail = f"failed ({tries}): {outcome.reason}"
-        message = f"Tool {call.name!r} ({where}) {detail}. {mock_hint(call.name)}"
+        message = f"Tool {call.name!r} ({where}) {detail.rstrip('.')}. {mock_hint(call.name)}"
         return ToolResult.failure(
             call,
             outcome.error,
