@@ -51,11 +51,11 @@ BUILTIN_TYPES = frozenset(
 _TYPES = {"string": "string", "number": "number", "boolean": "boolean", "enum": "string"}
 
 
-class Finished(Exception):  # noqa: N818 - control flow: the conversation ended normally
+class Finished(Exception):
     """Raised after :class:`Ended` was appended, to unwind the interpreter."""
 
 
-class HandedOver(Exception):  # noqa: N818 - control flow: another agent goes on
+class HandedOver(Exception):
     """Raised after an agent swap handed the conversation to the destination's engine."""
 
 
@@ -79,14 +79,23 @@ def end(core: Core, reason: str) -> None:
     raise Finished(reason)
 
 
-async def transfer(core: Core, where: Where, destination: Mapping[str, Any] | None, option: Mapping[str, Any] | None,
-                   *, inferred_number: str | None = None) -> tuple[bool, str]:  # fmt: skip
+async def transfer(
+    core: Core,
+    where: Where,
+    destination: Mapping[str, Any] | None,
+    option: Mapping[str, Any] | None,
+    *,
+    inferred_number: str | None = None,
+) -> tuple[bool, str]:
     """Attempt a transfer; returns ``(successful, what happened)`` (a success ends the call)."""
     kind = str((option or {}).get("type") or "cold_transfer")
     dest = destination or {}
     if dest.get("type") == "inferred" and not inferred_number:
-        schema = {"type": "object", "properties": {"number": {"type": "string", "description": "Phone number or SIP URI"}},
-                  "required": ["number"]}  # fmt: skip
+        schema = {
+            "type": "object",
+            "properties": {"number": {"type": "string", "description": "Phone number or SIP URI"}},
+            "required": ["number"],
+        }
         tool = ToolSchema("transfer_destination", str(dest.get("prompt") or "Where to transfer the call"), schema)
         reply = await core.ask(where, "tool_arguments", tools=(tool,), tool_choice=tool.name)
         inferred_number = str(reply.tool_calls[0].arguments.get("number") or "")
@@ -141,8 +150,14 @@ def extraction_schema(variables: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"type": "object", "properties": properties}
 
 
-async def extract(core: Core, where: Where, variables: Sequence[Mapping[str, Any]], *, system: str = "",
-                  description: str = "Extract these values from the conversation") -> dict[str, str]:  # fmt: skip
+async def extract(
+    core: Core,
+    where: Where,
+    variables: Sequence[Mapping[str, Any]],
+    *,
+    system: str = "",
+    description: str = "Extract these values from the conversation",
+) -> dict[str, str]:
     """Ask the model for the variables, store them, and return what was set."""
     if not variables:
         return {}

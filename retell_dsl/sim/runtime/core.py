@@ -57,11 +57,12 @@ __all__ = ["AgentEngine", "Core", "Resolver", "Stop", "Where"]
 ENGINE_ERROR = "error_llm_websocket_runtime"
 
 
-class Stop(Exception):  # noqa: N818 - a control-flow signal, not an error class of the library
+class Stop(Exception):
     """End the conversation: ``message`` names the node or state, ``reason`` is Retell's disconnection reason."""
 
-    def __init__(self, message: str, reason: str = ENGINE_ERROR, *, node_id: str | None = None,
-                 state: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, message: str, reason: str = ENGINE_ERROR, *, node_id: str | None = None, state: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason
@@ -110,8 +111,13 @@ class Where:
 
     def context(self, purpose: Purpose) -> ModelContext:
         """The model context of a request made here."""
-        return ModelContext(purpose=purpose, node_id=self.node_id, node_name=self.node_name, state=self.state,
-                            component_id=self.component_id)  # fmt: skip
+        return ModelContext(
+            purpose=purpose,
+            node_id=self.node_id,
+            node_name=self.node_name,
+            state=self.state,
+            component_id=self.component_id,
+        )
 
     @property
     def text(self) -> str:
@@ -155,8 +161,9 @@ class Core:
     @classmethod
     def for_tests(cls, model: Model | None = None) -> Core:
         """A core with a manual clock, no model and default facts (doctests and unit tests)."""
-        return cls(model=model or NoModel(), runner=None, clock=ManualClock(), facts=CallFacts(), limits=Limits(),
-                   values={})  # fmt: skip
+        return cls(
+            model=model or NoModel(), runner=None, clock=ManualClock(), facts=CallFacts(), limits=Limits(), values={}
+        )
 
     # -- time, events, variables -------------------------------------------------------------
     def now(self) -> int:
@@ -184,7 +191,7 @@ class Core:
             "session_duration": f"{elapsed // 60000} minutes {elapsed // 1000 % 60} seconds",
             "session_duration_ms": str(elapsed),
             **self.system,
-        }  # fmt: skip
+        }
         if facts.session_type == "chat":
             out["chat_id"] = facts.call_id
         else:
@@ -213,13 +220,15 @@ class Core:
             self.emit(VariablesSet(at_ms=self.now(), values=clean, source=source))
 
     def retrieve(self, knowledge_base_ids: Sequence[str], kb_config: Mapping[str, Any] | None) -> str:
-        """Knowledge-base chunks for the last user turn: appends :class:`KnowledgeRetrieved`, returns the prompt block."""
+        """KB chunks for the last user turn: appends :class:`KnowledgeRetrieved`, returns the prompt block."""
         last = self.log.last(Utterance)
         if self.kb is None or not knowledge_base_ids or last is None or last.role != "user":
             return ""
         found = self.kb.search_config(last.content, kb_config, list(knowledge_base_ids))
         if found:
-            self.emit(KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=tuple(retrieved_contents(found))))
+            self.emit(
+                KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=tuple(retrieved_contents(found)))
+            )
         return prompt_section(found)
 
     # -- the model ---------------------------------------------------------------------------
@@ -237,9 +246,14 @@ class Core:
     ) -> ModelReply:
         """One bounded model call; every failure is a :class:`ModelError` naming ``where``."""
         messages = ((Message.system(system),) if system else ()) + history(self.log) + tuple(extra)
-        request = ModelRequest(messages=messages, tools=tuple(tools), tool_choice=tool_choice,
-                               temperature=temperature, retell_model=retell_model,
-                               context=where.context(purpose))  # fmt: skip
+        request = ModelRequest(
+            messages=messages,
+            tools=tuple(tools),
+            tool_choice=tool_choice,
+            temperature=temperature,
+            retell_model=retell_model,
+            context=where.context(purpose),
+        )
         timeout = self.limits.model_timeout_s
         started = self.clock.now_ms()
         try:
@@ -254,50 +268,90 @@ class Core:
         if not isinstance(reply, ModelReply):
             raise InvalidModelReply(f"the model returned {type(reply).__name__}, not a ModelReply", where=where.text)
         validate_reply(request, reply)
-        self.emit(ModelUsed(at_ms=self.now(), purpose=purpose, model=reply.model or (retell_model or ""),
-                            latency_ms=max(0, self.clock.now_ms() - started),
-                            prompt_tokens=reply.usage.prompt_tokens,
-                            completion_tokens=reply.usage.completion_tokens))  # fmt: skip
+        self.emit(
+            ModelUsed(
+                at_ms=self.now(),
+                purpose=purpose,
+                model=reply.model or (retell_model or ""),
+                latency_ms=max(0, self.clock.now_ms() - started),
+                prompt_tokens=reply.usage.prompt_tokens,
+                completion_tokens=reply.usage.completion_tokens,
+            )
+        )
         return reply
 
     # -- tools -------------------------------------------------------------------------------
     def tool_context(self) -> ToolContext:
         """What a tool call is given: the call object, every variable, the metadata."""
         facts = self.facts
-        call = {"call_id": facts.call_id, "agent_id": facts.agent_id, "call_type": facts.call_type,
-                "direction": facts.direction, "from_number": facts.from_number, "to_number": facts.to_number,
-                "metadata": dict(facts.metadata), "retell_llm_dynamic_variables": dict(self.values)}  # fmt: skip
+        call = {
+            "call_id": facts.call_id,
+            "agent_id": facts.agent_id,
+            "call_type": facts.call_type,
+            "direction": facts.direction,
+            "from_number": facts.from_number,
+            "to_number": facts.to_number,
+            "metadata": dict(facts.metadata),
+            "retell_llm_dynamic_variables": dict(self.values),
+        }
         return ToolContext(call_object=call, dynamic_variables=dict(self.scope), metadata=dict(facts.metadata))
 
     def invoked(self, where: Where, call_id: str, name: str, kind: str, arguments: str = "{}") -> None:
         """Append :class:`ToolInvoked`."""
-        self.emit(ToolInvoked(at_ms=self.now(), tool_call_id=call_id, name=name, type=kind, arguments=arguments,
-                              node_id=where.node_id, state=where.state))  # fmt: skip
+        self.emit(
+            ToolInvoked(
+                at_ms=self.now(),
+                tool_call_id=call_id,
+                name=name,
+                type=kind,
+                arguments=arguments,
+                node_id=where.node_id,
+                state=where.state,
+            )
+        )
 
-    def returned(self, call_id: str, content: str, *, successful: bool = True, source: str = "none",
-                 error: str | None = None) -> None:  # fmt: skip
+    def returned(
+        self, call_id: str, content: str, *, successful: bool = True, source: str = "none", error: str | None = None
+    ) -> None:
         """Append :class:`ToolReturned`."""
-        self.emit(ToolReturned(at_ms=self.now(), tool_call_id=call_id, content=content, successful=successful,
-                               source=source, error=error))  # fmt: skip
+        self.emit(
+            ToolReturned(
+                at_ms=self.now(),
+                tool_call_id=call_id,
+                content=content,
+                successful=successful,
+                source=source,
+                error=error,
+            )
+        )
 
     def record_result(self, result: ToolResult) -> None:
         """Append the :class:`ToolReturned` of ``result`` and the variables it set."""
         error = result.error.kind.value if result.error is not None else None
-        self.returned(result.call.tool_call_id, result.content, successful=result.successful, source=result.source,
-                      error=error)  # fmt: skip
+        self.returned(
+            result.call.tool_call_id, result.content, successful=result.successful, source=result.source, error=error
+        )
         self.set_variables(result.variables, f"tool:{result.call.name}")
 
-    async def run_tool(self, where: Where, tool: Mapping[str, Any], name: str, call_id: str,
-                       arguments: str | Mapping[str, object]) -> ToolResult:  # fmt: skip
+    async def run_tool(
+        self, where: Where, tool: Mapping[str, Any], name: str, call_id: str, arguments: str | Mapping[str, object]
+    ) -> ToolResult:
         """Run a custom/code/MCP tool through the runner; appends ToolInvoked, ToolReturned, VariablesSet."""
         kind = str(tool.get("type") or "custom")
-        call = ToolCall.from_arguments(name=name, type=kind, arguments=arguments, tool_call_id=call_id,
-                                       tool_id=str(tool.get("tool_id") or "") or None)  # fmt: skip
+        call = ToolCall.from_arguments(
+            name=name,
+            type=kind,
+            arguments=arguments,
+            tool_call_id=call_id,
+            tool_id=str(tool.get("tool_id") or "") or None,
+        )
         self.invoked(where, call_id, name, kind, call.arguments)
         result = await self.runner.run(tool, call, self.tool_context())
         if kind == "mcp" and result.error is not None and result.error.kind.value == "unsupported_tool":
-            message = (f"MCP tool {name!r} cannot reach its MCP server in a local run; register a Python handler "
-                       f"for {name!r} to answer it.")  # fmt: skip
+            message = (
+                f"MCP tool {name!r} cannot reach its MCP server in a local run; register a Python handler "
+                f"for {name!r} to answer it."
+            )
             result = ToolResult.failure(result.call, result.error.kind, message, source="none")
         self.record_result(result)
         return result

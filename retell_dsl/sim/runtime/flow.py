@@ -30,7 +30,7 @@ from retell_dsl.sim.runtime.flow_edges import Candidate, Go, equation_holds, pro
 from retell_dsl.wire.flow import go_back_edges
 from retell_dsl.wire.ids import resolve_component
 
-__all__ = ["Frame", "FlowInterpreter"]
+__all__ = ["FlowInterpreter", "Frame"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,15 +44,21 @@ class Frame:
     parent: Mapping[str, Any] | None = None
 
     @classmethod
-    def of(cls, graph: Mapping[str, Any], component_id: str | None = None,
-           parent: Mapping[str, Any] | None = None) -> Frame:  # fmt: skip
+    def of(
+        cls, graph: Mapping[str, Any], component_id: str | None = None, parent: Mapping[str, Any] | None = None
+    ) -> Frame:
         """The frame of a flow or component."""
         raw = graph.get("nodes")
         nodes = [n for n in (raw if isinstance(raw, list) else ()) if isinstance(n, Mapping)]
         start = graph.get("start_node_id") or (str(nodes[0].get("id")) if nodes and parent is not None else None)
         tools = tuple(t for t in graph.get("tools") or () if isinstance(t, Mapping))
-        return cls(component_id=component_id, nodes={str(n.get("id")): n for n in nodes}, tools=tools,
-                   start_node_id=str(start) if start else None, parent=parent)  # fmt: skip
+        return cls(
+            component_id=component_id,
+            nodes={str(n.get("id")): n for n in nodes},
+            tools=tools,
+            start_node_id=str(start) if start else None,
+            parent=parent,
+        )
 
 
 def _name(node: Mapping[str, Any]) -> str:
@@ -88,8 +94,11 @@ class FlowInterpreter:
         node = node if node is not None else self.node
         if node is None:
             return Where(component_id=self.frame.component_id)
-        return Where(node_id=str(node.get("id")), node_name=str(node["name"]) if node.get("name") else None,
-                     component_id=self.frame.component_id)  # fmt: skip
+        return Where(
+            node_id=str(node.get("id")),
+            node_name=str(node["name"]) if node.get("name") else None,
+            component_id=self.frame.component_id,
+        )
 
     def lookup(self, node_id: str | None, *, via: str = "") -> Mapping[str, Any]:
         """The node ``node_id`` of the current frame; a dangling id ends the conversation."""
@@ -97,8 +106,10 @@ class FlowInterpreter:
         if node is None:
             inside = f" of component {self.frame.component_id!r}" if self.frame.component_id else ""
             known = ", ".join(repr(k) for k in self.frame.nodes) or "none"
-            raise Stop(f"{via or 'the flow'} leads to node {node_id!r}, which is not a node{inside} (nodes: {known})",
-                       node_id=str(self.node.get("id")) if self.node else None)  # fmt: skip
+            raise Stop(
+                f"{via or 'the flow'} leads to node {node_id!r}, which is not a node{inside} (nodes: {known})",
+                node_id=str(self.node.get("id")) if self.node else None,
+            )
         return node
 
     def tool(self, tool_id: object) -> Mapping[str, Any]:
@@ -106,8 +117,10 @@ class FlowInterpreter:
         for tool in (*self.frame.tools, *(t for t in self.flow.get("tools") or () if isinstance(t, Mapping))):
             if tool.get("tool_id") == tool_id or (tool_id and tool.get("name") == tool_id):
                 return tool
-        raise Stop(f"{self.where().text}: the tool {tool_id!r} is not among the flow's tools",
-                   node_id=str(self.node.get("id")) if self.node else None)  # fmt: skip
+        raise Stop(
+            f"{self.where().text}: the tool {tool_id!r} is not among the flow's tools",
+            node_id=str(self.node.get("id")) if self.node else None,
+        )
 
     def model_of(self, node: Mapping[str, Any]) -> tuple[str | None, float | None]:
         """The model and temperature for ``node``: its own ``model_config`` / ``model_choice``, else the flow's."""
@@ -205,8 +218,10 @@ class FlowInterpreter:
             component = resolve_component(self.flow, cid)
         if component is None:
             kind = node.get("component_type") or "local"
-            raise Stop(f"node {_name(node)!r} uses the {kind} component {cid!r}, which was not supplied",
-                       node_id=str(node.get("id")))  # fmt: skip
+            raise Stop(
+                f"node {_name(node)!r} uses the {kind} component {cid!r}, which was not supplied",
+                node_id=str(node.get("id")),
+            )
         return Frame.of(component, cid, parent=node)
 
     def enter_component(self, node: Mapping[str, Any]) -> Go:
@@ -226,9 +241,11 @@ class FlowInterpreter:
         self.since_user += 1
         former = self.node
         if self.since_user > self.core.limits.max_transitions:
-            raise Stop(f"{self.core.limits.max_transitions} transitions without a user turn: the flow loops "
-                       f"(last at {self.where().text}); give the cycle a node that waits for the user",
-                       node_id=str(former.get("id")) if former else None)  # fmt: skip
+            raise Stop(
+                f"{self.core.limits.max_transitions} transitions without a user turn: the flow loops "
+                f"(last at {self.where().text}); give the cycle a node that waits for the user",
+                node_id=str(former.get("id")) if former else None,
+            )
         destination = go.destination
         if go.kind == "global_go_back":
             destination = self.origins.pop() if self.origins else None
@@ -243,10 +260,18 @@ class FlowInterpreter:
 
     def _arrive(self, node: Mapping[str, Any], go: Go, former: Mapping[str, Any] | None) -> None:
         core = self.core
-        core.emit(NodeTransition(at_ms=core.now(), former_node_id=str(former.get("id")) if former else "begin",
-                                 former_node_name=_name(former) if former else "begin", new_node_id=str(node.get("id")),
-                                 new_node_name=_name(node), transition_type=go.kind,
-                                 component_id=self.frame.component_id, edge_id=go.edge_id))  # fmt: skip
+        core.emit(
+            NodeTransition(
+                at_ms=core.now(),
+                former_node_id=str(former.get("id")) if former else "begin",
+                former_node_name=_name(former) if former else "begin",
+                new_node_id=str(node.get("id")),
+                new_node_name=_name(node),
+                transition_type=go.kind,
+                component_id=self.frame.component_id,
+                edge_id=go.edge_id,
+            )
+        )
         if former is not None:
             core.system["previous_node"] = _name(former)
         core.system["current_node"] = _name(node)
@@ -292,8 +317,13 @@ class FlowInterpreter:
             dest = edge.get("destination_node_id")
             if prompt is not None:
                 target = self.frame.nodes.get(str(dest))
-                candidates.append(Candidate(condition=prompt, go=Go(edge_id=edge.get("id"), destination=dest),
-                                            node_name=_name(target) if target else None))  # fmt: skip
+                candidates.append(
+                    Candidate(
+                        condition=prompt,
+                        go=Go(edge_id=edge.get("id"), destination=dest),
+                        node_name=_name(target) if target else None,
+                    )
+                )
         if user_turn and self.origins and isinstance(node.get("global_node_setting"), Mapping):
             origin = self.frame.nodes.get(self.origins[-1])
             for back in go_back_edges(node):
@@ -318,13 +348,25 @@ class FlowInterpreter:
         return None
 
     async def _decide(self, node: Mapping[str, Any], candidates: list[Candidate]) -> Go | None:
-        edges = [FlowEdge(edge_id=c.go.edge_id, condition=c.condition,
-                          node_id=c.go.destination or (self.origins[-1] if self.origins else None),
-                          node_name=c.node_name) for c in candidates]  # fmt: skip
+        edges = [
+            FlowEdge(
+                edge_id=c.go.edge_id,
+                condition=c.condition,
+                node_id=c.go.destination or (self.origins[-1] if self.origins else None),
+                node_name=c.node_name,
+            )
+            for c in candidates
+        ]
         tools = flow_edge_tools(edges)
         model, temperature = self.model_of(node)
-        reply = await self.core.ask(self.where(node), "prompt_condition", system=self.prompt(node), tools=tools,
-                                    retell_model=model, temperature=temperature)  # fmt: skip
+        reply = await self.core.ask(
+            self.where(node),
+            "prompt_condition",
+            system=self.prompt(node),
+            tools=tools,
+            retell_model=model,
+            temperature=temperature,
+        )
         index = {t.name: i for i, t in enumerate(tools)}
         for call in reply.tool_calls:
             if call.name in index:

@@ -62,8 +62,9 @@ def _required(it: FlowInterpreter, node: Node, slot: str) -> Go:
 
 async def _generate(it: FlowInterpreter, node: Node) -> None:
     model, temperature = it.model_of(node)
-    reply = await it.core.ask(it.where(node), "reply", system=it.prompt(node), retell_model=model,
-                              temperature=temperature)  # fmt: skip
+    reply = await it.core.ask(
+        it.where(node), "reply", system=it.prompt(node), retell_model=model, temperature=temperature
+    )
     builtins.say(it.core, it.where(node), reply.text or "")
 
 
@@ -85,8 +86,9 @@ async def reply_subagent(it: FlowInterpreter, node: Node) -> None:
     """A multi-turn reply with the node's tools."""
     tools = [it.tool(t) for t in node.get("tool_ids") or ()]
     model, temperature = it.model_of(node)
-    await agent_turn(it.core, it.where(node), system=it.prompt(node), tools=tools, retell_model=model,
-                     temperature=temperature)  # fmt: skip
+    await agent_turn(
+        it.core, it.where(node), system=it.prompt(node), tools=tools, retell_model=model, temperature=temperature
+    )
 
 
 async def enter_subagent(it: FlowInterpreter, node: Node) -> Go | None:
@@ -111,8 +113,15 @@ async def _arguments(it: FlowInterpreter, node: Node, tool: Mapping[str, Any]) -
         return json.dumps(args)
     schema = tool_schema({**tool, "type": "custom"}, it.core.substitute)
     model, temperature = it.model_of(node)
-    reply = await it.core.ask(it.where(node), "tool_arguments", system=it.prompt(node), tools=(schema,),
-                              tool_choice=schema.name, retell_model=model, temperature=temperature)  # fmt: skip
+    reply = await it.core.ask(
+        it.where(node),
+        "tool_arguments",
+        system=it.prompt(node),
+        tools=(schema,),
+        tool_choice=schema.name,
+        retell_model=model,
+        temperature=temperature,
+    )
     return reply.tool_calls[0].raw_arguments
 
 
@@ -148,8 +157,12 @@ async def enter_code(it: FlowInterpreter, node: Node) -> Go | None:
 async def enter_mcp(it: FlowInterpreter, node: Node) -> Go | None:
     """Call the node's MCP tool (offline: a failed result unless a handler answers it), then choose an edge."""
     name = str(node.get("mcp_tool_name") or node.get("name") or "mcp")
-    tool = {"type": "mcp", "name": name, "mcp_id": node.get("mcp_id"),
-            "response_variables": node.get("response_variables")}  # fmt: skip
+    tool = {
+        "type": "mcp",
+        "name": name,
+        "mcp_id": node.get("mcp_id"),
+        "response_variables": node.get("response_variables"),
+    }
     go = None if node.get("wait_for_result", True) else await it.choose(node, user_turn=False)
     await it.core.run_tool(it.where(node), tool, name, it.core.next_id(), "{}")
     return go if not node.get("wait_for_result", True) else await it.choose(node, user_turn=False)
@@ -165,8 +178,9 @@ async def enter_branch(it: FlowInterpreter, node: Node) -> Go | None:
     """Never speaks: equations, then prompt conditions, then the (required) else edge."""
     go = await it.choose(node, user_turn=False)
     if go is None:
-        raise Stop(f"{it.where(node).text}: no branch condition holds and there is no else_edge",
-                   node_id=str(node.get("id")))  # fmt: skip
+        raise Stop(
+            f"{it.where(node).text}: no branch condition holds and there is no else_edge", node_id=str(node.get("id"))
+        )
     return go
 
 
@@ -187,8 +201,9 @@ async def press_digit(it: FlowInterpreter, node: Node) -> None:
     core, where = it.core, it.where(node)
     tool = ToolSchema("press_digit", "Press a key on the phone keypad", tool_schema({"type": "press_digit"}).parameters)
     model, temperature = it.model_of(node)
-    reply = await core.ask(where, "tool_arguments", system=it.prompt(node), tools=(tool,), retell_model=model,
-                           temperature=temperature)  # fmt: skip
+    reply = await core.ask(
+        where, "tool_arguments", system=it.prompt(node), tools=(tool,), retell_model=model, temperature=temperature
+    )
     for call in reply.tool_calls:
         delay = node.get("delay_ms")
         core.skipped_ms += delay if isinstance(delay, int) and delay > 0 else 0
@@ -226,7 +241,9 @@ async def enter_agent_swap(it: FlowInterpreter, node: Node) -> Go | None:
     core, where = it.core, it.where(node)
     agent_id = str(node.get("agent_id") or "")
     call_id = core.next_id()
-    core.invoked(where, call_id, str(node.get("name") or node.get("id")), "agent_swap", json.dumps({"agent_id": agent_id}))
+    core.invoked(
+        where, call_id, str(node.get("name") or node.get("id")), "agent_swap", json.dumps({"agent_id": agent_id})
+    )
     target = builtins.swap_target(core, agent_id, node.get("agent_version"))
     if target is None:
         core.returned(call_id, f"Agent swap failed: agent {agent_id!r} is not available.", successful=False)
@@ -249,14 +266,19 @@ async def enter_end(it: FlowInterpreter, node: Node) -> Go | None:
     parent = it.leave_component()
     go = await it.choose(parent, user_turn=False)
     if go is None:
-        raise Stop(f"component node {parent.get('name') or parent.get('id')!r} has no edge to follow after its "
-                   "component ended (it needs an else_edge)", node_id=str(parent.get("id")))  # fmt: skip
+        raise Stop(
+            f"component node {parent.get('name') or parent.get('id')!r} has no edge to follow after its "
+            "component ended (it needs an else_edge)",
+            node_id=str(parent.get("id")),
+        )
     return go
 
 
 async def _unsupported(it: FlowInterpreter, node: Node) -> Go | None:
-    raise Stop(f"{it.where(node).text}: node type {node.get('type')!r} is not simulated by the local engine",
-               node_id=str(node.get("id")))  # fmt: skip
+    raise Stop(
+        f"{it.where(node).text}: node type {node.get('type')!r} is not simulated by the local engine",
+        node_id=str(node.get("id")),
+    )
 
 
 ENTER: dict[str, Enter] = {

@@ -39,8 +39,12 @@ def history(events: Iterable[Event]) -> tuple[Message, ...]:
             else:
                 out.append(Message.assistant(event.content))
         elif isinstance(event, ToolInvoked):
-            call = ToolCall(id=event.tool_call_id, name=event.name, arguments=_parsed(event.arguments),
-                            raw_arguments=event.arguments)  # fmt: skip
+            call = ToolCall(
+                id=event.tool_call_id,
+                name=event.name,
+                arguments=_parsed(event.arguments),
+                raw_arguments=event.arguments,
+            )
             out.append(Message.assistant(tool_calls=(call,)))
         elif isinstance(event, ToolReturned):
             out.append(Message.tool_result(event.tool_call_id, event.content))

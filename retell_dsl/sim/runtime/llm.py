@@ -52,8 +52,10 @@ class LlmInterpreter:
             return
         if name not in self.states:
             known = ", ".join(repr(s) for s in self.states) or "none"
-            raise Stop(f"state {self.state!r} leads to state {name!r}, which does not exist (states: {known})",
-                       state=self.state)  # fmt: skip
+            raise Stop(
+                f"state {self.state!r} leads to state {name!r}, which does not exist (states: {known})",
+                state=self.state,
+            )
         former = self.state
         self.core.emit(StateTransition(at_ms=self.core.now(), former_state=former, new_state=name))
         if former is not None:
@@ -63,9 +65,11 @@ class LlmInterpreter:
 
     def _system(self) -> str:
         state = self.states.get(self.state or "", {})
-        parts = [self.core.substitute(str(self.llm.get("general_prompt") or "")),
-                 self.core.substitute(str(state.get("state_prompt") or "")),
-                 self.core.retrieve(list(self.llm.get("knowledge_base_ids") or ()), self.llm.get("kb_config"))]  # fmt: skip
+        parts = [
+            self.core.substitute(str(self.llm.get("general_prompt") or "")),
+            self.core.substitute(str(state.get("state_prompt") or "")),
+            self.core.retrieve(list(self.llm.get("knowledge_base_ids") or ()), self.llm.get("kb_config")),
+        ]
         return "\n\n".join(p for p in parts if p)
 
     async def start(self) -> None:
@@ -119,22 +123,37 @@ class LlmInterpreter:
         moves = 0
         while True:
             state = self.states.get(self.state or "", {})
-            tools = [t for t in (*(self.llm.get("general_tools") or ()), *(state.get("tools") or ()))
-                     if isinstance(t, Mapping)]  # fmt: skip
-            transitions = [state_edge_tool(str(e.get("destination_state_name")), str(e.get("description") or ""),
-                                           e.get("parameters") or None)
-                           for e in state.get("edges") or () if isinstance(e, Mapping)]  # fmt: skip
+            tools = [
+                t
+                for t in (*(self.llm.get("general_tools") or ()), *(state.get("tools") or ()))
+                if isinstance(t, Mapping)
+            ]
+            transitions = [
+                state_edge_tool(
+                    str(e.get("destination_state_name")), str(e.get("description") or ""), e.get("parameters") or None
+                )
+                for e in state.get("edges") or ()
+                if isinstance(e, Mapping)
+            ]
             model = self.llm.get("model")
             temperature = self.llm.get("model_temperature")
-            taken = await agent_turn(self.core, self.where, system=self._system(), tools=tools,
-                                     transitions=transitions, retell_model=str(model) if model else None,
-                                     temperature=float(temperature) if temperature is not None else None)  # fmt: skip
+            taken = await agent_turn(
+                self.core,
+                self.where,
+                system=self._system(),
+                tools=tools,
+                transitions=transitions,
+                retell_model=str(model) if model else None,
+                temperature=float(temperature) if temperature is not None else None,
+            )
             if taken is None:
                 return
             tool, call = taken
             moves += 1
             if moves > self.core.limits.max_transitions:
-                raise Stop(f"{self.core.limits.max_transitions} state transitions in one turn: the states loop",
-                           state=self.state)  # fmt: skip
+                raise Stop(
+                    f"{self.core.limits.max_transitions} state transitions in one turn: the states loop",
+                    state=self.state,
+                )
             self.core.set_variables(dict(call.arguments), f"transition:{tool.target.state if tool.target else ''}")
             self._enter_state(tool.target.state if tool.target else None)

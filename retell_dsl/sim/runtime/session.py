@@ -76,12 +76,20 @@ class Session:
             if not isinstance(value, Mapping):
                 raise InvalidArgument(f"{label} must be the wire JSON object (a dict), got {type(value).__name__}")
         self._engine = AgentEngine(agent=agent, engine=engine, components=dict(components or {}))
-        self.core = Core(model=model or NoModel(), runner=tools, clock=clock or SystemClock(),
-                         facts=facts or CallFacts(), limits=limits or Limits(), values=dict(variables or {}),
-                         kb=kb, resolver=resolver)  # fmt: skip
+        self.core = Core(
+            model=model or NoModel(),
+            runner=tools,
+            clock=clock or SystemClock(),
+            facts=facts or CallFacts(),
+            limits=limits or Limits(),
+            values=dict(variables or {}),
+            kb=kb,
+            resolver=resolver,
+        )
         if tools is None:
-            self.core.runner = ToolRunner(mocks=tool_mocks, handlers=handlers, asgi_apps=asgi_apps,
-                                          substitute=self.core.substitute)  # fmt: skip
+            self.core.runner = ToolRunner(
+                mocks=tool_mocks, handlers=handlers, asgi_apps=asgi_apps, substitute=self.core.substitute
+            )
         agent_defaults = agent.get("default_dynamic_variables")
         if isinstance(agent_defaults, Mapping):
             self.core.defaults.update({str(k): str(v) for k, v in agent_defaults.items() if v is not None})
@@ -144,7 +152,7 @@ class Session:
         if self._started:
             return ()
         self._started = True
-        return await self._guard(lambda: self._interp.start())
+        return await self._guard(self._interp.start)
 
     async def user_says(self, text: str) -> tuple[Event, ...]:
         """The user says (or types) ``text``."""
@@ -211,6 +219,13 @@ class Session:
         core = self.core
         if core.log.ended is not None:
             return
-        core.emit(EngineFailed(at_ms=core.now(), message=message, reason=reason,
-                               node_id=node_id or self.current_node, state=state or self.current_state))  # fmt: skip
+        core.emit(
+            EngineFailed(
+                at_ms=core.now(),
+                message=message,
+                reason=reason,
+                node_id=node_id or self.current_node,
+                state=state or self.current_state,
+            )
+        )
         core.emit(Ended(at_ms=core.now(), reason=reason))

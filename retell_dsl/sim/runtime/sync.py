@@ -72,7 +72,9 @@ class Synchronous(Generic[T]):
             return future.result(self._timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            raise RetellDSLError(f"{getattr(fn, '__name__', 'the call')} did not finish within {self._timeout:g} s") from None
+            raise RetellDSLError(
+                f"{getattr(fn, '__name__', 'the call')} did not finish within {self._timeout:g} s"
+            ) from None
 
     def close(self) -> None:
         """Stop the private loop and its thread."""

@@ -26,10 +26,16 @@ from retell_dsl.sim.runtime.core import Core, Stop, Where
 __all__ = ["agent_turn", "run_tool_call", "tool_schema"]
 
 _NO_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
-_DIGIT = {"type": "object", "properties": {"digit": {"type": "string", "description": "The key(s) to press"}},
-          "required": ["digit"]}  # fmt: skip
-_SMS = {"type": "object", "properties": {"content": {"type": "string", "description": "The text to send"}},
-        "required": ["content"]}  # fmt: skip
+_DIGIT = {
+    "type": "object",
+    "properties": {"digit": {"type": "string", "description": "The key(s) to press"}},
+    "required": ["digit"],
+}
+_SMS = {
+    "type": "object",
+    "properties": {"content": {"type": "string", "description": "The text to send"}},
+    "required": ["content"],
+}
 
 
 def tool_schema(tool: Mapping[str, Any], substitute: Any = None) -> ToolSchema:
@@ -54,7 +60,11 @@ async def run_tool_call(core: Core, where: Where, tool: Mapping[str, Any], call:
     kind = str(tool.get("type") or "custom")
     name = call.name
     message = tool.get("execution_message_description")
-    if tool.get("speak_during_execution") and message and tool.get("execution_message_type", "static_text") == "static_text":
+    if (
+        tool.get("speak_during_execution")
+        and message
+        and tool.get("execution_message_type", "static_text") == "static_text"
+    ):
         builtins.say(core, where, core.substitute(str(message)))
     if kind in ("custom", "code", "mcp") or kind not in builtins.BUILTIN_TYPES:
         await core.run_tool(where, tool, name, call.id, call.raw_arguments)
@@ -65,8 +75,13 @@ async def run_tool_call(core: Core, where: Where, tool: Mapping[str, Any], call:
         builtins.end(core, "agent_hangup")
     elif kind == "transfer_call":
         inferred = call.arguments.get("number")
-        ok, what = await builtins.transfer(core, where, tool.get("transfer_destination"), tool.get("transfer_option"),
-                                           inferred_number=str(inferred) if inferred else None)  # fmt: skip
+        ok, what = await builtins.transfer(
+            core,
+            where,
+            tool.get("transfer_destination"),
+            tool.get("transfer_option"),
+            inferred_number=str(inferred) if inferred else None,
+        )
         core.returned(call.id, what, successful=ok)
         if ok:
             builtins.end(core, "call_transfer")
@@ -78,17 +93,24 @@ async def run_tool_call(core: Core, where: Where, tool: Mapping[str, Any], call:
         content_wire = tool.get("sms_content") or {}
         text = str(call.arguments.get("content") or content_wire.get("content") or "")
         ok = builtins.send_sms(core, core.substitute(text), tool.get("sms_destination"))
-        core.returned(call.id, "SMS sent." if ok else "SMS failed: the session has no phone number to text.",
-                      successful=ok)  # fmt: skip
+        core.returned(
+            call.id, "SMS sent." if ok else "SMS failed: the session has no phone number to text.", successful=ok
+        )
     elif kind == "extract_dynamic_variable":
-        values = await builtins.extract(core, where, tool.get("variables") or [], system=system,
-                                        description=str(tool.get("description") or "Extract variables"))  # fmt: skip
+        values = await builtins.extract(
+            core,
+            where,
+            tool.get("variables") or [],
+            system=system,
+            description=str(tool.get("description") or "Extract variables"),
+        )
         core.returned(call.id, json.dumps(values))
     elif kind == "agent_swap":
         target = builtins.swap_target(core, str(tool.get("agent_id") or ""), tool.get("agent_version"))
         if target is None:
-            core.returned(call.id, f"Agent swap failed: agent {tool.get('agent_id')!r} is not available.",
-                          successful=False)  # fmt: skip
+            core.returned(
+                call.id, f"Agent swap failed: agent {tool.get('agent_id')!r} is not available.", successful=False
+            )
             return
         core.returned(call.id, "Swapped.")
         await builtins.hand_over(core, target)
@@ -109,8 +131,9 @@ async def agent_turn(
     schemas = [tool_schema(t, core.substitute) for t in tools] + list(transitions)
     moves = {t.name: t for t in transitions}
     for _ in range(core.limits.max_steps):
-        reply = await core.ask(where, "reply", system=system, tools=schemas, retell_model=retell_model,
-                               temperature=temperature)  # fmt: skip
+        reply = await core.ask(
+            where, "reply", system=system, tools=schemas, retell_model=retell_model, temperature=temperature
+        )
         builtins.say(core, where, reply.text or "")
         if not reply.tool_calls:
             return None
@@ -118,6 +141,9 @@ async def agent_turn(
             if call.name in moves:
                 return moves[call.name], call
             await run_tool_call(core, where, by_name[call.name], call, system=system)
-    raise Stop(f"{where.text}: the model made {core.limits.max_steps} calls in one turn without a final reply "
-               "(raise Limits.max_steps, or make the tools' results let it answer)",
-               node_id=where.node_id, state=where.state)  # fmt: skip
+    raise Stop(
+        f"{where.text}: the model made {core.limits.max_steps} calls in one turn without a final reply "
+        "(raise Limits.max_steps, or make the tools' results let it answer)",
+        node_id=where.node_id,
+        state=where.state,
+    )
