@@ -52,7 +52,7 @@ from retell_dsl.sim.runtime.variables import DEFAULT_ZONE, Scope, calendar, form
 from retell_dsl.sim.tools import ToolCall, ToolContext, ToolResult, ToolRunner
 from retell_dsl.wire.variables import substitute
 
-__all__ = ["AgentEngine", "Core", "Resolver", "Stop", "Where"]
+__all__ = ["AgentEngine", "Core", "Resolver", "Stop", "Where", "model_settings"]
 
 ENGINE_ERROR = "error_llm_websocket_runtime"
 
@@ -123,6 +123,31 @@ class Where:
     def text(self) -> str:
         """A phrase naming the place."""
         return self.context("reply").where
+
+
+def model_settings(*owners: Mapping[str, Any]) -> tuple[str | None, float | None]:
+    """The model and temperature asked for: the first owner (node, flow, LLM) that sets either wins.
+
+    Read from ``model_config`` (``primary.model``, ``temperature``), else the older ``model_choice``
+    / ``model`` and ``model_temperature``.
+
+    >>> model_settings({}, {"model_config": {"primary": {"model": "gpt-4.1"}, "temperature": 0.2}})
+    ('gpt-4.1', 0.2)
+    >>> model_settings({"model": "gpt-5", "model_temperature": 0}, {"model_config": {"primary": {"model": "x"}}})
+    ('gpt-5', 0.0)
+    """
+    for owner in owners:
+        config = owner.get("model_config")
+        config = config if isinstance(config, Mapping) else {}
+        primary = config.get("primary")
+        model = primary.get("model") if isinstance(primary, Mapping) else None
+        choice = owner.get("model_choice")
+        model = model or (choice.get("model") if isinstance(choice, Mapping) else None) or owner.get("model")
+        temperature = config.get("temperature")
+        temperature = temperature if temperature is not None else owner.get("model_temperature")
+        if model or temperature is not None:
+            return (str(model) if model else None), (float(temperature) if temperature is not None else None)
+    return None, None
 
 
 class Core:

@@ -25,7 +25,7 @@ from typing import Any
 from retell_dsl.sim.events import Dtmf, NodeTransition, Utterance
 from retell_dsl.sim.models import FlowEdge, flow_edge_tools
 from retell_dsl.sim.runtime.config import StartAt
-from retell_dsl.sim.runtime.core import AgentEngine, Core, Stop, Where
+from retell_dsl.sim.runtime.core import AgentEngine, Core, Stop, Where, model_settings
 from retell_dsl.sim.runtime.flow_edges import Candidate, Go, equation_holds, prompt_of
 from retell_dsl.wire.flow import go_back_edges
 from retell_dsl.wire.ids import resolve_component
@@ -124,17 +124,7 @@ class FlowInterpreter:
 
     def model_of(self, node: Mapping[str, Any]) -> tuple[str | None, float | None]:
         """The model and temperature for ``node``: its own ``model_config`` / ``model_choice``, else the flow's."""
-        for owner in (node, self.flow):
-            config = owner.get("model_config")
-            primary = config.get("primary") if isinstance(config, Mapping) else None
-            model = primary.get("model") if isinstance(primary, Mapping) else None
-            choice = owner.get("model_choice")
-            model = model or (choice.get("model") if isinstance(choice, Mapping) else None)
-            temperature = config.get("temperature") if isinstance(config, Mapping) else None
-            temperature = temperature if temperature is not None else owner.get("model_temperature")
-            if model or temperature is not None:
-                return (str(model) if model else None), (float(temperature) if temperature is not None else None)
-        return None, None
+        return model_settings(node, self.flow)
 
     def prompt(self, node: Mapping[str, Any], *, instruction: bool = True) -> str:
         """The system prompt at ``node``: the flow's global prompt, the node's instruction, KB chunks."""

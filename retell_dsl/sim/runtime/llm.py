@@ -19,7 +19,7 @@ from retell_dsl.sim.events import Dtmf, StateTransition, Utterance
 from retell_dsl.sim.models import state_edge_tool
 from retell_dsl.sim.runtime import builtins
 from retell_dsl.sim.runtime.config import StartAt
-from retell_dsl.sim.runtime.core import AgentEngine, Core, Stop, Where
+from retell_dsl.sim.runtime.core import AgentEngine, Core, Stop, Where, model_settings
 from retell_dsl.sim.runtime.turns import agent_turn
 
 __all__ = ["LlmInterpreter"]
@@ -135,16 +135,15 @@ class LlmInterpreter:
                 for e in state.get("edges") or ()
                 if isinstance(e, Mapping)
             ]
-            model = self.llm.get("model")
-            temperature = self.llm.get("model_temperature")
+            model, temperature = model_settings(self.llm)
             taken = await agent_turn(
                 self.core,
                 self.where,
                 system=self._system(),
                 tools=tools,
                 transitions=transitions,
-                retell_model=str(model) if model else None,
-                temperature=float(temperature) if temperature is not None else None,
+                retell_model=model,
+                temperature=temperature,
             )
             if taken is None:
                 return
