@@ -66,13 +66,14 @@ from retell_dsl.sim.events import (  # noqa: E402
     NodeTransition,
     ToolInvoked,
     ToolReturned,
+    TransitionType,
     Utterance,
     VariablesSet,
 )
 
 
 def moved(
-    former: str, new: str, edge_id: str | None = None, kind: str = "normal", comp: str | None = None
+    former: str, new: str, edge_id: str | None = None, kind: TransitionType = "normal", comp: str | None = None
 ) -> NodeTransition:
     """An expected node transition between nodes named like their ids (``begin`` for the opening)."""
     return NodeTransition(
@@ -84,7 +85,7 @@ def moved(
         transition_type=kind,
         component_id=comp,
         edge_id=edge_id,
-    )  # type: ignore[arg-type]
+    )
 
 
 def agent(text: str, node_id: str | None = None, state: str | None = None) -> Utterance:
@@ -98,7 +99,7 @@ def user(text: str) -> Utterance:
 
 
 def invoked(
-    call_id: str, name: str, kind: str, args: str = "{}", node_id: str | None = None, state: str | None = None
+    call_id: str, name: str, kind: str, args: str = "{}", *, node_id: str | None = None, state: str | None = None
 ) -> ToolInvoked:
     """An expected tool invocation."""
     return ToolInvoked(

@@ -75,9 +75,17 @@ STATES = {
     "default_dynamic_variables": {"clinic": "Acme"},
     "general_tools": [{"type": "end_call", "name": "end_call", "description": "End the call"}],
     "states": [
-        {"name": "confirm", "state_prompt": "Confirm the time.", "edges": [
-            {"destination_state_name": "wrap_up", "description": "Confirmed",
-             "parameters": {"type": "object", "properties": {"slot": {"type": "string"}}}}]},
+        {
+            "name": "confirm",
+            "state_prompt": "Confirm the time.",
+            "edges": [
+                {
+                    "destination_state_name": "wrap_up",
+                    "description": "Confirmed",
+                    "parameters": {"type": "object", "properties": {"slot": {"type": "string"}}},
+                }
+            ],
+        },
         {"name": "wrap_up", "state_prompt": "Say goodbye; slot {{slot}}."},
     ],
 }
@@ -90,10 +98,15 @@ def test_states_transitions_parameters_and_end_call() -> None:
     )
     events = run(session(STATES, model, variables={"name": "Ann"}), "yes, it works")
     assert events == [
-        moved(None, "confirm"), agent("Hi Ann.", state="confirm"), user("yes, it works"),
-        vars_set("transition:wrap_up", slot="10:00"), moved("confirm", "wrap_up"),
-        agent("Great, bye!", state="wrap_up"), invoked("call_scripted_2", "end_call", "end_call", state="wrap_up"),
-        returned("call_scripted_2", "Call ended."), ended("agent_hangup"),
+        moved(None, "confirm"),
+        agent("Hi Ann.", state="confirm"),
+        user("yes, it works"),
+        vars_set("transition:wrap_up", slot="10:00"),
+        moved("confirm", "wrap_up"),
+        agent("Great, bye!", state="wrap_up"),
+        invoked("call_scripted_2", "end_call", "end_call", state="wrap_up"),
+        returned("call_scripted_2", "Call ended."),
+        ended("agent_hangup"),
     ]
     first, second = model.calls
     assert first.messages[0].content == "You call for Acme.\n\nConfirm the time."
@@ -105,52 +118,103 @@ def test_states_transitions_parameters_and_end_call() -> None:
 TOOLS: dict[str, tuple[dict[str, Any], dict[str, Any], CallFacts, list[Event]]] = {
     "transfer on a web call fails and the agent goes on": (
         {"type": "transfer_call", "name": "xfer", "transfer_destination": {"type": "predefined", "number": "+1555"}},
-        {}, CallFacts(),
-        [invoked("call_scripted_1", "xfer", "transfer_call"),
-         TransferAttempted(at_ms=0, destination="+1555", successful=False,
-                           reason="transfers need a phone call; this session is a web call"),
-         returned("call_scripted_1", "Transfer failed: transfers need a phone call; this session is a web call.", ok=False),
-         agent("Done.")],
+        {},
+        CallFacts(),
+        [
+            invoked("call_scripted_1", "xfer", "transfer_call"),
+            TransferAttempted(
+                at_ms=0,
+                destination="+1555",
+                successful=False,
+                reason="transfers need a phone call; this session is a web call",
+            ),
+            returned(
+                "call_scripted_1", "Transfer failed: transfers need a phone call; this session is a web call.", ok=False
+            ),
+            agent("Done."),
+        ],
     ),
     "transfer on a phone call": (
-        {"type": "transfer_call", "name": "xfer", "transfer_destination": {"type": "predefined", "number": "+1555"},
-         "transfer_option": {"type": "cold_transfer"}},
-        {}, PHONE,
-        [invoked("call_scripted_1", "xfer", "transfer_call"), TransferAttempted(at_ms=0, destination="+1555"),
-         returned("call_scripted_1", "Transferred to +1555."), ended("call_transfer")],
+        {
+            "type": "transfer_call",
+            "name": "xfer",
+            "transfer_destination": {"type": "predefined", "number": "+1555"},
+            "transfer_option": {"type": "cold_transfer"},
+        },
+        {},
+        PHONE,
+        [
+            invoked("call_scripted_1", "xfer", "transfer_call"),
+            TransferAttempted(at_ms=0, destination="+1555"),
+            returned("call_scripted_1", "Transferred to +1555."),
+            ended("call_transfer"),
+        ],
     ),
     "press digit": (
-        {"type": "press_digit", "name": "press"}, {"digit": "2"}, PHONE,
-        [invoked("call_scripted_1", "press", "press_digit", '{"digit": "2"}'), Dtmf(at_ms=0, digit="2", by="agent"),
-         returned("call_scripted_1", "Pressed 2."), agent("Done.")],
+        {"type": "press_digit", "name": "press"},
+        {"digit": "2"},
+        PHONE,
+        [
+            invoked("call_scripted_1", "press", "press_digit", '{"digit": "2"}'),
+            Dtmf(at_ms=0, digit="2", by="agent"),
+            returned("call_scripted_1", "Pressed 2."),
+            agent("Done."),
+        ],
     ),
     "send sms": (
-        {"type": "send_sms", "name": "text", "sms_content": {"type": "predefined", "content": "Hi {{name}}"}}, {}, PHONE,
-        [invoked("call_scripted_1", "text", "send_sms"),
-         SmsSent(at_ms=0, content="Hi Ann", to_number="+14155550111"), returned("call_scripted_1", "SMS sent."),
-         agent("Done.")],
+        {"type": "send_sms", "name": "text", "sms_content": {"type": "predefined", "content": "Hi {{name}}"}},
+        {},
+        PHONE,
+        [
+            invoked("call_scripted_1", "text", "send_sms"),
+            SmsSent(at_ms=0, content="Hi Ann", to_number="+14155550111"),
+            returned("call_scripted_1", "SMS sent."),
+            agent("Done."),
+        ],
     ),
     "custom tool through a handler with response variables": (
-        {"type": "custom", "name": "lookup", "url": "https://tools.example", "response_variables": {"o": "order"},
-         "parameters": {"type": "object", "properties": {"id": {"type": "string"}}}},
-        {"id": "7"}, CallFacts(),
-        [invoked("call_scripted_1", "lookup", "custom", '{"id": "7"}'),
-         returned("call_scripted_1", '{"order":"7 shipped"}', source="handler"), vars_set("tool:lookup", o="7 shipped"),
-         agent("Done.")],
+        {
+            "type": "custom",
+            "name": "lookup",
+            "url": "https://tools.example",
+            "response_variables": {"o": "order"},
+            "parameters": {"type": "object", "properties": {"id": {"type": "string"}}},
+        },
+        {"id": "7"},
+        CallFacts(),
+        [
+            invoked("call_scripted_1", "lookup", "custom", '{"id": "7"}'),
+            returned("call_scripted_1", '{"order":"7 shipped"}', source="handler"),
+            vars_set("tool:lookup", o="7 shipped"),
+            agent("Done."),
+        ],
     ),
     "MCP tool offline fails clearly": (
-        {"type": "mcp", "name": "search_docs", "mcp_id": "m1"}, {}, CallFacts(),
-        [invoked("call_scripted_1", "search_docs", "mcp"),
-         returned("call_scripted_1", "MCP tool 'search_docs' cannot reach its MCP server in a local run; register a "
-                  "Python handler for 'search_docs' to answer it.", ok=False, error="unsupported_tool"),
-         agent("Done.")],
+        {"type": "mcp", "name": "search_docs", "mcp_id": "m1"},
+        {},
+        CallFacts(),
+        [
+            invoked("call_scripted_1", "search_docs", "mcp"),
+            returned(
+                "call_scripted_1",
+                "MCP tool 'search_docs' cannot reach its MCP server in a local run; register a "
+                "Python handler for 'search_docs' to answer it.",
+                ok=False,
+                error="unsupported_tool",
+            ),
+            agent("Done."),
+        ],
     ),
     "agent swap without the destination fails": (
-        {"type": "agent_swap", "name": "swap", "agent_id": "agent_x"}, {}, CallFacts(),
-        [invoked("call_scripted_1", "swap", "agent_swap"),
-         AgentSwapped(at_ms=0, agent_id="agent_x", successful=False),
-         returned("call_scripted_1", "Agent swap failed: agent 'agent_x' is not available.", ok=False),
-         agent("Done.")],
+        {"type": "agent_swap", "name": "swap", "agent_id": "agent_x"},
+        {},
+        CallFacts(),
+        [
+            invoked("call_scripted_1", "swap", "agent_swap"),
+            AgentSwapped(at_ms=0, agent_id="agent_x", successful=False),
+            returned("call_scripted_1", "Agent swap failed: agent 'agent_x' is not available.", ok=False),
+            agent("Done."),
+        ],
     ),
 }
 
@@ -160,32 +224,46 @@ def test_tool_types(name: str) -> None:
     tool, args, facts, expected = TOOLS[name]
     model = ScriptedModel(Rule(user="go", times=1).call(tool["name"], args), Rule(user="go").say("Done."))
     handlers = {"lookup": lambda a, call: {"order": f"{a['id']} shipped"}}
-    s = session({"begin_message": "", "general_tools": [tool]}, model, facts=facts, handlers=handlers,
-                variables={"name": "Ann"})
+    s = session(
+        {"begin_message": "", "general_tools": [tool]}, model, facts=facts, handlers=handlers, variables={"name": "Ann"}
+    )
     assert run(s, "go") == [user("go"), *expected]
 
 
 def test_extract_tool_is_model_driven() -> None:
-    tool = {"type": "extract_dynamic_variable", "name": "record", "description": "Record it",
-            "variables": [{"type": "boolean", "name": "confirmed", "description": "Confirmed"}]}
+    tool = {
+        "type": "extract_dynamic_variable",
+        "name": "record",
+        "description": "Record it",
+        "variables": [{"type": "boolean", "name": "confirmed", "description": "Confirmed"}],
+    }
     model = ScriptedModel(
         Rule(purpose="reply", user="yes", times=1).call("record"),
         Rule(purpose="extraction").call("extract_dynamic_variables", {"confirmed": True}),
         Rule(purpose="reply").say("Noted."),
     )
     events = run(session({"begin_message": "", "general_tools": [tool]}, model), "yes")
-    assert events == [user("yes"), invoked("call_scripted_1", "record", "extract_dynamic_variable"),
-                      vars_set("extraction", confirmed="true"), returned("call_scripted_1", '{"confirmed": "true"}'),
-                      agent("Noted.")]
+    assert events == [
+        user("yes"),
+        invoked("call_scripted_1", "record", "extract_dynamic_variable"),
+        vars_set("extraction", confirmed="true"),
+        returned("call_scripted_1", '{"confirmed": "true"}'),
+        agent("Noted."),
+    ]
 
 
 def test_agent_swap_hands_the_whole_history_to_the_destination() -> None:
     dest = AgentEngine(agent={"agent_id": "agent_b"}, engine={"general_prompt": "You are B."})
-    model = ScriptedModel(Rule(user="human", times=1, when=lambda r: "B." not in (r.messages[0].content or ""))
-                          .call("swap"), Rule(when=lambda r: r.messages[0].content == "You are B.").say("B here."))
+    model = ScriptedModel(
+        Rule(user="human", times=1, when=lambda r: "B." not in (r.messages[0].content or "")).call("swap"),
+        Rule(when=lambda r: r.messages[0].content == "You are B.").say("B here."),
+    )
     tool = {"type": "agent_swap", "name": "swap", "agent_id": "agent_b"}
-    s = session({"begin_message": "", "general_prompt": "You are A.", "general_tools": [tool]}, model,
-                resolver=lambda agent_id, version: dest)
+    s = session(
+        {"begin_message": "", "general_prompt": "You are A.", "general_tools": [tool]},
+        model,
+        resolver=lambda agent_id, version: dest,
+    )
     events = run(s, "a human please")
     assert events[-1] == agent("B here.") and AgentSwapped(at_ms=0, agent_id="agent_b") in events
     assert [m.role for m in model.calls[-1].messages] == ["system", "user", "assistant", "tool"]
@@ -198,7 +276,7 @@ def test_a_model_calling_an_unknown_tool_ends_with_a_corrupt_payload() -> None:
 
             return ModelReply(tool_calls=(ToolCall.of("refund_everything"),))
 
-    events = run(session({"begin_message": "", "general_prompt": "x"}, Rogue()), "hi")  # type: ignore[arg-type]
+    events = run(session({"begin_message": "", "general_prompt": "x"}, Rogue()), "hi")
     failed = events[-2]
     assert isinstance(failed, EngineFailed) and failed.reason == "error_llm_websocket_corrupt_payload"
     assert "'refund_everything', which was not offered" in failed.message
@@ -214,10 +292,16 @@ def test_a_model_returning_garbage_or_hanging_is_bounded() -> None:
         async def complete(self, request: Any) -> Any:
             await asyncio.sleep(3600)
 
-    garbage = run(session({"begin_message": "", "general_prompt": "x"}, Garbage()), "hi")  # type: ignore[arg-type]
+    garbage = run(session({"begin_message": "", "general_prompt": "x"}, Garbage()), "hi")
     assert garbage[-1] == ended("error_llm_websocket_corrupt_payload")
-    hangs = run(session({"begin_message": "", "general_prompt": "x"}, Hangs(),  # type: ignore[arg-type]
-                        limits=Limits(model_timeout_s=0.2)), "hi")
+    hangs = run(
+        session(
+            {"begin_message": "", "general_prompt": "x"},
+            Hangs(),
+            limits=Limits(model_timeout_s=0.2),
+        ),
+        "hi",
+    )
     assert hangs[-1] == ended("error_llm_websocket_lost_connection")
     assert "did not answer within 0.2 s" in hangs[-2].message  # type: ignore[attr-defined]
 
@@ -225,8 +309,12 @@ def test_a_model_returning_garbage_or_hanging_is_bounded() -> None:
 def test_the_step_guard_stops_a_model_that_only_calls_tools() -> None:
     tool = {"type": "custom", "name": "ping", "url": "https://x.example"}
     model = ScriptedModel(Rule().call("ping"))
-    s = session({"begin_message": "", "general_tools": [tool]}, model, limits=Limits(max_steps=3),
-                tool_mocks=[{"tool_name": "ping", "input_match_rule": {"type": "any"}, "output": "pong"}])
+    s = session(
+        {"begin_message": "", "general_tools": [tool]},
+        model,
+        limits=Limits(max_steps=3),
+        tool_mocks=[{"tool_name": "ping", "input_match_rule": {"type": "any"}, "output": "pong"}],
+    )
     events = run(s, "hi")
     assert sum(type(e).__name__ == "ToolInvoked" for e in events) == 3
     assert "the model made 3 calls in one turn without a final reply" in events[-2].message  # type: ignore[attr-defined]

@@ -81,37 +81,61 @@ def test_clinic_receptionist_books_and_texts_a_confirmation() -> None:
     model = ScriptedModel(
         Rule(node="greet", purpose="reply").say("Hi there, how can I help?"),
         Rule(node="greet", purpose="prompt_condition", user="book").transition("collect date"),
-        Rule(node="collect date", purpose="extraction").call("extract_dynamic_variables",
-                                                             {"preferred_date": "2024-05-01"}),
+        Rule(node="collect date", purpose="extraction").call(
+            "extract_dynamic_variables", {"preferred_date": "2024-05-01"}
+        ),
         Rule(node="check slots", purpose="tool_arguments").call("check_availability", {"date": "2024-05-01"}),
         Rule(node="offer slot", purpose="reply").say("I have 9:00 on May 1st. Does that work?"),
         Rule(node="offer slot", purpose="prompt_condition", user="yes").transition("send confirmation"),
         Rule(node="goodbye", purpose="reply").say("Thanks for calling, goodbye!"),
     )
     session = Session(
-        agent=wire["agent.Bright Smiles receptionist"], engine=wire["conversation_flow.receptionist"], model=model,
-        facts=PHONE_IN, clock=ManualClock(),
-        tool_mocks=[{"tool_name": "check_availability", "input_match_rule": {"type": "partial_match",
-                     "args": {"date": "2024-05-01"}}, "output": '{"slots": ["9:00"]}'}],
+        agent=wire["agent.Bright Smiles receptionist"],
+        engine=wire["conversation_flow.receptionist"],
+        model=model,
+        facts=PHONE_IN,
+        clock=ManualClock(),
+        tool_mocks=[
+            {
+                "tool_name": "check_availability",
+                "input_match_rule": {"type": "partial_match", "args": {"date": "2024-05-01"}},
+                "output": '{"slots": ["9:00"]}',
+            }
+        ],
     )
     events = play(session, "I'd like to book a cleaning on May 1st", "yes, that works")
     assert summary(events) == [
-        ("node", "greet"), ("agent", "Hi there, how can I help?"),
-        ("user", "I'd like to book a cleaning on May 1st"), ("node", "collect-date"), ("vars", "preferred_date=2024-05-01"),
-        ("node", "check-slots"), ("agent", "One moment."), ("tool", 'check_availability {"date": "2024-05-01"}'),
-        ("vars", "first_open_slot=9:00"), ("node", "route-slots"), ("node", "offer-slot"),
-        ("agent", "I have 9:00 on May 1st. Does that work?"), ("user", "yes, that works"),
-        ("node", "send-confirmation"), ("tool", 'send confirmation {"content": "Your Bright Smiles Dental appointment '
-                                                'is booked for 9:00."}'),
-        ("SmsSent", "Your Bright Smiles Dental appointment is booked for 9:00."), ("node", "goodbye"),
-        ("agent", "Thanks for calling, goodbye!"), ("ended", "agent_hangup"),
+        ("node", "greet"),
+        ("agent", "Hi there, how can I help?"),
+        ("user", "I'd like to book a cleaning on May 1st"),
+        ("node", "collect-date"),
+        ("vars", "preferred_date=2024-05-01"),
+        ("node", "check-slots"),
+        ("agent", "One moment."),
+        ("tool", 'check_availability {"date": "2024-05-01"}'),
+        ("vars", "first_open_slot=9:00"),
+        ("node", "route-slots"),
+        ("node", "offer-slot"),
+        ("agent", "I have 9:00 on May 1st. Does that work?"),
+        ("user", "yes, that works"),
+        ("node", "send-confirmation"),
+        ("tool", 'send confirmation {"content": "Your Bright Smiles Dental appointment is booked for 9:00."}'),
+        ("SmsSent", "Your Bright Smiles Dental appointment is booked for 9:00."),
+        ("node", "goodbye"),
+        ("agent", "Thanks for calling, goodbye!"),
+        ("ended", "agent_hangup"),
     ]
     # the greeting prompt saw the flow's global prompt with the default patient name
-    assert model.calls[0].messages[0].content.startswith("You are the friendly receptionist of Bright Smiles Dental. "
-                                                         "Keep answers short. The caller is there.")
+    greeting = model.calls[0].messages[0].content or ""
+    assert greeting.startswith(
+        "You are the friendly receptionist of Bright Smiles Dental. Keep answers short. The caller is there."
+    )
     # the global "front desk" node was offered beside the node's own prompt edges
-    assert model.calls[1].tool_names == ("transition_to_collect_date", "transition_to_front_desk",
-                                         "transition_to_front_desk_2")
+    assert model.calls[1].tool_names == (
+        "transition_to_collect_date",
+        "transition_to_front_desk",
+        "transition_to_front_desk_2",
+    )
     model.assert_complete()
     assert session.variables == {"preferred_date": "2024-05-01", "first_open_slot": "9:00"}
 
@@ -122,11 +146,21 @@ def test_clinic_receptionist_reaches_the_front_desk_from_anywhere() -> None:
         Rule(node="greet", purpose="reply").say("Hi, how can I help?"),
         Rule(node="greet", purpose="prompt_condition").transition("front-desk"),
     )
-    session = Session(agent=wire["agent.Bright Smiles receptionist"], engine=wire["conversation_flow.receptionist"],
-                      model=model, facts=PHONE_IN, clock=ManualClock())
+    session = Session(
+        agent=wire["agent.Bright Smiles receptionist"],
+        engine=wire["conversation_flow.receptionist"],
+        model=model,
+        facts=PHONE_IN,
+        clock=ManualClock(),
+    )
     assert summary(play(session, "Let me talk to a person")) == [
-        ("node", "greet"), ("agent", "Hi, how can I help?"), ("user", "Let me talk to a person"), ("node", "front-desk"),
-        ("tool", "front desk {}"), ("TransferAttempted", "+14155550100"), ("ended", "call_transfer"),
+        ("node", "greet"),
+        ("agent", "Hi, how can I help?"),
+        ("user", "Let me talk to a person"),
+        ("node", "front-desk"),
+        ("tool", "front desk {}"),
+        ("TransferAttempted", "+14155550100"),
+        ("ended", "call_transfer"),
     ]
 
 
@@ -138,18 +172,32 @@ def test_outbound_reminders_confirm_and_end_the_call() -> None:
         Rule(state="confirm", user="yes").transition("wrap_up"),
         Rule(state="wrap_up").say("Thanks Ada, see you Tuesday 10:00. Goodbye!").call("end_call"),
     )
-    facts = CallFacts(call_type="phone_call", direction="outbound", from_number="+14155550100",
-                      to_number="+14155550111")
-    session = Session(agent=wire["agent.Reminder caller"], engine=wire["llm.reminders"], model=model, facts=facts,
-                      clock=ManualClock(), variables={"patient_name": "Ada", "appointment_time": "Tuesday 10:00"})
+    facts = CallFacts(
+        call_type="phone_call", direction="outbound", from_number="+14155550100", to_number="+14155550111"
+    )
+    session = Session(
+        agent=wire["agent.Reminder caller"],
+        engine=wire["llm.reminders"],
+        model=model,
+        facts=facts,
+        clock=ManualClock(),
+        variables={"patient_name": "Ada", "appointment_time": "Tuesday 10:00"},
+    )
     assert summary(play(session, "yes, I'll be there")) == [
-        ("state", "confirm"), ("agent", "Hi Ada, this is Bright Smiles Dental calling about your appointment."),
-        ("user", "yes, I'll be there"), ("tool", "record_confirmation {}"), ("vars", "confirmed=true"),
-        ("state", "wrap_up"), ("agent", "Thanks Ada, see you Tuesday 10:00. Goodbye!"), ("tool", "end_call {}"),
+        ("state", "confirm"),
+        ("agent", "Hi Ada, this is Bright Smiles Dental calling about your appointment."),
+        ("user", "yes, I'll be there"),
+        ("tool", "record_confirmation {}"),
+        ("vars", "confirmed=true"),
+        ("state", "wrap_up"),
+        ("agent", "Thanks Ada, see you Tuesday 10:00. Goodbye!"),
+        ("tool", "end_call {}"),
         ("ended", "agent_hangup"),
     ]
-    assert model.calls[0].messages[0].content == ("You call patients of Bright Smiles Dental to confirm their "
-                                                  "appointment on Tuesday 10:00.\n\nAsk whether they can still make it.")
+    assert model.calls[0].messages[0].content == (
+        "You call patients of Bright Smiles Dental to confirm their "
+        "appointment on Tuesday 10:00.\n\nAsk whether they can still make it."
+    )
     assert model.calls[0].retell_model == "gpt-4.1-mini" and model.calls[0].temperature == 0.1
     model.assert_complete()
 
@@ -158,20 +206,32 @@ def test_support_agent_answers_from_the_knowledge_base_then_transfers() -> None:
     wire = payloads(support_agent.stack)
     kb = KnowledgeBaseIndex()
     kb_payload = wire["knowledge_base.acme-help-center"]
-    kb.add("id_acme-help-center", [Source(t["title"], t["text"], title=t["title"])
-                                   for t in kb_payload["knowledge_base_texts"]])
+    kb.add(
+        "id_acme-help-center",
+        [Source(t["title"], t["text"], title=t["title"]) for t in kb_payload["knowledge_base_texts"]],
+    )
     model = ScriptedModel(
         Rule(user="shipping").say("Standard shipping takes 3 to 5 business days."),
         Rule(user="person").call("transfer_to_human"),
     )
-    session = Session(agent=wire["agent.Acme support"], engine=wire["llm.support"], model=model, facts=PHONE_IN,
-                      clock=ManualClock(), kb=kb)
+    session = Session(
+        agent=wire["agent.Acme support"],
+        engine=wire["llm.support"],
+        model=model,
+        facts=PHONE_IN,
+        clock=ManualClock(),
+        kb=kb,
+    )
     events = play(session, "How long does shipping take?", "I want a person")
     assert summary(events) == [
-        ("agent", "Thanks for calling Acme support, how can I help?"), ("user", "How long does shipping take?"),
+        ("agent", "Thanks for calling Acme support, how can I help?"),
+        ("user", "How long does shipping take?"),
         ("kb", "Standard shipping takes 3-5 business days."),
-        ("agent", "Standard shipping takes 3 to 5 business days."), ("user", "I want a person"),
-        ("tool", "transfer_to_human {}"), ("TransferAttempted", "+18005550199"), ("ended", "call_transfer"),
+        ("agent", "Standard shipping takes 3 to 5 business days."),
+        ("user", "I want a person"),
+        ("tool", "transfer_to_human {}"),
+        ("TransferAttempted", "+18005550199"),
+        ("ended", "call_transfer"),
     ]
     assert "Standard shipping takes 3-5 business days." in (model.calls[0].messages[0].content or "")
     model.assert_complete()
