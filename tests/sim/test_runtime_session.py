@@ -16,6 +16,7 @@ from retell_dsl.errors import InvalidArgument
 from retell_dsl.sim.events import Dtmf, EngineFailed, Event, Utterance
 from retell_dsl.sim.models import Rule, ScriptedModel
 from retell_dsl.sim.runtime import Limits, ManualClock, Session, StartAt, Synchronous
+from retell_dsl.sim.tools import ToolRunner
 from tests.sim.runtime_helpers import agent, always, edge, else_, ended, eq, flow, moved, node, prompt, session, static
 
 GREET = flow(
@@ -84,13 +85,23 @@ def test_a_turn_is_bounded_as_a_whole() -> None:
 
 
 def test_an_unexpected_engine_fault_is_an_error_event_not_a_traceback() -> None:
-    def resolver(agent_id: str, version: int | None) -> Any:
-        return "not an engine"
+    class Broken(ToolRunner):
+        async def run_code_node(self, node: Any, context: Any = None) -> Any:
+            raise RuntimeError("disk on fire")
 
-    f = flow(node("swap", "agent_swap", agent_id="b", edge=edge("x", "swap", "Transfer failed")))
-    events = asyncio.run(session(f, resolver=resolver).start())
-    assert isinstance(events[-2], EngineFailed) and events[-2].reason == "error_unknown"
+    f = flow(node("js", "code", code="return 1", wait_for_result=True, else_edge=else_("x", "js")))
+    events = asyncio.run(session(f, tools=Broken()).start())
+    failed = events[-2]
+    assert isinstance(failed, EngineFailed) and failed.reason == "error_unknown" and failed.node_id == "js"
+    assert failed.message == "the local engine failed: RuntimeError: disk on fire"
     assert events[-1] == ended("error_unknown")
+
+
+def test_a_resolver_returning_something_else_is_a_failed_swap() -> None:
+    f = flow(node("swap", "agent_swap", agent_id="b", edge=edge("x", "bye", "Transfer failed")), node("bye", "end"))
+    events = asyncio.run(session(f, resolver=lambda agent_id, version: "not an engine").start())
+    assert [type(e).__name__ for e in events][-3:] == ["ToolReturned", "NodeTransition", "Ended"]
+    assert events[-1] == ended("agent_hangup")
 
 
 def test_resume_inside_a_component_uses_the_main_global_prompt() -> None:

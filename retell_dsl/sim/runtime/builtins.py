@@ -130,9 +130,10 @@ def swap_target(core: Core, agent_id: str, version: object) -> AgentEngine | Non
     target: AgentEngine | None = None
     if core.resolver is not None and agent_id:
         try:
-            target = core.resolver(agent_id, number)
+            found = core.resolver(agent_id, number)
         except Exception:  # a resolver fault is a failed swap, never a traceback
-            target = None
+            found = None
+        target = found if isinstance(found, AgentEngine) else None
     core.emit(AgentSwapped(at_ms=core.now(), agent_id=agent_id, agent_version=number, successful=target is not None))
     return target
 

@@ -10,9 +10,9 @@ edge (types without an entry stay silent). Choices where Retell is silent:
   (the result's variables cannot steer them) and the result is recorded before the transition.
   The node speaks its instruction first when ``speak_during_execution`` is set (on the node, or
   on the tool when the node leaves it unset).
-- **press_digit**: on arrival and after each user turn that took no edge, the model may call
-  ``press_digit`` (after ``delay_ms`` of conversation time); a node without a model call
-  offered still needs a model.
+- **press_digit**: on arrival and after each user turn (the IVR speaking) that took no edge,
+  the model (``purpose="tool_arguments"``) may call ``press_digit``; the key is pressed after
+  ``delay_ms`` of conversation time. Deciding on a key always needs a model.
 - **sms**: static text is sent as written (variables substituted); a prompt is written by the model.
 - **agent_swap**: the destination's engine starts at once (its start node, or its Retell LLM's
   begin message rules with the agent speaking), with the whole history.

@@ -1,8 +1,9 @@
 """The model's chat history, derived from the event log (never kept separately).
 
 Utterances become ``user`` / ``assistant`` messages, a :class:`ToolInvoked` an assistant tool
-call and its :class:`ToolReturned` the ``tool`` message. Everything else (transitions, variables,
-model usage) is not part of the chat.
+call and its :class:`ToolReturned` the ``tool`` message, a key the user pressed a user message
+``[pressed 1]`` (this engine's choice: Retell does not document how it shows DTMF to its model).
+Everything else (transitions, variables, model usage, keys the agent pressed) is not part of the chat.
 
 >>> from retell_dsl.sim.events import EventLog, Utterance
 >>> log = EventLog([Utterance(at_ms=0, role="agent", content="Hi!"), Utterance(at_ms=1, role="user", content="Yo")])
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from retell_dsl.sim.events import Event, ToolInvoked, ToolReturned, Utterance
+from retell_dsl.sim.events import Dtmf, Event, ToolInvoked, ToolReturned, Utterance
 from retell_dsl.sim.models import Message, ToolCall
 
 __all__ = ["history"]
@@ -46,6 +47,8 @@ def history(events: Iterable[Event]) -> tuple[Message, ...]:
                 raw_arguments=event.arguments,
             )
             out.append(Message.assistant(tool_calls=(call,)))
+        elif isinstance(event, Dtmf) and event.by == "user":
+            out.append(Message.user(f"[pressed {event.digit}]"))
         elif isinstance(event, ToolReturned):
             out.append(Message.tool_result(event.tool_call_id, event.content))
     return tuple(out)
