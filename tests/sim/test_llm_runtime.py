@@ -327,3 +327,56 @@ def test_resume_at_a_state() -> None:
     s = session(STATES, model, start_at=StartAt(state="wrap_up"))
     assert run(s, "ok") == [moved(None, "wrap_up"), user("ok"), agent("Bye.", state="wrap_up")]
     assert s.current_state == "wrap_up"
+
+
+def test_code_tool_runs_javascript() -> None:
+    tool = {
+        "type": "code",
+        "name": "price",
+        "code": "return {total: Number(dv.qty) * 3}",
+        "response_variables": {"total": "total"},
+    }
+    model = ScriptedModel(Rule(user="two", times=1).call("price"), Rule().say("That is 6."))
+    events = run(session({"begin_message": "", "general_tools": [tool]}, model, variables={"qty": "2"}), "two please")
+    assert events == [
+        user("two please"),
+        invoked("call_scripted_1", "price", "code"),
+        returned("call_scripted_1", '{"total":6}', source="javascript"),
+        vars_set("tool:price", total="6"),
+        agent("That is 6."),
+    ]
+
+
+def test_an_edge_to_a_missing_state_ends_with_an_error() -> None:
+    llm = {
+        "begin_message": "",
+        "starting_state": "a",
+        "states": [{"name": "a", "edges": [{"destination_state_name": "ghost", "description": "go"}]}],
+    }
+    events = run(session(llm, ScriptedModel(Rule().transition("ghost"))), "go")
+    failed = events[-2]
+    assert isinstance(failed, EngineFailed) and failed.state == "a"
+    assert failed.message == "state 'a' leads to state 'ghost', which does not exist (states: 'a')"
+    assert events[-1] == ended("error_llm_websocket_runtime")
+
+
+def test_states_that_keep_transitioning_are_stopped() -> None:
+    llm = {
+        "begin_message": "",
+        "starting_state": "a",
+        "states": [
+            {"name": "a", "edges": [{"destination_state_name": "b"}]},
+            {"name": "b", "edges": [{"destination_state_name": "a"}]},
+        ],
+    }
+    model = ScriptedModel(Rule(state="a").transition("b"), Rule(state="b").transition("a"))
+    events = run(session(llm, model, limits=Limits(max_transitions=4)), "go")
+    assert sum(isinstance(e, StateTransition) for e in events) == 5  # the start and 4 moves
+    assert "4 state transitions in one turn" in events[-2].message  # type: ignore[attr-defined]
+
+
+def test_the_llm_without_a_model_names_the_state() -> None:
+    failed = run(session(STATES), "hello")[-2]
+    assert isinstance(failed, EngineFailed) and failed.reason == "error_llm_websocket_open"
+    assert failed.message.startswith("state 'confirm': needs a model to write the agent's reply")
+    assert "Rule(state='confirm')" in failed.message

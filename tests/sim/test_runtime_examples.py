@@ -235,3 +235,26 @@ def test_support_agent_answers_from_the_knowledge_base_then_transfers() -> None:
     ]
     assert "Standard shipping takes 3-5 business days." in (model.calls[0].messages[0].content or "")
     model.assert_complete()
+
+
+def test_knowledge_is_retrieved_once_per_user_turn_in_a_flow() -> None:
+    from tests.sim.runtime_helpers import edge, flow, node, prompt
+
+    kb = KnowledgeBaseIndex()
+    kb.add("kb1", [Source("s1", "Refunds are paid within 5 business days.", title="Refunds")])
+    f = flow(
+        node("faq", instruction=prompt("Answer questions"), edges=[edge("e", "faq", "The caller is done")]),
+        knowledge_base_ids=["kb1"],
+        kb_config={"top_k": 1, "filter_score": 0.1},
+    )
+    model = ScriptedModel(
+        Rule(purpose="prompt_condition").say(""), Rule(user="refund").say("Within 5 days."), Rule().say("Hello.")
+    )
+    session = Session(agent={}, engine=f, model=model, clock=ManualClock(), kb=kb)
+    events = play(session, "how long do refunds take")
+    assert [e for e in events if isinstance(e, KnowledgeRetrieved)] == [
+        KnowledgeRetrieved(
+            at_ms=0, query="how long do refunds take", contents=("Refunds are paid within 5 business days.",)
+        )
+    ]
+    assert all("Refunds are paid" in (c.messages[0].content or "") for c in model.calls[1:])

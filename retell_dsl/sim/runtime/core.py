@@ -180,6 +180,7 @@ class Core:
         self.skipped_ms = 0
         self.transitions = 0
         self._ids = 0
+        self._retrieved: dict[tuple[object, ...], str] = {}
         #: set by the session: continue the conversation in another agent (agent swap)
         self.switch: Callable[[AgentEngine], Awaitable[None]] | None = None
 
@@ -249,12 +250,18 @@ class Core:
         last = self.log.last(Utterance)
         if self.kb is None or not knowledge_base_ids or last is None or last.role != "user":
             return ""
+        turn = sum(1 for e in self.log if isinstance(e, Utterance) and e.role == "user")
+        key = (turn, last.content, tuple(knowledge_base_ids), repr(kb_config))
+        cached = self._retrieved.get(key)
+        if cached is not None:  # once per user turn, however many model calls it takes
+            return cached
         found = self.kb.search_config(last.content, kb_config, list(knowledge_base_ids))
         if found:
-            self.emit(
-                KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=tuple(retrieved_contents(found)))
-            )
-        return prompt_section(found)
+            contents = tuple(retrieved_contents(found))
+            self.emit(KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=contents))
+        section = prompt_section(found)
+        self._retrieved = {key: section}
+        return section
 
     # -- the model ---------------------------------------------------------------------------
     async def ask(

@@ -7,7 +7,8 @@ come from the injectable clock and the call facts: ``current_time`` (America/Los
 ``Thursday, March 28, 2024 at 11:46 PM PDT``), ``current_time_<IANA zone>``, ``current_hour``
 (0-23, Los Angeles), ``current_calendar`` (today and the next 13 days, one per line),
 ``session_type``, ``session_duration`` / ``session_duration_ms``, ``current_node`` /
-``previous_node`` (flows), ``current_agent_state`` / ``previous_agent_state`` (Retell LLMs),
+``previous_node`` (flows: node names, else ids), ``current_agent_state`` / ``previous_agent_state``
+(Retell LLMs),
 ``call_id``, ``call_type``, ``direction``, ``user_number``, ``agent_number`` (phone calls) and
 ``chat_id`` (chats). Unknown zones in ``current_time_<tz>`` stay unset (so the reference stays raw).
 
