@@ -516,6 +516,21 @@ FAILURES: dict[str, tuple[dict[str, Any], str, str]] = {
         "node 'hi' (hi): needs a model to choose among prompt-condition edges",
     ),
     "unknown node type": (flow(node("hi", "teleport")), "error_llm_websocket_runtime", "node type 'teleport'"),
+    "function node naming a missing tool": (
+        flow(node("fn", "function", tool_id="t_gone", wait_for_result=True, else_edge=else_("x", "fn"))),
+        "error_llm_websocket_runtime",
+        "node 'fn' (fn): the tool 't_gone' is not among the flow's tools",
+    ),
+    "branch without any edge that holds": (
+        flow(node("b", "branch", edges=[edge("e", "b", eq("{{x}}", "exists"))])),
+        "error_llm_websocket_runtime",
+        "no branch condition holds and there is no else_edge",
+    ),
+    "unknown equation operator": (
+        flow(node("b", "branch", edges=[edge("e", "b", eq("{{x}}", "~=", "1"))], else_edge=else_("x", "b"))),
+        "error_llm_websocket_runtime",
+        "unknown equation operator '~='",
+    ),
 }
 
 

@@ -8,7 +8,8 @@ silent, documented here:
 - With ``start_speaker="user"`` the start node speaks only after the first user turn (its edges
   are not evaluated on that turn: the node has not spoken yet), or once the user has been silent
   for ``begin_after_user_silence_ms``.
-- A go-back returns to the node the caller left for the global node and enters it again.
+- A go-back returns to the node the caller left for the global node and enters it again; once
+  the caller moves on from the global node through an ordinary edge there is nothing to go back to.
 - Global nodes are those of the node list the caller is in (the main flow, or the component).
 - A component node enters its component's ``start_node_id`` (else its first node); an end node
   inside speaks, then the component node's edges are evaluated at once in the parent flow.
@@ -242,6 +243,8 @@ class FlowInterpreter:
         node = self.lookup(destination, via=f"edge {go.edge_id!r}" if go.edge_id else "a transition")
         if go.kind == "global" and former is not None:
             self.origins.append(str(former.get("id")))
+        elif go.kind == "normal":
+            self.origins.clear()  # a go-back leads back only from the global node the caller jumped to
         self.core.transitions += 1
         if go.kind == "global":
             self.fired[str(node.get("id"))] = self.core.transitions
