@@ -13,12 +13,12 @@ out when the conversation does not give it, and, with a ``conditional_prompt``, 
 when that condition holds. No other property is allowed (``additionalProperties: false``).
 
 >>> from retell_dsl.sim.analysis.fields import analysis_fields
->>> schema = analysis_schema(analysis_fields([{"type": "boolean", "name": "vip", "description": "VIP caller?",
+>>> schema = analysis_schema(analysis_fields([{"type": "boolean", "name": "vip", "description": "VIP caller",
 ...                                            "conditional_prompt": "the caller mentions a membership"}]))
 >>> schema["required"]
 ['call_summary', 'call_successful', 'user_sentiment', 'custom_analysis_data']
 >>> schema["properties"]["custom_analysis_data"]["properties"]["vip"]["description"]
-'VIP caller? Fill this only if the caller mentions a membership; otherwise leave it out.'
+'VIP caller. Fill this only if the caller mentions a membership; otherwise leave it out.'
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def _description(field: AnalysisField) -> str:
     text = field.description.strip()
     if field.required:
         return text
+    if text and not text.endswith((".", "?", "!")):
+        text += "."
     if field.conditional_prompt:
         return f"{text} Fill this only if {field.conditional_prompt.strip().rstrip('.')}; otherwise leave it out."
     return f"{text} Leave it out if the conversation does not tell."
