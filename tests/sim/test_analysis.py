@@ -9,6 +9,7 @@ import pytest
 from retell.types.chat_response import ChatAnalysis
 from retell.types.web_call_response import CallAnalysis
 
+from retell_dsl.errors import InvalidArgument
 from retell_dsl.sim.analysis import (
     AnalysisField,
     AnalysisResult,
@@ -294,3 +295,17 @@ def test_invalid_configurations_are_rejected_clearly(items: list[Any], kind: str
     with pytest.raises(InvalidAnalysisConfig, match=message):
         analysis_fields(items, kind="chat" if kind == "chat" else "call")
     assert issubclass(InvalidAnalysisConfig, ValueError)
+
+
+class _Slow:
+    async def complete(self, request: ModelRequest) -> ModelReply:
+        await asyncio.sleep(5)
+        return ModelReply(text="late")
+
+
+def test_the_model_call_is_bounded() -> None:
+    result = asyncio.run(analyze_call(None, TRANSCRIPT, _Slow(), timeout_s=0.05))
+    assert result.analysis is None
+    assert result.error is not None and "did not answer within 0.05 s" in result.error
+    with pytest.raises(InvalidArgument, match="timeout_s must be positive"):
+        asyncio.run(analyze_call(None, TRANSCRIPT, _Slow(), timeout_s=0))

@@ -9,6 +9,8 @@ else is dropped and reported in :attr:`AnalysisResult.issues`. Per Retell, a req
 was not extracted marks the conversation unsuccessful (``call_successful`` / ``chat_successful``
 false).
 
+The model call is bounded by ``timeout_s`` (120 s by default).
+
 Not analysed: a call that never connected (no utterance, or a dial failure) gets
 ``{"in_voicemail": False}`` only — the SDK makes every analysis field optional, and Retell
 documents that nothing is extracted then; a chat without messages gets ``None``. Neither asks a
@@ -28,11 +30,13 @@ invented.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from retell_dsl.errors import InvalidArgument
 from retell_dsl.sim.analysis.fields import AnalysisField, AnalysisKind, analysis_fields
 from retell_dsl.sim.analysis.schema import TOOL_NAME, analysis_tool
 from retell_dsl.sim.events import Event
@@ -42,6 +46,7 @@ from retell_dsl.sim.models import (
     ModelContext,
     ModelError,
     ModelRequest,
+    ProviderUnavailable,
     Usage,
     validate_reply,
 )
@@ -77,11 +82,12 @@ class AnalysisResult:
 def coerce(field: AnalysisField, value: Any) -> tuple[bool, Any, str | None]:
     """``(extracted, value, issue)`` for one answered value.
 
-    >>> from retell_dsl.sim.analysis.fields import AnalysisField
-    >>> coerce(AnalysisField(name="n", type="number", description=""), "4")
-    (True, 4, "'n': the number was given as the string '4'")
-    >>> coerce(AnalysisField(name="t", type="enum", description="", choices=("a", "b")), "c")
-    (False, None, "'t': 'c' is not one of the choices 'a', 'b'")
+        >>> from retell_dsl.errors import InvalidArgument
+    from retell_dsl.sim.analysis.fields import AnalysisField
+        >>> coerce(AnalysisField(name="n", type="number", description=""), "4")
+        (True, 4, "'n': the number was given as the string '4'")
+        >>> coerce(AnalysisField(name="t", type="enum", description="", choices=("a", "b")), "c")
+        (False, None, "'t': 'c' is not one of the choices 'a', 'b'")
     """
     name = repr(field.name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -183,11 +189,20 @@ async def _analyze(
     *,
     kind: AnalysisKind,
     model_name: str | None,
+    timeout_s: float,
 ) -> AnalysisResult:
     fields = analysis_fields(items, kind=kind)
+    if timeout_s <= 0:
+        raise InvalidArgument(f"timeout_s must be positive, got {timeout_s!r}")
     request = _request(fields, text, kind, model_name)
     try:
-        reply = validate_reply(request, await model.complete(request))
+        try:
+            answer = await asyncio.wait_for(model.complete(request), timeout_s)
+        except TimeoutError:
+            raise ProviderUnavailable(
+                f"the analysis model did not answer within {timeout_s:g} s", where=f"post-{kind} analysis"
+            ) from None
+        reply = validate_reply(request, answer)
     except ModelError as err:
         names = tuple(f.name for f in fields)
         message = f"post-{kind} analysis needs a model for {', '.join(names)}, and it failed: {err}"
@@ -207,12 +222,18 @@ async def analyze_call(
     post_call_analysis_model: str | None = None,
     connected: bool = True,
     in_voicemail: bool = False,
+    timeout_s: float = 120.0,
 ) -> AnalysisResult:
     """The ``call_analysis`` of a call: presets, ``in_voicemail`` and ``custom_analysis_data``."""
     if not connected or not call_transcript.strip():
         return AnalysisResult(analysis={"in_voicemail": False})
     result = await _analyze(
-        post_call_analysis_data, call_transcript, model, kind="call", model_name=post_call_analysis_model
+        post_call_analysis_data,
+        call_transcript,
+        model,
+        kind="call",
+        model_name=post_call_analysis_model,
+        timeout_s=timeout_s,
     )
     if result.analysis is not None:
         result.analysis["in_voicemail"] = in_voicemail
@@ -225,14 +246,24 @@ async def analyze_chat(
     model: Model,
     *,
     post_chat_analysis_model: str | None = None,
+    timeout_s: float = 120.0,
 ) -> AnalysisResult:
     """The ``chat_analysis`` of a chat: presets and ``custom_analysis_data`` (``None`` for an empty chat)."""
     if not chat_text.strip():
         return AnalysisResult(analysis=None)
-    return await _analyze(post_chat_analysis_data, chat_text, model, kind="chat", model_name=post_chat_analysis_model)
+    return await _analyze(
+        post_chat_analysis_data,
+        chat_text,
+        model,
+        kind="chat",
+        model_name=post_chat_analysis_model,
+        timeout_s=timeout_s,
+    )
 
 
-async def analyze_call_events(events: Sequence[Event], agent: Mapping[str, Any], model: Model) -> AnalysisResult:
+async def analyze_call_events(
+    events: Sequence[Event], agent: Mapping[str, Any], model: Model, *, timeout_s: float = 120.0
+) -> AnalysisResult:
     """:func:`analyze_call` from a call's log and its agent's wire JSON (``post_call_analysis_*``).
 
     ``in_voicemail`` is true when the call ended with ``voicemail_reached``.
@@ -244,14 +275,18 @@ async def analyze_call_events(events: Sequence[Event], agent: Mapping[str, Any],
         post_call_analysis_model=agent.get("post_call_analysis_model"),
         connected=is_connected(events),
         in_voicemail=disconnection_reason(events) == "voicemail_reached",
+        timeout_s=timeout_s,
     )
 
 
-async def analyze_chat_events(events: Sequence[Event], agent: Mapping[str, Any], model: Model) -> AnalysisResult:
+async def analyze_chat_events(
+    events: Sequence[Event], agent: Mapping[str, Any], model: Model, *, timeout_s: float = 120.0
+) -> AnalysisResult:
     """:func:`analyze_chat` from a chat's log and its chat agent's wire JSON (``post_chat_analysis_*``)."""
     return await analyze_chat(
         agent.get("post_chat_analysis_data"),
         chat_transcript(events),
         model,
         post_chat_analysis_model=agent.get("post_chat_analysis_model"),
+        timeout_s=timeout_s,
     )

@@ -205,8 +205,8 @@ class PersonaCaller:
                 if not text:
                     return HangUp()
                 self._hang_up_next = True
-        if text and self._repeats(events, text):
+        if not text:  # validate_reply lets no reply through without text or a tool call
+            raise InvalidModelReply("the persona model answered no words and no action", where="the simulated user")
+        if self._repeats(events, text):
             return EndAsError(f"the simulated user repeated itself {self.repeat_limit} times: {text!r}")
-        if not text:
-            return HangUp() if self._hang_up_next else EndAsError("the simulated user had nothing to say")
         return Say(text)
