@@ -82,12 +82,11 @@ class AnalysisResult:
 def coerce(field: AnalysisField, value: Any) -> tuple[bool, Any, str | None]:
     """``(extracted, value, issue)`` for one answered value.
 
-        >>> from retell_dsl.errors import InvalidArgument
-    from retell_dsl.sim.analysis.fields import AnalysisField
-        >>> coerce(AnalysisField(name="n", type="number", description=""), "4")
-        (True, 4, "'n': the number was given as the string '4'")
-        >>> coerce(AnalysisField(name="t", type="enum", description="", choices=("a", "b")), "c")
-        (False, None, "'t': 'c' is not one of the choices 'a', 'b'")
+    >>> from retell_dsl.sim.analysis.fields import AnalysisField
+    >>> coerce(AnalysisField(name="n", type="number", description=""), "4")
+    (True, 4, "'n': the number was given as the string '4'")
+    >>> coerce(AnalysisField(name="t", type="enum", description="", choices=("a", "b")), "c")
+    (False, None, "'t': 'c' is not one of the choices 'a', 'b'")
     """
     name = repr(field.name)
     if value is None or (isinstance(value, str) and not value.strip()):
