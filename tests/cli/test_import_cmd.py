@@ -103,7 +103,7 @@ def test_refuses_to_overwrite_unless_forced(emulated: tuple[Path, dict[str, str]
 
 def test_refuses_to_adopt_over_other_objects_in_state(emulated: tuple[Path, dict[str, str]]) -> None:
     db, ids = emulated
-    state = StateFile.load(Path.cwd() / ".retell" / "state" / "default.json", environment="default")
+    state = StateFile.load(Path.cwd() / ".retell" / "state" / "default.json", environment="default", writable=True)
     state.record("llm.Acme support", kind="llm", remote_id="llm_other", payload={})
     result = _run(db, "--agent", ids["agent.Acme support"], "-o", "app.py", "--target", "emulator")
     assert result.exit_code == 1

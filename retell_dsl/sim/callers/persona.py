@@ -94,7 +94,7 @@ class PersonaCaller:
     >>> PersonaCaller(model=None, user_prompt="You want a table for two.")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    retell_dsl.errors.InvalidArgument: PersonaCaller needs a Model (an object with async complete()), got None
+    retell_dsl.InvalidArgument: PersonaCaller needs a Model (an object with async complete()), got None
     """
 
     def __init__(

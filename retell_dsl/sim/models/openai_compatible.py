@@ -245,7 +245,7 @@ def parse_model_map(text: str) -> dict[str, str]:
     >>> parse_model_map("gpt-4.1")
     Traceback (most recent call last):
     ...
-    retell_dsl.errors.ConfigurationError: RETELL_DSL_MODEL_MAP: 'gpt-4.1' is not retell-name=provider-model
+    retell_dsl.ConfigurationError: RETELL_DSL_MODEL_MAP: 'gpt-4.1' is not retell-name=provider-model
     """
     mapping: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):

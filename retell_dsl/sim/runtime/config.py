@@ -124,7 +124,7 @@ class Limits:
     >>> Limits(max_steps=0)
     Traceback (most recent call last):
     ...
-    retell_dsl.errors.InvalidArgument: Limits.max_steps must be at least 1, got 0
+    retell_dsl.InvalidArgument: Limits.max_steps must be at least 1, got 0
     """
 
     max_transitions: int = 50

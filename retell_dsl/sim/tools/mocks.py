@@ -52,7 +52,7 @@ class ToolMock:
         >>> ToolMock.from_wire({"tool_name": "t", "input_match_rule": {"type": "all"}, "output": ""})
         Traceback (most recent call last):
         ...
-        retell_dsl.errors.InvalidArgument: tool mock for 't': input_match_rule.type must be ... got 'all'
+        retell_dsl.InvalidArgument: tool mock for 't': input_match_rule.type must be ... got 'all'
         """
         name = wire.get("tool_name")
         if not isinstance(name, str) or not name:
