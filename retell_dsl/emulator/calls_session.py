@@ -28,9 +28,15 @@ def advance_clock(state: State, ms: int) -> None:
 class StoreCallSession:
     """One ongoing call; each method is one turn-level lifecycle operation in its own transaction."""
 
-    def __init__(self, state: State, call_id: str) -> None:
+    def __init__(self, state: State, call_id: str, caller: Mapping[str, Any] | None = None) -> None:
         self._state = state
         self.call_id = call_id
+        self._caller = dict(caller) if caller is not None else None
+
+    @property
+    def caller(self) -> Mapping[str, Any] | None:
+        """Who is on the other end, as JSON (see ``engine_port.CallSession.caller``); None: nobody."""
+        return self._caller
 
     @property
     def call(self) -> Mapping[str, Any]:

@@ -218,9 +218,16 @@ class Emulator:
         """Mark a registered call ``not_connected`` or ``error`` (see ``domain.lifecycle.fail_call``)."""
         return lifecycle.fail_call(self.state, call_id, status=status, disconnection_reason=disconnection_reason)
 
-    def run_call(self, call_id: str, *, disconnection_reason: str = "agent_hangup") -> Document:
+    def run_call(
+        self,
+        call_id: str,
+        *,
+        caller: Mapping[str, Any] | None = None,
+        disconnection_reason: str = "agent_hangup",
+    ) -> Document:
         """Start a registered call and let the configured engine hold it; end it if the engine did not.
 
+        ``caller`` is the simulated person on the other end as JSON (``engine_port.CallSession.caller``).
         Raises ``RuntimeError`` when no engine is configured. Returns the final call document.
         """
         engine = self.state.engine
@@ -231,7 +238,7 @@ class Emulator:
             return started
         with self.store.transaction():
             snapshot = call_snapshot(self.state, started)
-        session = StoreCallSession(self.state, call_id)
+        session = StoreCallSession(self.state, call_id, caller)
         try:
             engine.run_call(snapshot, session)
         except BaseException:

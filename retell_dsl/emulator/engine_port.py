@@ -80,6 +80,17 @@ class CallSession(Protocol):
         """The call object so far (``call_id``, ``retell_llm_dynamic_variables``, ``metadata``…)."""
         ...
 
+    @property
+    def caller(self) -> Mapping[str, Any] | None:
+        """The simulated person on the other end, as JSON; ``None`` when nobody joined.
+
+        ``{"type": "script", "steps": [...]}`` with steps ``{"say": text, "after": pattern?}``,
+        ``{"press": digits}``, ``{"silence_ms": n}``, ``{"hang_up": true}`` (``after``: wait until an
+        agent utterance contains this text, or matches it as ``/regex/``); or ``{"type": "persona",
+        "user_prompt": text, "llm_model": name?}`` (an LLM playing the caller).
+        """
+        ...
+
     def say(self, role: str, content: str, *, words: Sequence[Mapping[str, Any]] | None = None) -> None:
         """An utterance of ``agent``, ``user`` or ``transfer_target``."""
         ...
