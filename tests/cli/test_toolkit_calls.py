@@ -9,7 +9,7 @@ import pytest
 
 from retell_dsl.cli.toolkit._calls import build_call_filter
 from retell_dsl.emulator import Emulator
-from retell_dsl.emulator.lifecycle import end_call, start_call
+from retell_dsl.emulator.domain.lifecycle import end_call, start_call
 from retell_dsl.target import LOCAL_EMULATOR_KEY
 from tests.cli.toolkit_env import ToolkitCli
 
