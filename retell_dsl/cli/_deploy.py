@@ -131,21 +131,21 @@ def _run(
             bar.console.print(f"  {mark} {verb} {step.address} [dim]({took:.2f}s)[/]")
             bar.advance(task)
 
-        try:
-            with errors_exit():
+        with errors_exit():  # StalePlan and ApplyFailed are RetellDSLErrors: catch them first, inside
+            try:
                 result = session.project.apply(
                     the_plan, session.client(), saved=saved, progress=progress, allow_duplicates=allow_duplicates
                 )
-        except ApplyFailed as exc:
-            abort(str(exc))
-        except StalePlan as exc:
-            if saved:
+            except ApplyFailed as exc:
                 abort(str(exc))
-            abort(
-                f"another apply changed environment {session.project.environment!r} while this {what} was planning, "
-                f"so the plan shown above is out of date and nothing was applied; run {what} again to plan "
-                f"against the new state ({exc})"
-            )
+            except StalePlan as exc:
+                if saved:
+                    abort(str(exc))
+                abort(
+                    f"another apply changed environment {session.project.environment!r} while this {what} was "
+                    f"planning, so the plan shown above is out of date and nothing was applied; run {what} again "
+                    f"to plan against the new state ({exc})"
+                )
     if as_json:
         data = {"done": result.done, "adopted": result.adopted, "requests": result.requests}
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
