@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- issue paths use the › separator
 """Table-driven spec → payload tests for chat agents and shared components (checked against the SDK)."""
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ RESOURCES: list[tuple[Any, object, dict[str, Any]]] = [
                 "conversation_flow_id": "$ref:conversation_flow.intake",
                 "version": 3,
             },
-        },  # fmt: skip
+        },
     ),
     (
         ChatAgent(name="Own LLM", engine=CustomLLM(url="wss://llm.example.com/ws")),
@@ -131,7 +132,7 @@ RESOURCES: list[tuple[Any, object, dict[str, Any]]] = [
                 },
                 {"id": "done", "type": "end", "name": "done"},
             ],
-        },  # fmt: skip
+        },
     ),
     (
         SharedComponent(name="policy", flex_mode=True)
@@ -163,7 +164,7 @@ RESOURCES: list[tuple[Any, object, dict[str, Any]]] = [
             ],
             "tools": [raw_payload(ConversationFlow(name="t", tools=(LOOKUP,)))["tools"][0]],
             "mcps": [{"name": "crm", "url": "https://mcp.example.com"}],
-        },  # fmt: skip
+        },
     ),
 ]
 
