@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- issue paths use the › separator
+# ruff: noqa: RUF001 -- issue paths use a non-ASCII separator
 """Table-driven spec → payload tests for chat agents and shared components (checked against the SDK)."""
 
 from __future__ import annotations
