@@ -100,6 +100,32 @@ def _get(client: Retell, path: str) -> dict[str, Any]:
     return result
 
 
+CHAT_AGENTS_NOT_SUPPORTED = (
+    "{aid} is a chat agent ({name!r}); importing chat agents as DSL source is not supported yet. "
+    "Write it as ChatAgent(name={name!r}, engine=...) in your stack (import its engine with "
+    "`retell-dsl import` from the voice agent that shares it, or write it too), then apply: "
+    "retell-dsl creates and owns a new chat agent, and you delete {aid} once it is unused"
+)
+
+
+def _get_voice_agent(client: Retell, aid: str) -> dict[str, Any]:
+    """``/get-agent/{aid}``; a chat agent id gets a clear "not supported yet" error instead of a 404."""
+    import retell
+
+    missing = (retell.NotFoundError, retell.UnprocessableEntityError)  # Retell answers 422 for unknown ids
+    try:
+        return _get(client, f"/get-agent/{aid}")
+    except missing:
+        try:
+            chat = _get(client, f"/get-chat-agent/{aid}")
+        except missing:
+            chat = None
+        if chat is not None:
+            name = str(chat.get("agent_name") or "Chat agent")
+            raise InvalidArgument(CHAT_AGENTS_NOT_SUPPORTED.format(aid=aid, name=name)) from None
+        raise
+
+
 def _phone_numbers(client: Retell) -> list[dict[str, Any]]:
     """Every phone number of the account (``/v2/list-phone-numbers``, all pages)."""
     out: list[dict[str, Any]] = []
@@ -118,7 +144,7 @@ def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str =
     """Read agents (latest versions) and everything they use through ``client``; generate source."""
     f = Fetched({}, {}, {}, {}, {})
     for aid in agent_ids:
-        agent = _get(client, f"/get-agent/{aid}")
+        agent = _get_voice_agent(client, aid)
         f.agents[aid] = strip("agent", agent)
         engine = engine_of(agent)
         f.agent_engines[aid] = engine[1] if engine else None
