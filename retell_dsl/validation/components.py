@@ -1,13 +1,15 @@
-"""Shared components: their graph rules, and component nodes that name one the stack lacks (RD110).
+"""Shared components: their graph rules, and component nodes that name one instead of passing it (RD110).
 
 A ``ComponentNode`` enters a shared component through its spec (``component=<SharedComponent>``),
-which the stack then deploys first, or through an existing remote id with ``shared=True``. A
-``shared=True`` node whose ``component`` is not such an id names a component that is neither in the
-stack nor in Retell: that is an error, with a hint to pass the spec.
+which the stack then deploys first, or through an existing remote id with ``shared=True``. Remote
+ids are opaque, so a ``shared=True`` string is an error only where it cannot be an id: when it is
+(or nearly is) the *name* of a shared component of the stack, whose id exists only after apply, or
+when it holds whitespace, which no id does.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping, Sequence
 
 from retell_dsl.builders.base import UNSET
@@ -18,10 +20,7 @@ from retell_dsl.validation._collect import Collector, did_you_mean
 from retell_dsl.validation.flow import _graph, check_tool_names
 from retell_dsl.validation.issues import path
 
-__all__ = ["COMPONENT_ID_PREFIX", "check_shared_component", "check_shared_references"]
-
-COMPONENT_ID_PREFIX = "conversation_flow_component_"
-"""How Retell's shared-component ids begin."""
+__all__ = ["check_shared_component", "check_shared_references"]
 
 
 def check_shared_component(c: Collector, comp: SharedComponent) -> None:
@@ -56,19 +55,23 @@ def _component_nodes(resource: Resource) -> Iterator[tuple[str, ComponentNode]]:
 
 
 def check_shared_references(c: Collector, found: Mapping[str, list[Resource]]) -> None:
-    """RD110: a ``shared=True`` component node whose component is neither a remote id nor a spec."""
+    """RD110: a ``shared=True`` component node that names a shared component rather than passing it."""
     in_stack = {rs[0].name for rs in found.values() if isinstance(rs[0], SharedComponent)}
     for claims in found.values():
         for here, node in _component_nodes(claims[0]):
             name = node.component
-            if not node.shared or not isinstance(name, str) or name.startswith(COMPONENT_ID_PREFIX):
+            if not node.shared or not isinstance(name, str):
                 continue
+            spec = f"ComponentNode(name={node.name!r}, component=<the SharedComponent spec>)"
             if name in in_stack:
-                hint = f"pass the SharedComponent spec itself: ComponentNode(name={node.name!r}, component=<spec>)"
-            else:
+                message = f"component {name!r} names the stack's shared component; its id is known only after apply"
+                hint = f"pass the spec itself: {spec}"
+            elif difflib.get_close_matches(name, in_stack, n=1) or any(ch.isspace() for ch in name):
+                message = f"shared component {name!r} is not in the stack"
                 hint = (
                     did_you_mean(name, in_stack)
-                    + "define it as SharedComponent(name=...) and pass the spec as component=, "
-                    f"or give an existing shared component's id ({COMPONENT_ID_PREFIX}...)"
+                    + f"define it as SharedComponent(name=...) and pass it: {spec}; or give an existing component's id"
                 )
-            c.add("RD110", here, f"shared component {name!r} is not in the stack", at=node, hint=hint)
+            else:
+                continue  # an existing component's remote id
+            c.add("RD110", here, message, at=node, hint=hint)

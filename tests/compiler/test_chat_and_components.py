@@ -211,10 +211,20 @@ def test_lint_reports_a_shared_component_the_stack_lacks_with_a_hint() -> None:
     assert issue.severity == "error"
     assert issue.message == "shared component 'insurence' is not in the stack"
     assert issue.path == "flow 'f' › node 'ins'"
-    assert issue.hint.startswith("did you mean 'insurance'? define it as SharedComponent(name=...)")
+    assert issue.hint.startswith("did you mean 'insurance'? define it as SharedComponent(name=...) and pass it")
+    [spaced] = [i for i in validate(_shared_by_name("Insurance intake")) if i.code == "RD110"]
+    assert spaced.message == "shared component 'Insurance intake' is not in the stack"
+
+
+def test_lint_reports_a_shared_component_named_instead_of_passed() -> None:
     [named] = [i for i in validate(_shared_by_name("insurance", INSURANCE)) if i.code == "RD110"]
-    assert "pass the SharedComponent spec itself" in named.hint
-    assert [i for i in validate(_shared_by_name("conversation_flow_component_1")) if i.code == "RD110"] == []
+    assert named.message == "component 'insurance' names the stack's shared component; its id is known only after apply"
+    assert named.hint == "pass the spec itself: ComponentNode(name='ins', component=<the SharedComponent spec>)"
+
+
+@pytest.mark.parametrize("remote_id", ["conversation_flow_component_1", "component_abc", "cfc_1"])
+def test_a_shared_component_id_is_not_an_issue(remote_id: str) -> None:
+    assert [i for i in validate(_shared_by_name(remote_id, INSURANCE)) if i.code == "RD110"] == []
 
 
 def test_lint_checks_a_shared_components_graph() -> None:
