@@ -100,6 +100,24 @@ def test_publishing_a_chat_agent_and_editing_it_opens_a_draft(project: Project, 
     assert project.plan(chat_stack(prompt="Be brief.", title="v2"), client, publish=True).steps == []
 
 
+def test_editing_a_published_chat_agent_writes_a_new_draft_and_keeps_the_live_version(
+    project: Project, client: Any
+) -> None:
+    project.apply(project.plan(chat_stack(), client, publish=True), client)
+    agent_id = remote_id(project, "chat_agent.Orders chat")
+    plan = project.plan(chat_stack(close="See you!"), client)
+    assert steps(plan) == [("open_draft", "chat_agent.Orders chat"), ("update", "chat_agent.Orders chat")]
+    project.apply(plan, client)
+    assert client.chat_agent.retrieve(agent_id, version="latest_published").auto_close_message == "Bye!"
+    draft = client.chat_agent.retrieve(agent_id)
+    assert (draft.version, draft.is_published, draft.auto_close_message) == (1, False, "See you!")
+    assert project.plan(chat_stack(close="See you!"), client).steps == []
+    publish = project.plan(chat_stack(close="See you!"), client, publish=True)
+    assert steps(publish) == [("publish", "chat_agent.Orders chat")]
+    project.apply(publish, client)
+    assert client.chat_agent.retrieve(agent_id, version="latest_published").version == 1
+
+
 def test_chat_agent_pinned_engine_version_is_sent(project: Project, client: Any) -> None:
     llm = RetellLLM(name="orders", model="gpt-4.1", general_prompt="Hi.")
     stack = Stack(name="chat").add(ChatAgent(name="Pinned", engine=llm).use_engine(llm, version=0))
