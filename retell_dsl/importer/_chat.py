@@ -7,7 +7,7 @@ builder cannot reproduce stays in ``extra=``, so the round trip is exact.
 >>> llm = RetellLLM(name="orders")
 >>> data = {"agent_name": "Orders chat", "auto_close_message": "Bye!",
 ...         "post_chat_analysis_data": [{"type": "system-presets", "name": "chat_summary"}]}
->>> chat = decompile_chat_agent(data, engine=llm, refs={})
+>>> chat = decompile_chat_agent(data, engine=llm, refs={"llm_1": llm})
 >>> chat.name, chat.auto_close_message, chat.analysis_fields
 ('Orders chat', 'Bye!', (SystemPreset(name='call_summary'),))
 """
