@@ -60,6 +60,7 @@ if _typing.TYPE_CHECKING:
     from retell_dsl.builders.batch import BatchCall as BatchCall
     from retell_dsl.builders.batch import CallTask as CallTask
     from retell_dsl.builders.batch import CallWindow as CallWindow
+    from retell_dsl.builders.chat_agent import ChatAgent as ChatAgent
     from retell_dsl.builders.conditions import Comparison as Comparison
     from retell_dsl.builders.conditions import Condition as Condition
     from retell_dsl.builders.conditions import Equation as Equation
@@ -90,6 +91,7 @@ if _typing.TYPE_CHECKING:
     from retell_dsl.builders.flow.flow import Component as Component
     from retell_dsl.builders.flow.flow import ConversationFlow as ConversationFlow
     from retell_dsl.builders.flow.flow import FlowTool as FlowTool
+    from retell_dsl.builders.flow.shared import SharedComponent as SharedComponent
     from retell_dsl.builders.flow.talk import ConversationNode as ConversationNode
     from retell_dsl.builders.flow.talk import EndNode as EndNode
     from retell_dsl.builders.flow.talk import ExtractNode as ExtractNode

@@ -18,6 +18,8 @@ from typing import Any, cast, overload
 
 from retell.types.agent_create_params import AgentCreateParams
 from retell.types.batch_call_create_batch_call_params import BatchCallCreateBatchCallParams
+from retell.types.chat_agent_create_params import ChatAgentCreateParams
+from retell.types.conversation_flow_component_create_params import ConversationFlowComponentCreateParams
 from retell.types.conversation_flow_create_params import ConversationFlowCreateParams
 from retell.types.knowledge_base_create_params import KnowledgeBaseCreateParams
 from retell.types.llm_create_params import LlmCreateParams
@@ -26,7 +28,9 @@ from retell.types.phone_number_import_params import PhoneNumberImportParams
 
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.chat_agent import ChatAgent
 from retell_dsl.builders.flow import ConversationFlow
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.phone import PhoneNumber
@@ -42,6 +46,10 @@ __all__ = ["compile"]
 def compile(spec: Stack, *, call_variables: Iterable[str] = ...) -> CompiledStack: ...
 @overload
 def compile(spec: Agent, *, call_variables: Iterable[str] = ...) -> AgentCreateParams: ...
+@overload
+def compile(spec: ChatAgent, *, call_variables: Iterable[str] = ...) -> ChatAgentCreateParams: ...
+@overload
+def compile(spec: SharedComponent, *, call_variables: Iterable[str] = ...) -> ConversationFlowComponentCreateParams: ...
 @overload
 def compile(spec: RetellLLM, *, call_variables: Iterable[str] = ...) -> LlmCreateParams: ...
 @overload

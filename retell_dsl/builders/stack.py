@@ -1,7 +1,8 @@
 """A Stack: a named, deployable set of specs whose references stay symbolic until deploy.
 
-Adding an agent brings its engine, the engine's knowledge bases and any agents it swaps to;
-adding a phone number brings its agents; adding a campaign brings its number. Each resource has a
+Adding an agent (voice or chat) brings its engine, the engine's knowledge bases, the shared
+components its flow uses and any agents it swaps to; adding a phone number brings its agents; adding
+a campaign brings its number. Each resource has a
 logical *address* ``"<kind>.<name>"`` (e.g. ``"llm.support"``) that the deploy layer maps to a
 remote id; references between resources compile to :class:`Ref` markers (see ``retell_dsl.compiler``).
 
@@ -24,7 +25,9 @@ from typing import Literal, Self
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.base import Spec, require_str, require_tuple_of
 from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.chat_agent import ChatAgent
 from retell_dsl.builders.flow.flow import ConversationFlow
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.phone import PhoneNumber
@@ -32,19 +35,25 @@ from retell_dsl.errors import InvalidArgument
 
 __all__ = ["Ref", "Resource", "ResourceKind", "Stack", "kind_of"]
 
-Resource = KnowledgeBase | RetellLLM | ConversationFlow | Agent | PhoneNumber | BatchCall
+Resource = KnowledgeBase | RetellLLM | SharedComponent | ConversationFlow | Agent | ChatAgent | PhoneNumber | BatchCall
 """Anything a Stack deploys."""
-RESOURCE_TYPES = (KnowledgeBase, RetellLLM, ConversationFlow, Agent, PhoneNumber, BatchCall)
-ResourceKind = Literal["knowledge_base", "llm", "conversation_flow", "agent", "phone_number", "batch_call"]
+RESOURCE_TYPES = (KnowledgeBase, RetellLLM, SharedComponent, ConversationFlow, Agent, ChatAgent, PhoneNumber, BatchCall)
+ResourceKind = Literal[
+    "knowledge_base", "llm", "component", "conversation_flow", "agent", "chat_agent", "phone_number", "batch_call"
+]
 KIND_ORDER: tuple[ResourceKind, ...] = (
     "knowledge_base",
     "llm",
+    "component",
     "conversation_flow",
     "agent",
+    "chat_agent",
     "phone_number",
     "batch_call",
 )
-_MARKER = re.compile(r"^\$ref:(knowledge_base|llm|conversation_flow|agent|phone_number|batch_call)\.(.+)$")
+_MARKER = re.compile(
+    r"^\$ref:(knowledge_base|llm|component|conversation_flow|agent|chat_agent|phone_number|batch_call)\.(.+)$"
+)
 
 
 def kind_of(resource: Resource) -> ResourceKind:

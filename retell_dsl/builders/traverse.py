@@ -22,7 +22,17 @@ from collections.abc import Iterator, Mapping
 
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.batch import BatchCall
-from retell_dsl.builders.flow import AgentSwapNode, ConversationFlow, ConversationNode, Node, SubagentNode, TransferNode
+from retell_dsl.builders.chat_agent import ChatAgent
+from retell_dsl.builders.flow import (
+    AgentSwapNode,
+    ComponentNode,
+    ConversationFlow,
+    ConversationNode,
+    Node,
+    SubagentNode,
+    TransferNode,
+)
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.phone import PhoneNumber
@@ -49,6 +59,8 @@ def _node_deps(nodes: tuple[Node, ...]) -> Iterator[Resource]:
             yield from _tool_deps(n.tools)
         if isinstance(n, AgentSwapNode) and isinstance(n.agent, Agent):
             yield n.agent
+        if isinstance(n, ComponentNode) and isinstance(n.component, SharedComponent):
+            yield n.component
         option = n.option if isinstance(n, TransferNode) else None
         if isinstance(option, AgenticWarmTransfer) and isinstance(option.transfer_agent, Agent):
             yield option.transfer_agent
@@ -67,7 +79,9 @@ def dependencies(resource: Resource) -> tuple[Resource, ...]:
         out += _node_deps(resource.nodes)
         for c in resource.components:
             out += _node_deps(c.nodes)
-    elif isinstance(resource, Agent):
+    elif isinstance(resource, SharedComponent):
+        out += _node_deps(resource.nodes)
+    elif isinstance(resource, Agent | ChatAgent):
         if isinstance(resource.engine, RetellLLM | ConversationFlow):
             out.append(resource.engine)
     elif isinstance(resource, PhoneNumber):

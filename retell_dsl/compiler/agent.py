@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.base import UNSET
+from retell_dsl.builders.chat_agent import ChatAgent
 from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id
@@ -54,7 +55,7 @@ _RENAMED = (
 )
 
 
-def response_engine(agent: Agent) -> JSON:
+def response_engine(agent: Agent | ChatAgent) -> JSON:
     """``response_engine``: a ``$ref:`` to the LLM/flow spec, or the custom LLM URL."""
     engine = agent.engine
     if isinstance(engine, CustomLLM):

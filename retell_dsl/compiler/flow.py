@@ -31,6 +31,7 @@ from retell_dsl.builders.flow import (
     SubagentNode,
     TransferNode,
 )
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.prompt import Prompt
 from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
 from retell_dsl.compiler._emit import kb_config, merge_extra, model_config, put, put_all, ref_or_id
@@ -47,7 +48,7 @@ from retell_dsl.compiler.values import JSON, text
 from retell_dsl.wire.flow import ALWAYS, ELSE, SKIP_RESPONSE, SMS_FAILED, SMS_SENT, TRANSFER_FAILED
 from retell_dsl.wire.ids import edge_id, local_component_id, node_id, tool_id
 
-__all__ = ["compile_flow", "compile_node", "condition", "flow_tool_ids", "node_ids"]
+__all__ = ["compile_component", "compile_flow", "compile_node", "condition", "flow_tool_ids", "node_ids"]
 
 
 def condition(value: PromptCondition | Equation) -> JSON:
@@ -229,8 +230,12 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
             ),
         )
     elif isinstance(node, ComponentNode):
-        out["component_id"] = node.component if node.shared else local_component_id(node.component)
-        out["component_type"] = "shared" if node.shared else "local"
+        if isinstance(node.component, SharedComponent):
+            out["component_id"] = ref_or_id(node.component)
+            out["component_type"] = "shared"
+        else:
+            out["component_id"] = node.component if node.shared else local_component_id(node.component)
+            out["component_type"] = "shared" if node.shared else "local"
     if node.model is not UNSET:
         out["model_config"] = {"primary": {"model": node.model}}
     if node.global_node is not UNSET:
@@ -238,7 +243,9 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
     return merge_extra(out, node.extra)
 
 
-def _component(c: Component, flow_tools: Mapping[str, str]) -> JSON:
+def compile_component(c: Component | SharedComponent, flow_tools: Mapping[str, str] | None = None) -> JSON:
+    """A local component of a flow, or the ``create-conversation-flow-component`` body of a shared one."""
+    flow_tools = flow_tools or {}
     ids = node_ids(c.nodes)
     tools = {**flow_tools, **flow_tool_ids(c.tools)}
     out: JSON = {"name": c.name, "nodes": [compile_node(n, ids, tools) for n in c.nodes]}
@@ -272,7 +279,7 @@ def compile_flow(flow: ConversationFlow) -> JSON:
     if flow.tools:
         out["tools"] = [compile_flow_tool(t) for t in flow.tools]
     if flow.components:
-        out["components"] = [_component(c, tools) for c in flow.components]
+        out["components"] = [compile_component(c, tools) for c in flow.components]
     if flow.knowledge_bases:
         out["knowledge_base_ids"] = [ref_or_id(kb) for kb in flow.knowledge_bases]
     kb = kb_config(flow.kb_top_k, flow.kb_filter_score)

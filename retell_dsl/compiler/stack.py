@@ -19,14 +19,17 @@ from typing import Any
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.chat_agent import ChatAgent
 from retell_dsl.builders.flow import ConversationFlow
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.phone import PhoneNumber
 from retell_dsl.builders.stack import Ref, Resource, Stack, kind_of
 from retell_dsl.builders.traverse import collect, dependencies, dependency_order
 from retell_dsl.compiler.agent import compile_agent
-from retell_dsl.compiler.flow import compile_flow
+from retell_dsl.compiler.chat_agent import compile_chat_agent
+from retell_dsl.compiler.flow import compile_component, compile_flow
 from retell_dsl.compiler.llm import compile_llm
 from retell_dsl.compiler.resources import compile_batch_call, compile_knowledge_base, compile_phone_number
 from retell_dsl.compiler.values import JSON
@@ -37,8 +40,10 @@ __all__ = ["CompiledResource", "CompiledStack", "compile_stack_unchecked", "raw_
 ENDPOINTS = {
     "knowledge_base": "create-knowledge-base",
     "llm": "create-retell-llm",
+    "component": "create-conversation-flow-component",
     "conversation_flow": "create-conversation-flow",
     "agent": "create-agent",
+    "chat_agent": "create-chat-agent",
     "phone_number": "create-phone-number",
     "batch_call": "create-batch-call",
 }
@@ -49,8 +54,10 @@ def raw_payload(resource: Resource) -> JSON:
     compilers: dict[type, Callable[[Any], JSON]] = {
         KnowledgeBase: compile_knowledge_base,
         RetellLLM: compile_llm,
+        SharedComponent: compile_component,
         ConversationFlow: compile_flow,
         Agent: compile_agent,
+        ChatAgent: compile_chat_agent,
         PhoneNumber: compile_phone_number,
         BatchCall: compile_batch_call,
     }

@@ -123,7 +123,7 @@ class _Run:
                 if self._adopt(step, payload, intent.intent_at_ms):
                     return
                 continue
-            self._record(step, remote_id, payload, draft_version=0 if step.kind == "agent" else None)
+            self._record(step, remote_id, payload, draft_version=0 if isinstance(kind, AgentKind) else None)
             return
         raise RetellDSLError(f"{step.address}: the create kept failing ambiguously; run apply again")
 
@@ -157,12 +157,9 @@ class _Run:
         body.update({k: None for k in last if k not in payload and k not in kind.create_only | kind.version_fields})
         body = resolve_env(body, self.environ)
         if isinstance(kind, AgentKind) and step.address in self.drafts:
-            self.gw.request(
-                "PATCH", f"/update-agent/{step.remote_id}", what=step.address, body=body,
-                query={"version": self.drafts[step.address]},
-            )  # fmt: skip
+            kind.update_draft(self.gw, step.address, step.remote_id, body, self.drafts[step.address])
         else:
-            needs_remote = step.kind in ("agent", "knowledge_base")
+            needs_remote = isinstance(kind, AgentKind) or step.kind == "knowledge_base"
             remote = kind.read(self.gw, step.remote_id, step.address) if needs_remote else {}
             if remote is None:
                 raise RetellDSLError(f"{step.address}: {step.remote_id} disappeared during apply; run apply again")
@@ -182,7 +179,7 @@ class _Run:
         self.state.forget(step.address)
 
     def _do_open_draft(self, step: Step) -> None:
-        kind = KINDS["agent"]
+        kind = KINDS[step.kind]
         assert isinstance(kind, AgentKind) and step.remote_id is not None
         remote = kind.read(self.gw, step.remote_id, step.address)
         if remote is None:
@@ -195,7 +192,7 @@ class _Run:
         self.state.update(step.address, draft_version=version)
 
     def _do_publish(self, step: Step) -> None:
-        kind = KINDS["agent"]
+        kind = KINDS[step.kind]
         assert isinstance(kind, AgentKind)
         with self.lock:
             remote_id = step.remote_id or self.ids.get(step.address)

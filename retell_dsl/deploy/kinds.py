@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from retell_dsl.deploy.diff import subset_equal
 from retell_dsl.deploy.gateway import Gateway
 
-__all__ = ["KINDS", "Kind"]
+__all__ = ["KINDS", "AgentKind", "ComponentKind", "Kind"]
 
 JSON = dict[str, Any]
 
@@ -94,7 +94,11 @@ class Kind:
 
 
 class AgentKind(Kind):
-    """Agents: updates go to a draft; a published latest version first gets a new draft."""
+    """Agents (voice and chat): updates go to a draft; a published latest version first gets a new draft.
+
+    Voice and chat agents share the version endpoints (``create-agent-version``,
+    ``publish-agent-version``); reads and updates go to ``get-<noun>`` and ``update-<noun>``.
+    """
 
     def update(
         self, gw: Gateway, address: str, remote_id: str, body: JSON, *, remote: JSON, last_applied: JSON | None
@@ -102,8 +106,12 @@ class AgentKind(Kind):
         version = int(remote.get("version", 0))
         if remote.get("is_published"):
             version = self.open_draft(gw, address, remote_id, version)
+        return self.update_draft(gw, address, remote_id, body, version)
+
+    def update_draft(self, gw: Gateway, address: str, remote_id: str, body: JSON, version: int) -> JSON:
+        """Write ``body`` into draft ``version``."""
         result: JSON = gw.request(
-            "PATCH", f"/update-agent/{remote_id}", what=address, body=body, query={"version": version}
+            "PATCH", f"/update-{self.noun}/{remote_id}", what=address, body=body, query={"version": version}
         )
         return result
 
@@ -271,6 +279,15 @@ def _strip_create_only(payload: JSON, kind: Kind) -> JSON:
     return out
 
 
+class ComponentKind(Kind):
+    """Shared conversation-flow components: plain CRUD; the flows linked to one are Retell's bookkeeping."""
+
+    def comparable(self, remote: JSON, last_applied: JSON | None) -> JSON:
+        out = Kind.comparable(self, remote, last_applied)
+        out.pop("linked_conversation_flow_ids", None)
+        return out
+
+
 class BatchCallKind(Kind):
     """Campaigns: created once (that places calls); Retell has no read, update or delete for them."""
 
@@ -294,12 +311,17 @@ KINDS: dict[str, Kind] = {
         create_only=frozenset({"knowledge_base_name", "enable_auto_refresh", "max_chunk_size", "min_chunk_size"}),
     ),
     "llm": Kind("llm", "retell-llm", "llm_id", list_path="/v2/list-retell-llms"),
+    "component": ComponentKind(
+        "component", "conversation-flow-component", "conversation_flow_component_id",
+        list_path="/v2/list-conversation-flow-components",
+    ),
     "conversation_flow": Kind(
         "conversation_flow", "conversation-flow", "conversation_flow_id", list_path="/v2/list-conversation-flows"
     ),
     "agent": AgentKind(
         "agent", "agent", "agent_id", version_fields=frozenset({"version_title", "version_description"})
     ),
+    "chat_agent": AgentKind("chat_agent", "chat-agent", "agent_id", version_fields=frozenset({"version_title"})),
     "phone_number": PhoneNumberKind(
         "phone_number", "phone-number", "phone_number", list_path="/v2/list-phone-numbers", protected=True,
         create_only=frozenset({"area_code", "country_code", "toll_free", "number_provider", "phone_number"}),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from retell_dsl.deploy.diff import MISSING, FieldChange, diff_fields
-from retell_dsl.deploy.kinds import KINDS
+from retell_dsl.deploy.kinds import KINDS, AgentKind
 from retell_dsl.deploy.records import FORMAT_VERSION, RECOVER_PLAN, StateCorrupted, read_plan_text
 from retell_dsl.deploy.secrets import Secrets, align, mask, unseal
 from retell_dsl.deploy.state import Owned, payload_hash
@@ -26,7 +26,9 @@ from retell_dsl.deploy.state import Owned, payload_hash
 __all__ = ["KIND_ORDER", "Action", "Plan", "Step", "fingerprint_of", "make_plan", "resolve_known"]
 
 Action = Literal["create", "update", "replace", "delete", "open_draft", "publish"]
-KIND_ORDER = ("knowledge_base", "llm", "conversation_flow", "agent", "phone_number", "batch_call")
+KIND_ORDER = (
+    "knowledge_base", "llm", "component", "conversation_flow", "agent", "chat_agent", "phone_number", "batch_call"
+)  # fmt: skip
 REF_PREFIX = "$ref:"
 PLAN_FORMAT = FORMAT_VERSION
 
@@ -241,7 +243,7 @@ def make_plan(
                     and k not in fixed_fields and have_view.get(k) is not None]  # fmt: skip
         if changes:
             add(Step("update", d.address, d.kind, owned.remote_id, d.payload, changes, fingerprint=fingerprint))
-        if d.kind == "agent":
+        if isinstance(kind, AgentKind):
             engine_changes = any(f"update:{dep}" in steps or f"replace:{dep}" in steps for dep in d.depends_on)
             if remote.get("is_published") and (changes or engine_changes):
                 why = f"version {remote.get('version')} is published; edits go to a new draft"
@@ -256,8 +258,8 @@ def make_plan(
                 add(Step("publish", d.address, d.kind, owned.remote_id, details or None, fingerprint=fingerprint))
 
     for d in desired:
-        if d.kind == "agent" and publish and f"create:{d.address}" in steps:
-            details = {k: d.payload[k] for k in sorted(KINDS["agent"].version_fields) if k in d.payload}
+        if isinstance(KINDS[d.kind], AgentKind) and publish and f"create:{d.address}" in steps:
+            details = {k: d.payload[k] for k in sorted(KINDS[d.kind].version_fields) if k in d.payload}
             add(Step("publish", d.address, d.kind, None, details or None))
     _wire_dependencies(plan, desired, steps)
     _plan_deletions(plan, state, wanted, force)

@@ -61,7 +61,9 @@ class Owned(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    kind: Literal["knowledge_base", "llm", "conversation_flow", "agent", "phone_number", "batch_call"]
+    kind: Literal[
+        "knowledge_base", "llm", "component", "conversation_flow", "agent", "chat_agent", "phone_number", "batch_call"
+    ]
     remote_id: str | None = None
     #: The payload last applied (refs resolved, secrets sealed as ``$env:NAME@digest``), for diffs and drift.
     payload: dict[str, Any] | None = None

@@ -91,16 +91,20 @@ _NODE_SHAPES = {
 _KIND_SHAPES = {
     "knowledge_base": "cylinder",
     "llm": "subroutine",
+    "component": "subroutine",
     "conversation_flow": "subroutine",
     "agent": "rounded",
+    "chat_agent": "rounded",
     "phone_number": "hexagon",
     "batch_call": "parallelogram",
 }
 _KIND_TITLES = {
     "knowledge_base": "knowledge bases",
     "llm": "Retell LLMs",
+    "component": "shared components",
     "conversation_flow": "conversation flows",
     "agent": "agents",
+    "chat_agent": "chat agents",
     "phone_number": "phone numbers",
     "batch_call": "batch calls",
 }

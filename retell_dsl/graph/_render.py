@@ -38,11 +38,14 @@ _CLASSES: dict[str, tuple[str, str]] = {
     "llm": ("fill:#e8f5e9,stroke:#2e7d32", "filled"),
     "conversation_flow": ("fill:#e8f5e9,stroke:#2e7d32", "filled"),
     "agent": ("fill:#e3f2fd,stroke:#1565c0", "filled"),
+    "chat_agent": ("fill:#e3f2fd,stroke:#1565c0", "filled"),
+    "component": ("fill:#e8f5e9,stroke:#2e7d32", "filled"),
     "phone_number": ("fill:#f3e5f5,stroke:#6a1b9a", "filled"),
     "batch_call": ("fill:#fce4ec,stroke:#ad1457", "filled"),
 }
 _DOT_FILL = {"start": "#222222", "knowledge_base": "#fff3e0", "llm": "#e8f5e9", "conversation_flow": "#e8f5e9",
-             "agent": "#e3f2fd", "phone_number": "#f3e5f5", "batch_call": "#fce4ec"}  # fmt: skip
+             "agent": "#e3f2fd", "phone_number": "#f3e5f5", "batch_call": "#fce4ec", "chat_agent": "#e3f2fd",
+             "component": "#e8f5e9"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Import existing Retell agents as DSL source code, with what the CLI needs to adopt them.
 
-``import_agents(client, ids)`` reads agents, their Retell LLM or conversation flow, the knowledge
+``import_agents(client, ids)`` reads agents (voice or chat), their Retell LLM or conversation flow, the knowledge
 bases those use and the phone numbers bound to them; ``import_from_json(data)`` reads the
 dashboard's agent export or plain API objects. Both return :class:`Imported`: the generated module
 and, per address, the remote id and payload, so ``adopt(state)`` can record them as owned.
@@ -100,6 +100,20 @@ def _get(client: Retell, path: str) -> dict[str, Any]:
     return result
 
 
+def _get_agent(client: Retell, aid: str) -> tuple[str, dict[str, Any]]:
+    """``("agent" | "chat_agent", object)``: a voice agent, else a chat agent (Retell answers 422 for unknown ids)."""
+    import retell
+
+    missing = (retell.NotFoundError, retell.UnprocessableEntityError)
+    try:
+        return "agent", _get(client, f"/get-agent/{aid}")
+    except missing as voice_error:
+        try:
+            return "chat_agent", _get(client, f"/get-chat-agent/{aid}")
+        except missing:
+            raise voice_error from None
+
+
 def _phone_numbers(client: Retell) -> list[dict[str, Any]]:
     """Every phone number of the account (``/v2/list-phone-numbers``, all pages)."""
     out: list[dict[str, Any]] = []
@@ -118,8 +132,10 @@ def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str =
     """Read agents (latest versions) and everything they use through ``client``; generate source."""
     f = Fetched({}, {}, {}, {}, {})
     for aid in agent_ids:
-        agent = _get(client, f"/get-agent/{aid}")
-        f.agents[aid] = strip("agent", agent)
+        kind, agent = _get_agent(client, aid)
+        f.agents[aid] = strip(kind, agent)
+        if kind == "chat_agent":
+            f.chat.add(aid)
         engine = engine_of(agent)
         f.agent_engines[aid] = engine[1] if engine else None
         if engine and engine[1] not in f.engines:

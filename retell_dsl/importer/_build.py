@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.stack import Ref, Resource
 from retell_dsl.errors import InvalidArgument
+from retell_dsl.importer._chat import decompile_chat_agent
 from retell_dsl.importer._flow import decompile_flow
 from retell_dsl.importer._resources import (
     decompile_agent,
@@ -30,6 +31,8 @@ class Fetched:
     agents: dict[str, dict[str, Any]]
     agent_engines: dict[str, str | None]  # agent id → engine key
     numbers: dict[str, dict[str, Any]]
+    #: Keys of ``agents`` that are chat agents.
+    chat: set[str] = field(default_factory=set)
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -77,11 +80,16 @@ def build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, A
         agent_payload = dict(payload)
         if ek is not None and ek.startswith("#"):  # the export carried no engine id: bind to the nested engine
             agent_payload.pop("response_engine", None)
-        agent = decompile_agent(agent_payload, engine=eng, refs=refs)  # type: ignore[arg-type]
-        if agent.name in names.setdefault("agent", set()):
+        kind = "chat_agent" if key in f.chat else "agent"
+        agent: Resource = (
+            decompile_chat_agent(agent_payload, engine=eng, refs=refs)  # type: ignore[arg-type]
+            if key in f.chat
+            else decompile_agent(agent_payload, engine=eng, refs=refs)  # type: ignore[arg-type]
+        )
+        if agent.name in names.setdefault(kind, set()):
             raise InvalidArgument(f"two imported agents are named {agent.name!r}; rename one first")
-        names["agent"].add(agent.name)
-        add("agent", key, agent, payload, not key.startswith("#"))
+        names[kind].add(agent.name)
+        add(kind, key, agent, payload, not key.startswith("#"))
     for key, payload in f.numbers.items():
         name = _unique(str(payload.get("nickname") or key), names.setdefault("phone_number", set()))
         add("phone_number", key, decompile_phone_number(payload, name=name, refs=refs), payload, True)

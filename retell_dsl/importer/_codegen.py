@@ -31,7 +31,8 @@ _ENV = jinja2.Environment(
 )
 _RESERVED = {"stack", "when", "annotations", *retell_dsl.__all__}
 _LABELS = {"knowledge_base": "Knowledge base", "llm": "Retell LLM", "conversation_flow": "Conversation flow",
-           "agent": "Agent", "phone_number": "Phone number", "batch_call": "Batch call"}  # fmt: skip
+           "agent": "Agent", "chat_agent": "Chat agent", "phone_number": "Phone number",
+           "batch_call": "Batch call"}  # fmt: skip
 
 
 def identifier(name: str, taken: set[str], *, suffix: str = "") -> str:
@@ -61,6 +62,7 @@ _SUFFIX = {
     "llm": "llm",
     "conversation_flow": "flow",
     "agent": "agent",
+    "chat_agent": "chat",
     "phone_number": "number",
 }
 

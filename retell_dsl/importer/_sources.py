@@ -13,6 +13,8 @@ __all__ = ["SERVER_FIELDS", "engine_of", "kb_payload", "kind_of_json", "phone_pa
 SERVER_FIELDS = {
     "agent": {"agent_id", "version", "is_published", "base_version", "last_modification_timestamp", "assigned_tags",
               "user_modified_timestamp"},
+    "chat_agent": {"agent_id", "version", "is_published", "base_version", "last_modification_timestamp",
+                   "assigned_tags", "user_modified_timestamp"},
     "llm": {"llm_id", "version", "is_published", "last_modification_timestamp"},
     "conversation_flow": {"conversation_flow_id", "version", "is_published", "last_modification_timestamp"},
 }  # fmt: skip
@@ -26,7 +28,7 @@ def strip(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """
     out = modernize(kind, {k: v for k, v in data.items() if k not in SERVER_FIELDS.get(kind, set())})
     engine = out.get("response_engine")
-    if kind == "agent" and isinstance(engine, Mapping):
+    if kind in ("agent", "chat_agent") and isinstance(engine, Mapping):
         out["response_engine"] = {k: v for k, v in engine.items() if k != "version"}
     return out
 

@@ -18,12 +18,14 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from retell_dsl.builders.batch import BatchCall
 from retell_dsl.builders.flow import ConversationFlow
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.stack import RESOURCE_TYPES, Ref, Resource, Stack
 from retell_dsl.builders.traverse import collect, dependencies
 from retell_dsl.compiler import raw_payload
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.validation._collect import Collector
+from retell_dsl.validation.components import check_shared_component, check_shared_references
 from retell_dsl.validation.flow import check_flow
 from retell_dsl.validation.issues import CODES, Issue, Issues, Severity, path
 from retell_dsl.validation.llm import check_llm
@@ -74,6 +76,7 @@ def validate(
             )
         resource = claims[0]
         _check_resource(c, resource, variables, prompt_budget)
+    check_shared_references(c, found)
     _cycles(c, found)
     return Issues(c.issues)
 
@@ -93,6 +96,8 @@ def _check_resource(c: Collector, resource: Resource, variables: set[str], budge
     elif isinstance(resource, ConversationFlow):
         check_flow(c, resource)
         check_variables(c, resource, variables)
+    elif isinstance(resource, SharedComponent):
+        check_shared_component(c, resource)
 
 
 def _marked(payload: object) -> Iterator[str]:

@@ -19,6 +19,7 @@ from retell_dsl.builders.flow import (
     SubagentNode,
     TransferNode,
 )
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.tools import McpTool, Tool
 from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
 from retell_dsl.validation.equations import check_condition
@@ -100,7 +101,7 @@ def check_flow(c: Collector, flow: ConversationFlow) -> None:
 def _graph(  # noqa: PLR0917
     c: Collector,
     where: str,
-    owner: ConversationFlow | Component,
+    owner: ConversationFlow | Component | SharedComponent,
     nodes: Sequence[Node],
     start: str | Unset,
     tool_names: set[str],
@@ -238,7 +239,12 @@ def _node_rules(  # noqa: PLR0917
             at=node,
             hint=did_you_mean(node.mcp, mcp_names) + "add it with ConversationFlow.mcp(McpServer(...))",
         )
-    if isinstance(node, ComponentNode) and not node.shared and node.component not in components:
+    if (
+        isinstance(node, ComponentNode)
+        and isinstance(node.component, str)  # a SharedComponent spec is a stack resource
+        and not node.shared
+        and node.component not in components
+    ):
         c.add(
             "RD110",
             here,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from retell.types import (
     agent_create_params,
     batch_call_create_batch_call_params,
+    chat_agent_create_params,
+    conversation_flow_component_create_params,
     conversation_flow_create_params,
     knowledge_base_create_params,
     llm_create_params,
@@ -15,7 +17,9 @@ from retell.types import (
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.batch import BatchCall
+from retell_dsl.builders.chat_agent import ChatAgent
 from retell_dsl.builders.flow import ConversationFlow
+from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.phone import PhoneNumber
@@ -39,6 +43,8 @@ def schema_for(resource: Resource) -> object:
         RetellLLM: llm_create_params.LlmCreateParams,
         ConversationFlow: conversation_flow_create_params.ConversationFlowCreateParams,
         Agent: agent_create_params.AgentCreateParams,
+        ChatAgent: chat_agent_create_params.ChatAgentCreateParams,
+        SharedComponent: conversation_flow_component_create_params.ConversationFlowComponentCreateParams,
         BatchCall: batch_call_create_batch_call_params.BatchCallCreateBatchCallParams,
     }
     return table[type(resource)]

@@ -22,6 +22,7 @@ from retell_dsl.builders.tools.transfer import ColdTransfer, Destination, Transf
 
 if TYPE_CHECKING:
     from retell_dsl.builders.agent import Agent
+    from retell_dsl.builders.flow.shared import SharedComponent
 
 __all__ = [
     "AgentSwapNode",
@@ -190,19 +191,24 @@ class AgentSwapNode(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class ComponentNode(RoutedNode):
-    """Run a component: a local one by name (see ``ConversationFlow.components``) or a shared id.
+    """Run a component: a local one by name (see ``ConversationFlow.components``), a
+    :class:`~retell_dsl.builders.flow.shared.SharedComponent` spec of the stack, or a shared id
+    (``shared=True``).
 
     >>> ComponentNode(name="intake", component="collect_insurance").otherwise("done").shared
     False
     """
 
     TYPE: ClassVar[str] = "component"
-    component: str
+    component: str | SharedComponent
     shared: bool = False
 
     def _check(self) -> None:
         RoutedNode._check(self)
-        require_str(self.component, f"ComponentNode {self.name!r} component")
+        from retell_dsl.builders.flow.shared import SharedComponent
+
+        if not isinstance(self.component, SharedComponent):
+            require_str(self.component, f"ComponentNode {self.name!r} component")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
