@@ -186,9 +186,10 @@ def _spawn(state: State, batch: Document) -> None:
 
 
 def materialize_due(state: State) -> None:
-    """Spawn the calls of every pending batch whose ``scheduled_timestamp`` is not in the future."""
+    """Spawn the calls of every pending batch whose ``scheduled_timestamp`` is not in the future, then place them."""
     pending: list[str] = state.store.meta_get(PENDING_KEY, [])
     if not pending:
+        place_batch_calls(state)
         return
     now = state.now()
     waiting = []
