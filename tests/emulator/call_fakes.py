@@ -41,6 +41,8 @@ class ScriptEngine:
     gate: threading.Event | None = None
     observe: Callable[[], None] | None = None
     seen: list[tuple[str, Any]] = field(default_factory=list)
+    #: Set once the agent of a call has greeted (a held call is then waiting at the gate).
+    greeted: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def chat_completion(
@@ -62,6 +64,7 @@ class ScriptEngine:
             self.observe()
         variables = call.get("retell_llm_dynamic_variables") or {}
         session.say("agent", f"Hello {variables.get('name', 'there')}, this is {agent.agent.get('agent_name')}.")
+        self.greeted.set()
         if self.gate is not None:
             assert self.gate.wait(20), "the test never released the gate"
         caller = session.caller or {"type": "script", "steps": []}
