@@ -139,9 +139,10 @@ class Emulator:
         return self.store.dump()
 
     def reset(self) -> None:
-        """Forget every object, counter and fault rule."""
+        """Forget every object, counter, fault rule and webhook delivery record."""
         self.store.reset()
         self.faults.clear()
+        self.webhook_deliveries.clear()
 
     def assign_tag(self, agent_id: str, tag: str, version: int) -> None:
         """Assign an environment tag (e.g. ``"prod"``) to one agent version, as the dashboard does."""
