@@ -115,7 +115,10 @@ class Receiver:
                 signature = self.headers.get("x-retell-signature", "")
                 body = json.loads(raw)
                 hit = Hit(
-                    body["event"], body["call"]["call_id"], body, bool(verify(raw.decode(), outer.api_key, signature))
+                    body["event"],
+                    body["call"]["call_id"],
+                    body,
+                    bool(verify(raw.decode(), outer.api_key, signature)),  # type: ignore[no-untyped-call]
                 )
                 with outer.lock:
                     outer.hits.append(hit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def engine(api: Api) -> Iterator[ScriptEngine]:
     api.emu.use_engine(None)
 
 
-def _batch(batch_id: str) -> dict[str, object]:
+def _batch(batch_id: str) -> Any:
     return {"batch_call_id": {"type": "string", "op": "eq", "value": batch_id}}
 
 
@@ -45,7 +46,7 @@ def test_each_task_runs_with_its_own_dynamic_variables(api: Api, engine: ScriptE
     by_number = {c.to_number: api.call("call.retrieve", c.call_id) for c in calls}
     for i, to in enumerate(listed):
         assert by_number[to].call_status == "ended"
-        assert by_number[to].transcript.startswith(f"Agent: Hello N{i}, this is Front desk.")  # type: ignore[union-attr]
+        assert (by_number[to].transcript or "").startswith(f"Agent: Hello N{i}, this is Front desk.")
     unanswered = by_number["+14155559999"]
     assert (unanswered.call_status, unanswered.disconnection_reason) == ("not_connected", "dial_no_answer")
 
@@ -89,16 +90,13 @@ def test_a_200_task_batch_respects_reserved_and_account_concurrency() -> None:
     targets = _numbers(200)
     for to in targets:
         emu.add_phone_user(to, CALLER)
-    tasks = [{"to_number": to, "retell_llm_dynamic_variables": {"name": f"T{i}"}} for i, to in enumerate(targets)]
-    batch = client.batch_call.create_batch_call(
-        from_number=number.phone_number,
-        tasks=tasks,
-        reserved_concurrency=2,  # type: ignore[arg-type]
-    )
+    tasks: list[Any] = [
+        {"to_number": to, "retell_llm_dynamic_variables": {"name": f"T{i}"}} for i, to in enumerate(targets)
+    ]
+    batch = client.batch_call.create_batch_call(from_number=number.phone_number, tasks=tasks, reserved_concurrency=2)
     emu.wait_idle(60)
-    calls = []
     page = client.call.list(limit=1000, filter_criteria=_batch(batch.batch_call_id))
-    calls = [client.call.retrieve(c.call_id) for c in page.items]
+    calls: list[Any] = [client.call.retrieve(c.call_id) for c in page.items]
     assert len(calls) == 200 and {c.to_number for c in calls} == set(targets)
     assert all(c.call_status == "ended" and c.disconnection_reason == "user_hangup" for c in calls)
     names = {c.to_number: (c.transcript or "").split(",")[0] for c in calls}

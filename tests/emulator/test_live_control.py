@@ -54,7 +54,7 @@ def test_update_live_call_injects_context_and_overrides_fields(api: Api, engine:
     assert (got.metadata, got.data_storage_setting) == ({"b": 2}, "everything_except_pii")
     assert got.transcript_with_tool_calls is not None
     injected = got.transcript_with_tool_calls[-1]
-    assert (injected.role, injected.content, injected.time_sec) == ("injected", "The caller is a VIP.", 2.5)  # type: ignore[union-attr]
+    assert (injected.role, injected.content, injected.time_sec) == ("injected", "The caller is a VIP.", 2.5)
     assert got.transcript == "Agent: Hello Ann, this is Front desk."  # injected context is not spoken
     api.call("call.update_live", call_id, fields_to_override={"override_dynamic_variables": None})
     assert api.call("call.retrieve", call_id).retell_llm_dynamic_variables == {"name": "Ann", "tier": "basic"}
