@@ -14,6 +14,7 @@ import retell
 
 from retell_dsl.emulator import Emulator, ManualClock
 from retell_dsl.emulator.domain.voices import ongoing_count
+from retell_dsl.emulator.engine_port import AgentSnapshot, CallSession
 from tests.emulator.call_fakes import ScriptEngine, script
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import make_agent, raw_request
@@ -161,4 +162,45 @@ def test_fifty_concurrent_web_calls_are_all_accounted_for() -> None:
     assert all(c.disconnection_reason == "concurrency_limit_reached" for c in refused)
     assert 1 <= peak[0] <= 20
     assert client.concurrency.retrieve().current_concurrency == 0
+    emu.close()
+
+
+class _BrokenEngine(ScriptEngine):
+    def run_call(self, agent: AgentSnapshot, session: CallSession) -> None:
+        session.say("agent", "Hello.")
+        raise ValueError("the engine broke")
+
+
+def test_an_engine_that_raises_ends_the_call_in_error_and_the_pool_goes_on() -> None:
+    emu = Emulator(clock=ManualClock(), engine=_BrokenEngine(), call_workers=1)
+    client = emu.client(_strict_response_validation=True)
+    llm = client.llm.create(general_prompt="p")
+    agent = client.agent.create(response_engine={"type": "retell-llm", "llm_id": llm.llm_id}, voice_id="11labs-Adrian")
+    broken = client.call.create_web_call(agent_id=agent.agent_id).call_id
+    final = emu.join_web_call(broken, caller=CALLER)
+    assert (final["call_status"], final["disconnection_reason"], final["transcript"]) == (
+        "error",
+        "error_retell",
+        "Agent: Hello.",
+    )
+    emu.use_engine(ScriptEngine())
+    fine = client.call.create_web_call(agent_id=agent.agent_id).call_id
+    assert emu.join_web_call(fine, caller=CALLER)["call_status"] == "ended"
+    emu.close()
+
+
+def test_waiting_is_bounded() -> None:
+    gate = threading.Event()
+    emu = Emulator(clock=ManualClock(), engine=ScriptEngine(gate=gate))
+    client = emu.client(_strict_response_validation=True)
+    llm = client.llm.create(general_prompt="p")
+    agent = client.agent.create(response_engine={"type": "retell-llm", "llm_id": llm.llm_id}, voice_id="11labs-Adrian")
+    call_id = client.call.create_web_call(agent_id=agent.agent_id).call_id
+    with pytest.raises(TimeoutError, match=r"still ongoing after 0\.2s"):
+        emu.join_web_call(call_id, caller=CALLER, timeout_s=0.2)
+    with pytest.raises(TimeoutError, match="1 background calls still running"):
+        emu.wait_idle(0.2)
+    gate.set()
+    emu.wait_idle(10)
+    assert client.call.retrieve(call_id).call_status == "ended"
     emu.close()
