@@ -9,6 +9,11 @@ emulator clock's current time; the call object's ``transcript``, ``transcript_ob
 are all derived from what was recorded, and ``duration_ms`` from the clock. Nothing is
 invented: an utterance recorded without ``words`` has ``words: []``.
 
+Each step is also a webhook event (:mod:`~retell_dsl.emulator.domain.webhooks`):
+``call_started`` on connecting, ``transcript_updated`` per utterance, and on the end (or
+a call that never connected) the ``transfer_*`` events after a transfer, a final
+``transcript_updated``, ``call_ended`` and ``call_analyzed``.
+
 Each operation joins the caller's store transaction (or runs in its own) and returns the
 updated call document (private keys included).
 
