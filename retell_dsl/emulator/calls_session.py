@@ -1,4 +1,9 @@
-"""The emulator's :class:`~retell_dsl.emulator.engine_port.CallSession`: an engine records a call through it."""
+"""The emulator's :class:`~retell_dsl.emulator.engine_port.CallSession`: an engine records a call through it.
+
+:func:`hold_call` hands one ongoing call to the configured engine and makes sure it ends:
+the engine's own hang-up, else ``disconnection_reason`` when it returns, else ``error`` /
+``error_retell`` when it raises (the exception propagates).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from retell_dsl.emulator.domain import lifecycle
+from retell_dsl.emulator.domain.conversation import call_snapshot
+from retell_dsl.emulator.errors import ApiError
 from retell_dsl.emulator.state import State
 from retell_dsl.emulator.store import Document
 
-__all__ = ["StoreCallSession", "advance_clock"]
+__all__ = ["StoreCallSession", "advance_clock", "hold_call"]
 
 
 def advance_clock(state: State, ms: int) -> None:
@@ -86,11 +93,48 @@ class StoreCallSession:
         *,
         collected_dynamic_variables: Mapping[str, str] | None = None,
         call_analysis: Mapping[str, Any] | None = None,
+        transfer_destination: str | None = None,
     ) -> None:
+        """Hang up; ``transfer_destination`` (optional beyond the port) names where a ``call_transfer`` went.
+
+        Without it, a transfer's destination is read from the last ``transfer_call`` tool invocation.
+        """
         lifecycle.end_call(
             self._state,
             self.call_id,
             disconnection_reason=disconnection_reason,
             collected_dynamic_variables=collected_dynamic_variables,
             call_analysis=call_analysis,
+            transfer_destination=transfer_destination,
         )
+
+
+def hold_call(
+    state: State,
+    call_id: str,
+    caller: Mapping[str, Any] | None,
+    *,
+    disconnection_reason: str = "agent_hangup",
+) -> Document:
+    """Let the engine hold an ``ongoing`` call; end it if the engine did not. Returns the final call document."""
+    engine = state.engine
+    if engine is None:
+        raise RuntimeError("no conversation engine is configured; create the emulator with Emulator(engine=...)")
+    with state.store.transaction():
+        snapshot = call_snapshot(state, state.require("call", call_id))
+    session = StoreCallSession(state, call_id, caller)
+    try:
+        engine.run_call(snapshot, session)
+    except ApiError:
+        if not session.ended:
+            lifecycle.fail_call(state, call_id, status="error", disconnection_reason="error_retell")
+            raise
+        # the call was ended from outside (stop-call) while the engine was still talking: that is no error
+    except BaseException:
+        if not session.ended:
+            lifecycle.fail_call(state, call_id, status="error", disconnection_reason="error_retell")
+        raise
+    if not session.ended:
+        lifecycle.end_call(state, call_id, disconnection_reason=disconnection_reason)
+    with state.store.transaction():
+        return state.require("call", call_id)

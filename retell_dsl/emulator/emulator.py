@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from retell_dsl.emulator.calls_session import StoreCallSession, advance_clock
+from retell_dsl.emulator.calls_session import advance_clock, hold_call
 from retell_dsl.emulator.clock import Clock, SystemClock
 from retell_dsl.emulator.core import Core
-from retell_dsl.emulator.domain import lifecycle
-from retell_dsl.emulator.domain.conversation import call_snapshot
+from retell_dsl.emulator.domain import batch_calls, dialing, lifecycle, phone_users
 from retell_dsl.emulator.engine_port import ConversationEngine
 from retell_dsl.emulator.faults import Faults
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse
@@ -19,6 +20,8 @@ from retell_dsl.emulator.routes import build_router
 from retell_dsl.emulator.state import EmulatorConfig, State
 from retell_dsl.emulator.store import Document, Store
 from retell_dsl.emulator.transport import asgi_app, async_transport, sync_transport
+from retell_dsl.emulator.webhook_delivery import Delivery, deliver
+from retell_dsl.emulator.workers import WorkerPool
 
 if TYPE_CHECKING:
     import httpx
@@ -43,6 +46,13 @@ class Emulator:
     driven turn by turn from tests: ``start_call``, ``append_utterance``,
     ``record_tool_call``, ``record_node_transition``, ``record_dtmf``, ``advance``, ``end_call``.
 
+    With an engine, calls also connect on their own, held on a bounded pool of
+    ``call_workers`` background threads: web calls when a simulated caller joins
+    (``join_web_call``), outbound phone and batch calls when the number dialled is a listed
+    phone user (``add_phone_user``), inbound calls from ``place_inbound_call``. Call events
+    are posted as signed webhooks to the agent's ``webhook_url`` (else ``webhook_url``)
+    in the background. ``wait_idle`` waits, bounded, for all of it.
+
     >>> emu = Emulator()
     >>> client = emu.client()
     >>> [v.voice_id for v in client.voice.list()][:2]
@@ -63,12 +73,24 @@ class Emulator:
         kb_processing_ms: int = 0,
         fault_seed: int | str = 0,
         engine: ConversationEngine | None = None,
+        webhook_url: str | None = None,
+        call_workers: int = 8,
     ) -> None:
         self.api_key = api_key or generate_api_key()
         self.clock: Clock = clock or SystemClock()
-        self.config = EmulatorConfig(concurrency_limit=concurrency_limit, kb_processing_ms=kb_processing_ms, seed=seed)
+        self.config = EmulatorConfig(
+            concurrency_limit=concurrency_limit, kb_processing_ms=kb_processing_ms, seed=seed, webhook_url=webhook_url
+        )
         self.store = Store(db)
         self.state = State(self.store, self.clock, self.config, engine)
+        self._calls = WorkerPool(call_workers, "retell-emulator-calls")
+        self._webhooks = WorkerPool(4, "retell-emulator-webhooks")
+        self._held: dict[str, threading.Event] = {}
+        self._held_lock = threading.Lock()
+        #: What became of each webhook posted (the latest 10 000), in completion order.
+        self.webhook_deliveries: deque[Delivery] = deque(maxlen=10_000)
+        self.state.hold_call = self._hold_in_background
+        self.state.post_webhook = self._post_webhook
         self.faults = Faults(fault_seed)
         self.router = build_router()
         self.core = Core(self.state, self.router, self.api_key, self.faults)
@@ -117,9 +139,10 @@ class Emulator:
         return self.store.dump()
 
     def reset(self) -> None:
-        """Forget every object, counter and fault rule."""
+        """Forget every object, counter, fault rule and webhook delivery record."""
         self.store.reset()
         self.faults.clear()
+        self.webhook_deliveries.clear()
 
     def assign_tag(self, agent_id: str, tag: str, version: int) -> None:
         """Assign an environment tag (e.g. ``"prod"``) to one agent version, as the dashboard does."""
@@ -225,30 +248,110 @@ class Emulator:
         caller: Mapping[str, Any] | None = None,
         disconnection_reason: str = "agent_hangup",
     ) -> Document:
-        """Start a registered call and let the configured engine hold it; end it if the engine did not.
+        """Start a registered call and let the configured engine hold it here; end it if the engine did not.
 
         ``caller`` is the simulated person on the other end as JSON (``engine_port.CallSession.caller``).
         Raises ``RuntimeError`` when no engine is configured. Returns the final call document.
         """
-        engine = self.state.engine
-        if engine is None:
+        if self.state.engine is None:
             raise RuntimeError("no conversation engine is configured; create the emulator with Emulator(engine=...)")
         started = lifecycle.start_call(self.state, call_id)
         if started["call_status"] != "ongoing":
             return started
+        return hold_call(self.state, call_id, caller, disconnection_reason=disconnection_reason)
+
+    # ------------------------------------------------------------------ simulated callers
+
+    def join_web_call(
+        self, call_id: str, *, caller: Mapping[str, Any] | None = None, wait: bool = True, timeout_s: float = 30.0
+    ) -> Document:
+        """A simulated ``caller`` joins a registered web call; the engine holds it in the background.
+
+        An extension of the emulator (Retell's callers join over WebRTC). With ``wait`` the
+        final call is returned once the engine is done (``TimeoutError`` after ``timeout_s``);
+        a call refused for concurrency comes back ``not_connected``.
+        """
+        self._require_engine()
         with self.store.transaction():
-            snapshot = call_snapshot(self.state, started)
-        session = StoreCallSession(self.state, call_id, caller)
-        try:
-            engine.run_call(snapshot, session)
-        except BaseException:
-            if not session.ended:
-                lifecycle.fail_call(self.state, call_id, status="error", disconnection_reason="error_retell")
-            raise
-        if not session.ended:
-            lifecycle.end_call(self.state, call_id, disconnection_reason=disconnection_reason)
+            batch_calls.materialize_due(self.state)
+            doc = dialing.join_web_call(self.state, call_id, caller)
+        return self._finish(doc, wait, timeout_s)
+
+    def place_inbound_call(
+        self, from_number: str, to_number: str, *, wait: bool = True, timeout_s: float = 30.0
+    ) -> Document:
+        """A listed phone user calls ``to_number`` (a number of the account); its inbound agent answers."""
+        self._require_engine()
+        with self.store.transaction():
+            doc = dialing.place_inbound_call(self.state, from_number, to_number)
+        return self._finish(doc, wait, timeout_s)
+
+    @property
+    def phone_users(self) -> dict[str, dict[str, Any]]:
+        """The directory of simulated phone users: number → caller JSON (a copy)."""
+        with self.store.transaction():
+            return {doc["phone_number"]: dict(doc["caller"]) for doc in phone_users.list_phone_users(self.state)}
+
+    def add_phone_user(self, number: str, caller: Mapping[str, Any]) -> None:
+        """List ``number`` as answered by ``caller`` (a script or persona; see ``engine_port.CallSession.caller``)."""
+        with self.store.transaction():
+            phone_users.put_phone_user(self.state, number, caller)
+
+    def remove_phone_user(self, number: str) -> None:
+        """Unlist ``number``: calls to it are no longer answered."""
+        with self.store.transaction():
+            phone_users.delete_phone_user(self.state, number)
+
+    def wait_idle(self, timeout_s: float = 30.0, *, webhooks: bool = True) -> None:
+        """Wait until no call is held in the background (and, with ``webhooks``, no delivery is pending).
+
+        Batch calls waiting for their ``call_time_window`` are not work in progress. Raises
+        ``TimeoutError`` saying what is still running when ``timeout_s`` passes first.
+        """
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        if not self._calls.wait_idle(timeout_s):
+            raise TimeoutError(f"{self._calls.pending} background calls still running after {timeout_s}s")
+        if webhooks and not self._webhooks.wait_idle(max(0.0, deadline - time.monotonic())):
+            raise TimeoutError(f"{self._webhooks.pending} webhook deliveries still pending after {timeout_s}s")
+
+    def _require_engine(self) -> None:
+        if self.state.engine is None:
+            raise RuntimeError("no conversation engine is configured; create the emulator with Emulator(engine=...)")
+
+    def _finish(self, doc: Document, wait: bool, timeout_s: float) -> Document:
+        call_id = str(doc["call_id"])
+        if not wait or doc.get("call_status") != "ongoing":
+            return doc
+        with self._held_lock:
+            done = self._held.get(call_id)
+        if done is not None and not done.wait(timeout_s):
+            raise TimeoutError(f"call {call_id} was still ongoing after {timeout_s}s")
         with self.store.transaction():
             return self.state.require("call", call_id)
+
+    def _hold_in_background(self, call_id: str, caller: Mapping[str, Any] | None) -> None:
+        done = threading.Event()
+        with self._held_lock:
+            self._held[call_id] = done
+
+        def job() -> None:
+            try:
+                hold_call(self.state, call_id, caller)
+            finally:
+                with self._held_lock:
+                    self._held.pop(call_id, None)
+                done.set()
+                batch_calls.place_batch_calls(self.state)
+
+        self._calls.submit(job)
+
+    def _post_webhook(self, call_id: str, url: str, body: bytes, timeout_ms: int) -> None:
+        def job() -> None:
+            self.webhook_deliveries.append(deliver(call_id, url, body, timeout_ms, self.api_key))
+
+        self._webhooks.submit(job, lane=call_id)
 
     def use_clock(self, clock: Clock) -> None:
         """Swap the clock (e.g. a served emulator shared by tests that each bring a ManualClock)."""
@@ -256,4 +359,7 @@ class Emulator:
         self.state.clock = clock
 
     def close(self) -> None:
+        """Stop the background threads (after their queued work) and close the store."""
+        self._calls.close()
+        self._webhooks.close()
         self.store.close()

@@ -13,6 +13,7 @@ from retell_dsl.emulator.handlers import (
     chats,
     components,
     engines,
+    extension,
     knowledge_bases,
     phone_numbers,
     tests_api,
@@ -115,6 +116,13 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/get-test-run/{ident}", tests_api.get_test_run),
     ("GET", "/v2/list-test-runs/{ident}", tests_api.list_test_runs),
     ("POST", "/agent-playground-completion/{agent_id}", tests_api.agent_playground_completion),
+    # the emulator's own extension routes: NOT part of Retell's API (see handlers/extension.py)
+    ("GET", "/_emulator/phone-users", extension.list_phone_users),
+    ("PUT", "/_emulator/phone-users/{number}", extension.put_phone_user),
+    ("GET", "/_emulator/phone-users/{number}", extension.get_phone_user),
+    ("DELETE", "/_emulator/phone-users/{number}", extension.delete_phone_user),
+    ("POST", "/_emulator/web-calls/{call_id}/join", extension.join_web_call),
+    ("POST", "/_emulator/inbound-calls", extension.place_inbound_call),
 )
 
 

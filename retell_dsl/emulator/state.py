@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from retell_dsl.emulator.store import Document, Store
 if TYPE_CHECKING:
     from retell_dsl.emulator.engine_port import ConversationEngine
 
-__all__ = ["EmulatorConfig", "State", "strip_private"]
+__all__ = ["CallHolder", "EmulatorConfig", "State", "WebhookPoster", "strip_private"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
@@ -30,6 +30,14 @@ class EmulatorConfig:
     #: How long a create-phone-call idempotency key is remembered (Retell: one hour).
     idempotency_window_ms: int = 3_600_000
     seed: str = "retell-dsl"
+    #: The account-level webhook URL (an agent's own ``webhook_url`` overrides it).
+    webhook_url: str | None = None
+
+
+#: ``post_webhook(call_id, url, body, timeout_ms)``: queue one signed delivery (the emulator's background sender).
+WebhookPoster = Callable[[str, str, bytes, int], None]
+#: ``hold_call(call_id, caller)``: let the engine hold an ``ongoing`` call in the background.
+CallHolder = Callable[[str, "Mapping[str, Any] | None"], None]
 
 
 def strip_private(doc: Document) -> Document:
@@ -49,6 +57,10 @@ class State:
         #: The conversation engine the conversational endpoints use (None: they answer 501).
         self.engine = engine
         self.ids = IdFactory(config.seed)
+        #: Where call events go as webhooks (None: nowhere); set by the Emulator.
+        self.post_webhook: WebhookPoster | None = None
+        #: Who holds connected calls in the background (None: calls are driven by hand); set by the Emulator.
+        self.hold_call: CallHolder | None = None
 
     def now(self) -> int:
         return self.clock.now_ms()

@@ -151,3 +151,51 @@ def test_every_route_rejects_a_wrong_typed_body_with_a_field_message() -> None:
         _assert_retell_shaped(resp.status, resp.body)
     assert seen, "no write routes were found"
     assert all(400 <= s < 500 or s == 501 for s in seen.values()), seen
+
+
+# --------------------------------------------------------------------------- the emulator's extension routes
+
+EXT_EMU = Emulator(clock=ManualClock())
+EXT_IDS = _seed(EXT_EMU)
+EXTENSION_ROUTES = [(m, t) for m, t in ROUTES if t.startswith("/_emulator/")]
+
+
+def _extension_setup() -> str:
+    from tests.emulator.call_fakes import ScriptEngine, script
+
+    EXT_EMU.use_engine(ScriptEngine())
+    EXT_EMU.add_phone_user("+14155550100", script({"hang_up": True}))
+    return EXT_EMU.client().call.create_web_call(agent_id=EXT_IDS["agent_id"]).call_id
+
+
+EXT_CALL = _extension_setup()
+
+
+def test_the_extension_routes_are_in_the_table_these_properties_cover() -> None:
+    assert {t for _, t in EXTENSION_ROUTES} == {
+        "/_emulator/phone-users",
+        "/_emulator/phone-users/{number}",
+        "/_emulator/web-calls/{call_id}/join",
+        "/_emulator/inbound-calls",
+    }
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    route=st.sampled_from(EXTENSION_ROUTES),
+    path_value=st.sampled_from(["+14155550100", EXT_CALL, "+1415", "x"]) | path_values,
+    body=bodies,
+    content_type=content_types,
+)
+def test_any_input_at_an_extension_route_with_an_engine_is_answered_cleanly(
+    route: tuple[str, str], path_value: str, body: bytes, content_type: str
+) -> None:
+    method, template = route
+    EXT_EMU.wait_idle(10)
+    before = EXT_EMU.dump()
+    headers = {"authorization": f"Bearer {EXT_EMU.api_key}", "content-type": content_type}
+    resp = EXT_EMU.handle(EmuRequest.build(method, _fill(template, path_value), "", headers, body))
+    _assert_retell_shaped(resp.status, resp.body)
+    if resp.status >= 400:
+        EXT_EMU.wait_idle(10)
+        assert EXT_EMU.dump() == before, f"{method} {template} changed state while answering {resp.status}"

@@ -201,6 +201,9 @@ def test_lifecycle_and_concurrency(api: Api, monkeypatch: pytest.MonkeyPatch) ->
     assert api.call("concurrency.retrieve").current_concurrency == 2
     refused = api.call("call.retrieve", ids[2])
     assert (refused.call_status, refused.disconnection_reason) == ("not_connected", "concurrency_limit_reached")
+    fail_call(api.emu.state, ids[3], status="error")  # before the clock passes its join window (30 s)
+    failed = api.call("call.retrieve", ids[3])
+    assert (failed.call_status, failed.disconnection_reason) == ("error", "error_unknown")
     api.emu.clock.advance(42_000)  # type: ignore[attr-defined]
     end_call(
         api.emu.state,
@@ -220,9 +223,6 @@ def test_lifecycle_and_concurrency(api: Api, monkeypatch: pytest.MonkeyPatch) ->
     assert ended.transcript_object is not None and ended.transcript_object[1].content == "Book a table."
     assert ended.collected_dynamic_variables == {"party": "4"}
     assert ended.call_analysis is not None and ended.call_analysis.call_successful is True
-    fail_call(api.emu.state, ids[3], status="error")
-    failed = api.call("call.retrieve", ids[3])
-    assert (failed.call_status, failed.disconnection_reason) == ("error", "error_unknown")
 
 
 def test_list_calls_pages_in_the_body_without_transcripts(api: Api) -> None:
@@ -255,11 +255,9 @@ def test_live_control_and_reanalysis_need_the_engine(api: Api) -> None:
         api.call("call.listen_live", call.call_id)
     _start(api, call.call_id)
     cases: list[tuple[str, dict[str, Any], str]] = [
-        ("call.update_live", {"call_control": {"additional_context": "VIP"}}, "PATCH /v2/update-live-call/"),
         ("call.listen_live", {}, "POST /v2/listen-live-call/"),
         ("call.take_over_live", {"participant_id": "p1"}, "POST /v2/take-over-live-call/"),
-        ("call.rerun_analysis", {}, "PUT /rerun-call-analysis/"),
-    ]
+    ]  # update-live-call and rerun-call-analysis: tests/emulator/test_live_control.py
     for name, kwargs, route in cases:
         with pytest.raises(retell.InternalServerError) as err:
             api.call(name, call.call_id, **kwargs)

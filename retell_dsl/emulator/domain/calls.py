@@ -27,6 +27,7 @@ __all__ = [
     "STORAGE_STRICTNESS",
     "TRANSCRIPT_FIELDS",
     "agent_config",
+    "bound_agent",
     "check_e164",
     "check_metadata",
     "delete_call",
@@ -109,25 +110,33 @@ def merge_metadata_and_storage(
     return problems
 
 
-def outbound_agent(state: State, from_number: str) -> Document:
-    """Pick the agent version for an outbound call from the number's weighted ``outbound_agents``."""
-    number = state.store.get("phone_number", from_number)
-    if number is None:
-        raise bad_request(f"from_number {from_number} is not a phone number of this account; buy or import it first")
-    bindings = [b for b in number.get("outbound_agents") or [] if isinstance(b, dict)]
+def bound_agent(state: State, number: str, binding: str) -> Document:
+    """Pick the agent version from a number's weighted ``binding`` list (``outbound_agents`` / ``inbound_agents``)."""
+    role = "from_number" if binding == "outbound_agents" else "to_number"
+    phone = state.store.get("phone_number", number)
+    if phone is None:
+        raise bad_request(f"{role} {number} is not a phone number of this account; buy or import it first")
+    bindings = [b for b in phone.get(binding) or [] if isinstance(b, dict)]
     if not bindings:
+        hint = " or pass override_agent_id" if binding == "outbound_agents" else ""
+        kind = binding.split("_", maxsplit=1)[0]
         raise bad_request(
-            f"Phone number {from_number} has no outbound agent; bind one with update-phone-number "
-            "(outbound_agents) or pass override_agent_id"
+            f"Phone number {number} has no {kind} agent; bind one with update-phone-number ({binding}){hint}"
         )
-    roll = state.rng(f"outbound:{from_number}").random() * sum(float(b.get("weight", 0)) for b in bindings)
+    purpose = "outbound" if binding == "outbound_agents" else binding
+    roll = state.rng(f"{purpose}:{number}").random() * sum(float(b.get("weight", 0)) for b in bindings)
     chosen = bindings[-1]
-    for binding in bindings:
-        roll -= float(binding.get("weight", 0))
+    for item in bindings:
+        roll -= float(item.get("weight", 0))
         if roll < 0:
-            chosen = binding
+            chosen = item
             break
     return resolve_agent_version(state, str(chosen["agent_id"]), chosen.get("agent_version"), "voice")
+
+
+def outbound_agent(state: State, from_number: str) -> Document:
+    """Pick the agent version for an outbound call from the number's weighted ``outbound_agents``."""
+    return bound_agent(state, from_number, "outbound_agents")
 
 
 def _agent_tag(agent: Document, requested: object) -> str | None:

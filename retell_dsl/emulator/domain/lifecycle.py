@@ -9,6 +9,11 @@ emulator clock's current time; the call object's ``transcript``, ``transcript_ob
 are all derived from what was recorded, and ``duration_ms`` from the clock. Nothing is
 invented: an utterance recorded without ``words`` has ``words: []``.
 
+Each step is also a webhook event (:mod:`~retell_dsl.emulator.domain.webhooks`):
+``call_started`` on connecting, ``transcript_updated`` per utterance, and on the end (or
+a call that never connected) the ``transfer_*`` events after a transfer, a final
+``transcript_updated``, ``call_ended`` and ``call_analyzed``.
+
 Each operation joins the caller's store transaction (or runs in its own) and returns the
 updated call document (private keys included).
 
@@ -30,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from retell_dsl.emulator.domain.voices import ongoing_count
+from retell_dsl.emulator.domain.webhooks import emit, emit_end
 from retell_dsl.emulator.errors import bad_request
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
@@ -41,11 +47,13 @@ __all__ = [
     "fail_call",
     "ongoing_count",
     "record_dtmf",
+    "record_injected",
     "record_node_transition",
     "record_tool_call",
     "record_tool_result",
     "render_transcript",
     "start_call",
+    "transferred_to",
 ]
 
 #: Who can speak in a call transcript.
@@ -88,6 +96,10 @@ def start_call(state: State, call_id: str) -> Document:
         else:
             doc.update(call_status="ongoing", start_timestamp=now)
         state.store.put("call", call_id, doc)
+        if doc["call_status"] == "ongoing":
+            emit(state, "call_started", doc)
+        else:
+            emit_end(state, doc)
         return doc
 
 
@@ -144,6 +156,8 @@ def _record(state: State, call_id: str, item: Document) -> Document:
         doc["_events"] = [*doc.get("_events", []), item]
         _derive(doc)
         state.store.put("call", call_id, doc)
+        if item["role"] in UTTERANCE_ROLES:
+            emit(state, "transcript_updated", doc)
         return doc
 
 
@@ -260,6 +274,16 @@ def record_node_transition(
     return _record(state, call_id, item)
 
 
+def record_injected(state: State, call_id: str, content: str) -> Document:
+    """Record context injected by update-live-call: an ``injected`` item at ``time_sec`` into the call."""
+    if not isinstance(content, str) or not content.strip():
+        raise bad_request("call_control.additional_context must be a non-empty string")
+    with state.store.transaction():
+        doc = _load(state, call_id, ("ongoing",), "inject context into")
+        seconds = (state.now() - int(doc.get("start_timestamp", state.now()))) / 1000
+        return _record(state, call_id, {"role": "injected", "content": content, "time_sec": seconds})
+
+
 def record_dtmf(state: State, call_id: str, digit: str) -> Document:
     """Record one DTMF key press (``0``-``9``, ``*``, ``#``)."""
     if len(digit) != 1 or digit not in _DTMF:
@@ -285,6 +309,7 @@ def end_call(
     call_analysis: Mapping[str, Any] | None = None,
     call_cost: Mapping[str, Any] | None = None,
     tool_call_latency_ms: Mapping[str, float] | None = None,
+    transfer_destination: str | None = None,
 ) -> Document:
     """End an ``ongoing`` call: ``ended`` with timestamps, ``duration_ms`` from the clock, and transcripts.
 
@@ -292,6 +317,8 @@ def end_call(
     given at the end instead (``transcript_object``, and ``transcript_with_tool_calls``
     which defaults to it), for a call with no recorded turns; giving both is refused.
     ``tool_call_latency_ms`` (by ``tool_call_id``) sets latencies the clock did not measure.
+    A call that ends by ``call_transfer`` carries ``transfer_destination``: the one given, else
+    the number of the last recorded ``transfer_call`` invocation (see :func:`transferred_to`).
     """
     with state.store.transaction():
         doc = _load(state, call_id, ("ongoing",), "end")
@@ -321,8 +348,36 @@ def end_call(
             doc["call_analysis"] = dict(call_analysis)
         if call_cost is not None:
             doc["call_cost"] = dict(call_cost)
+        if disconnection_reason == "call_transfer":
+            destination = transfer_destination or transferred_to(doc.get("_events", []))
+            if destination:
+                doc["transfer_destination"] = destination
         state.store.put("call", call_id, doc)
+        emit_end(state, doc)
         return doc
+
+
+def transferred_to(events: Sequence[Mapping[str, Any]]) -> str | None:
+    """The destination of the last ``transfer_call`` invocation (its ``number`` / ``transfer_destination`` argument).
+
+    >>> transferred_to([{"role": "tool_call_invocation", "type": "transfer_call", "arguments": '{"number": "+1415"}'}])
+    '+1415'
+    """
+    for event in reversed(events):
+        if event.get("role") != "tool_call_invocation" or event.get("type") != "transfer_call":
+            continue
+        try:
+            arguments = json.loads(str(event.get("arguments") or "{}"))
+        except ValueError:
+            continue
+        if isinstance(arguments, dict):
+            for key in ("number", "transfer_destination", "destination"):
+                value = arguments.get(key)
+                if isinstance(value, str) and value:
+                    return value
+                if isinstance(value, dict) and isinstance(value.get("number"), str):
+                    return str(value["number"])
+    return None
 
 
 def fail_call(
@@ -341,4 +396,5 @@ def fail_call(
         if "start_timestamp" in doc:
             doc["duration_ms"] = now - int(doc["start_timestamp"])
         state.store.put("call", call_id, doc)
+        emit_end(state, doc)
         return doc

@@ -1,4 +1,9 @@
-"""Handlers of calls and batch calls. Every calls endpoint first spawns the batch calls that are due."""
+"""Handlers of calls and batch calls.
+
+Every calls endpoint first spawns (and, with an engine, places) the batch calls that are
+due and expires the web calls nobody joined in time (:func:`_due`). With an engine,
+create-phone-call dials the number at once (see ``domain.dialing.dial``).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from retell.types import (
 )
 
 from retell_dsl.emulator.body import json_body
-from retell_dsl.emulator.domain import batch_calls, calls, dialing, lifecycle
+from retell_dsl.emulator.domain import batch_calls, calls, dialing, lifecycle, live_control
 from retell_dsl.emulator.domain.call_filters import CALL_FILTERS, page_in_body
 from retell_dsl.emulator.engine_port import no_engine
 from retell_dsl.emulator.errors import ApiError, bad_request, not_implemented
@@ -39,36 +44,45 @@ __all__ = [
 ]
 
 
-def create_phone_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
-    """``POST /v2/create-phone-call``."""
+def _due(state: State) -> None:
     batch_calls.materialize_due(state)
+    dialing.expire_unjoined(state)
+
+
+def create_phone_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
+    """``POST /v2/create-phone-call``: answers the ``registered`` call; with an engine it is then dialled."""
+    _due(state)
     body = json_body(req, call_create_phone_call_params.CallCreatePhoneCallParams, allow_empty=False)
-    return json_response(201, calls.render_call(dialing.create_phone_call(state, body)))
+    doc = dialing.create_phone_call(state, body)
+    rendered = calls.render_call(doc)
+    if state.engine is not None and doc.get("call_status") == "registered":
+        dialing.dial(state, doc["call_id"])
+    return json_response(201, rendered)
 
 
 def create_web_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``POST /v3/create-web-call``: answers the token bundle, not the call."""
-    batch_calls.materialize_due(state)
+    _due(state)
     body = json_body(req, call_create_web_call_params.CallCreateWebCallParams, allow_empty=False)
     return json_response(201, dialing.web_call_bundle(dialing.create_web_call(state, body)))
 
 
 def register_phone_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``POST /v2/register-phone-call``."""
-    batch_calls.materialize_due(state)
+    _due(state)
     body = json_body(req, call_register_phone_call_params.CallRegisterPhoneCallParams, allow_empty=False)
     return json_response(201, calls.render_call(dialing.register_phone_call(state, body)))
 
 
 def get_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``GET /v2/get-call/{call_id}``."""
-    batch_calls.materialize_due(state)
+    _due(state)
     return json_response(200, calls.render_call(state.require("call", params["call_id"])))
 
 
 def list_calls(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``POST /v3/list-calls`` (filters and paging in the body; items without transcripts)."""
-    batch_calls.materialize_due(state)
+    _due(state)
     body = json_body(req, call_list_params.CallListParams)
     page = page_in_body(state, "call", body, CALL_FILTERS, id_field="call_id", render=calls.render_call_summary)
     return json_response(200, page)
@@ -76,14 +90,14 @@ def list_calls(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResp
 
 def update_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``PATCH /v2/update-call/{call_id}``."""
-    batch_calls.materialize_due(state)
+    _due(state)
     body = json_body(req, call_update_params.CallUpdateParams)
     return json_response(200, calls.render_call(calls.update_call(state, params["call_id"], body)))
 
 
 def delete_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``DELETE /v2/delete-call/{call_id}``."""
-    batch_calls.materialize_due(state)
+    _due(state)
     calls.delete_call(state, params["call_id"])
     return EmuResponse(204)
 
@@ -97,7 +111,7 @@ def _require_ongoing(state: State, call_id: str, what: str) -> Document:
 
 def stop_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``POST /v2/stop-call/{call_id}``: end an ongoing call (``manual_stopped``)."""
-    batch_calls.materialize_due(state)
+    _due(state)
     _require_ongoing(state, params["call_id"], "stop")
     lifecycle.end_call(state, params["call_id"], disconnection_reason="manual_stopped")
     return EmuResponse(204)
@@ -111,10 +125,11 @@ def _engine_needed(state: State, req: EmuRequest, what: str) -> ApiError:
 
 
 def update_live_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
-    """``PATCH /v2/update-live-call/{call_id}``."""
-    json_body(req, call_update_live_params.CallUpdateLiveParams)
-    _require_ongoing(state, params["call_id"], "update live")
-    raise _engine_needed(state, req, "live call control (update live)")
+    """``PATCH /v2/update-live-call/{call_id}``: overrides and injected context on an ongoing call."""
+    _due(state)
+    body = json_body(req, call_update_live_params.CallUpdateLiveParams)
+    live_control.update_live_call(state, params["call_id"], body)
+    return json_response(200, {"success": True})
 
 
 def listen_live_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
@@ -131,9 +146,21 @@ def take_over_live_call(state: State, req: EmuRequest, params: dict[str, str]) -
 
 
 def rerun_call_analysis(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
-    """``PUT /rerun-call-analysis/{call_id}``."""
-    state.require("call", params["call_id"])
-    raise _engine_needed(state, req, "post-call analysis")
+    """``PUT /rerun-call-analysis/{call_id}``: needs an analysis operation the engine port does not have yet."""
+    _due(state)
+    doc = state.require("call", params["call_id"])
+    if doc.get("call_status") in ("registered", "ongoing"):
+        raise bad_request(f"Cannot rerun the analysis of call {params['call_id']}: it is {doc['call_status']}")
+    if state.engine is None:
+        raise no_engine(req.method, req.path, "post-call analysis")
+    raise not_implemented(
+        req.method,
+        req.path,
+        "re-running post-call analysis needs an analysis operation (given the agent snapshot and the ended call, "
+        "return call_analysis) that the ConversationEngine port does not declare yet; it has chat_completion, "
+        "playground_completion, run_test_case and run_call (a call's analysis is what run_call passes to "
+        "CallSession.end)",
+    )
 
 
 def create_batch_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
