@@ -270,10 +270,12 @@ class Core:
         cached = self._retrieved.get(key)
         if cached is not None:  # once per user turn, however many model calls it takes
             return cached
+        started = self.clock.now_ms()
         found = self.kb.search_config(last.content, kb_config, list(knowledge_base_ids))
         if found:
             contents = tuple(retrieved_contents(found))
-            self.emit(KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=contents))
+            took = max(0, self.clock.now_ms() - started)
+            self.emit(KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=contents, latency_ms=took))
         section = prompt_section(found)
         self._retrieved = {key: section}
         return section
