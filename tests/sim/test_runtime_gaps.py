@@ -12,7 +12,21 @@ from retell_dsl.sim.kb import KnowledgeBaseIndex, Retrieved, Source
 from retell_dsl.sim.models import Rule, ScriptedModel
 from retell_dsl.sim.outputs import latency
 from retell_dsl.sim.runtime import ManualClock, Session
-from tests.sim.runtime_helpers import edge, flow, node, prompt
+from tests.sim.runtime_helpers import (
+    agent,
+    edge,
+    else_,
+    ended,
+    flow,
+    invoked,
+    moved,
+    node,
+    prompt,
+    returned,
+    session,
+    static,
+    user,
+)
 
 
 class SlowIndex(KnowledgeBaseIndex):
@@ -60,3 +74,67 @@ def test_a_retrieval_records_its_latency_and_the_call_reports_it() -> None:
     ]
     assert latency(events)["knowledge_base"]["values"] == [35]
     assert [e.purpose for e in events if isinstance(e, ModelUsed)] == ["reply", "prompt_condition", "reply"]
+
+
+LOOKUP = {
+    "type": "custom",
+    "tool_id": "t_lookup",
+    "name": "lookup",
+    "description": "Look up the order.",
+    "url": "https://orders.example/lookup",
+    "parameters": {"type": "object", "properties": {}},
+    "speak_during_execution": True,
+    "execution_message_type": "prompt",
+    "execution_message_description": "Tell {{name}} you are checking the order.",
+}
+LOOKUP_MOCK = {"tool_name": "lookup", "input_match_rule": {"type": "any"}, "output": '{"status": "shipped"}'}
+
+
+def test_a_prompt_execution_message_is_written_by_the_model_while_the_tool_runs() -> None:
+    llm = {"general_prompt": "Help with orders.", "begin_message": "", "general_tools": [LOOKUP]}
+    model = ScriptedModel(
+        Rule(user="order", tools=("lookup",), times=1).call("lookup"),
+        Rule(when=lambda r: not r.tools).say("Checking your order now, Ann."),
+        Rule(user="order").say("It has shipped."),
+    )
+    s = session(llm, model, tool_mocks=[LOOKUP_MOCK], variables={"name": "Ann"})
+    events = [e for e in run(s, "where is my order") if not isinstance(e, ModelUsed)]
+    assert events == [
+        user("where is my order"),
+        agent("Checking your order now, Ann."),
+        invoked("call_scripted_1", "lookup", "custom"),
+        returned("call_scripted_1", '{"status": "shipped"}', source="mock"),
+        agent("It has shipped."),
+    ]
+    ask = model.calls[1]
+    assert ask.context.purpose == "reply" and ask.tools == ()
+    assert "Tell Ann you are checking the order." in (ask.messages[-1].content or "")
+    model.assert_complete()
+
+
+def test_without_a_model_a_prompt_execution_message_is_skipped_not_invented() -> None:
+    f = flow(
+        node("check", "function", tool_id="t_lookup", wait_for_result=True, else_edge=else_("check.else", "bye")),
+        node("bye", "end", instruction=static("Bye.")),
+        tools=[LOOKUP],
+    )
+    events = run(session(f, tool_mocks=[LOOKUP_MOCK]))
+    assert events == [
+        moved("begin", "check"),
+        invoked("tool_call_1", "lookup", "custom", node_id="check"),
+        returned("tool_call_1", '{"status": "shipped"}', source="mock"),
+        moved("check", "bye", "check.else"),
+        agent("Bye.", node_id="bye"),
+        ended("agent_hangup"),
+    ]
+
+
+def test_a_static_execution_message_is_said_as_written_in_a_function_node() -> None:
+    tool = {**LOOKUP, "execution_message_type": "static_text"}
+    f = flow(
+        node("check", "function", tool_id="t_lookup", else_edge=else_("check.else", "bye")),
+        node("bye", "end", instruction=static("Bye.")),
+        tools=[tool],
+    )
+    events = run(session(f, tool_mocks=[LOOKUP_MOCK], variables={"name": "Ann"}))
+    assert events[:2] == [moved("begin", "check"), agent("Tell Ann you are checking the order.", node_id="check")]
