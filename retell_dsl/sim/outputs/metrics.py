@@ -107,7 +107,8 @@ def latency(
     """The call's ``latency`` object (``{}`` when nothing was measured).
 
     >>> from retell_dsl.sim.events import KnowledgeRetrieved
-    >>> latency([KnowledgeRetrieved(at_ms=0, query="q", latency_ms=40)], knowledge_base_ms=[60])["knowledge_base"]["p50"]
+    >>> log = [KnowledgeRetrieved(at_ms=0, query="q", latency_ms=40)]
+    >>> latency(log, knowledge_base_ms=[60])["knowledge_base"]["p50"]
     50.0
     """
     log = tuple(events)
