@@ -4,6 +4,7 @@ warm-transfer bridge nodes, the call's duration limit and reminders after silenc
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ from retell_dsl.sim.events import Event, KnowledgeRetrieved, ModelUsed
 from retell_dsl.sim.kb import KnowledgeBaseIndex, Retrieved, Source
 from retell_dsl.sim.models import Rule, ScriptedModel
 from retell_dsl.sim.outputs import latency
-from retell_dsl.sim.runtime import ManualClock, Session
+from retell_dsl.sim.runtime import CallFacts, ManualClock, Session
 from tests.sim.runtime_helpers import (
     agent,
     edge,
@@ -138,3 +139,85 @@ def test_a_static_execution_message_is_said_as_written_in_a_function_node() -> N
     )
     events = run(session(f, tool_mocks=[LOOKUP_MOCK], variables={"name": "Ann"}))
     assert events[:2] == [moved("begin", "check"), agent("Tell Ann you are checking the order.", node_id="check")]
+
+
+def at(event: Event, ms: int) -> Event:
+    return dataclasses.replace(event, at_ms=ms)
+
+
+HI = flow(node("hi", instruction=static("Hi")))
+
+
+def test_reminders_after_silence_then_inactivity_on_the_engine_clock() -> None:
+    agent_wire = {"reminder_trigger_ms": 10_000, "reminder_max_count": 2, "end_call_after_silence_ms": 30_000}
+    s = session(HI, agent=agent_wire)
+
+    async def go() -> tuple[tuple[Event, ...], ...]:
+        return await s.start(), await s.silence(25_000), await s.silence(5_000)
+
+    opening, first, second = asyncio.run(go())
+    assert opening == (moved("begin", "hi"), agent("Hi", "hi"))
+    assert first == (at(agent("Are you still there?", "hi"), 10_000), at(agent("Are you still there?", "hi"), 20_000))
+    assert second == (at(ended("inactivity"), 30_000),)
+
+
+def test_a_user_turn_starts_the_silence_count_again_and_defaults_remind_once() -> None:
+    s = session(flow(node("hi", instruction=static("Hi"), edges=[])), agent={"end_call_after_silence_ms": 40_000})
+
+    async def go() -> tuple[tuple[Event, ...], ...]:
+        await s.start()
+        return await s.silence(35_000), await s.user_says("sorry"), await s.silence(39_000)
+
+    first, _, second = asyncio.run(go())
+    assert first == (at(agent("Are you still there?", "hi"), 10_000),)  # Retell's default: once, after 10 s
+    assert second == ()  # the agent has not spoken since the user: nothing to remind of, and under 40 s
+
+
+def test_a_model_writes_the_reminder_when_one_is_configured() -> None:
+    llm = {"general_prompt": "You book tables.", "begin_message": "Hi, how many people?"}
+    model = ScriptedModel(Rule(purpose="reply").say("Hello? Are you still with me?"))
+    s = session(llm, model, agent={"reminder_trigger_ms": 8000})
+
+    async def go() -> tuple[Event, ...]:
+        await s.start()
+        return await s.silence(9000)
+
+    events = asyncio.run(go())
+    assert [e for e in events if not isinstance(e, ModelUsed)] == [at(agent("Hello? Are you still with me?"), 8000)]
+    request = model.calls[0]
+    assert request.messages[0].content == "You book tables."
+    assert "has not said anything for 8 seconds" in (request.messages[-1].content or "")
+
+
+def test_a_chat_gets_no_reminders() -> None:
+    s = session(HI, facts=CallFacts(session_type="chat"))
+
+    async def go() -> tuple[Event, ...]:
+        await s.start()
+        return await s.silence(15_000)
+
+    assert asyncio.run(go()) == ()
+
+
+def test_the_call_ends_at_its_maximum_duration_inside_a_silence() -> None:
+    s = session(HI, agent={"max_call_duration_ms": 60_000, "reminder_max_count": 0})
+
+    async def go() -> tuple[Event, ...]:
+        await s.start()
+        return await s.silence(70_000)
+
+    assert asyncio.run(go()) == (at(ended("max_duration_reached"), 60_000),)
+
+
+def test_a_turn_after_the_maximum_duration_ends_the_call_first() -> None:
+    clock = ManualClock()
+    s = session(
+        flow(node("hi", instruction=static("Hi"), edges=[])), clock=clock, agent={"max_call_duration_ms": 60_000}
+    )
+
+    async def go() -> tuple[Event, ...]:
+        await s.start()
+        clock.advance(61_000)
+        return await s.user_says("still here")
+
+    assert asyncio.run(go()) == (at(ended("max_duration_reached"), 61_000),)
