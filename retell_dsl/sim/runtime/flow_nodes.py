@@ -17,7 +17,8 @@ edge (types without an entry stay silent). Choices where Retell is silent:
 - **sms**: static text is sent as written (variables substituted); a prompt is written by the model.
 - **agent_swap**: the destination's engine starts at once (its start node, or its Retell LLM's
   begin message rules with the agent speaking), with the whole history.
-- **bridge_transfer / cancel_transfer** are not simulated: the conversation ends with an error.
+- **bridge_transfer / cancel_transfer** (the transfer agent's side of an agentic warm transfer)
+  are not supported yet: the conversation ends with an error that says so and how to go on.
 """
 
 from __future__ import annotations
@@ -276,8 +277,12 @@ async def enter_end(it: FlowInterpreter, node: Node) -> Go | None:
 
 
 async def _unsupported(it: FlowInterpreter, node: Node) -> Go | None:
+    kind = node.get("type")
     raise Stop(
-        f"{it.where(node).text}: node type {node.get('type')!r} is not simulated by the local engine",
+        f"{it.where(node).text}: node type {kind!r} is not supported by the local engine yet: it belongs to "
+        "the transfer agent of an agentic warm transfer, whose leg with the transfer target is not simulated. "
+        "Test that agent on a Retell phone call, or run the rest of the flow locally by starting past "
+        "this node (StartAt(node_id=...) in Python, --start-node with retell-dsl chat).",
         node_id=str(node.get("id")),
     )
 
