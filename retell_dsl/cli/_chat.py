@@ -265,7 +265,8 @@ class _View:
 
             label = f"{marker}: " if marker in ("agent", "user") else f"[{marker}] "
             style = _STYLES.get(marker, "dim")
-            line = Text(label, style=style)
+            line = Text()
+            line.append(label, style=style)
             line.append(text, style="" if marker in ("agent", "user", "error") else "dim")
             self.console.print(line)
         elif marker in ("agent", "user"):
