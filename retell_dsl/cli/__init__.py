@@ -10,7 +10,7 @@ import inspect
 
 import typer
 
-from retell_dsl.cli import _demo, _deploy, _emulator, _graph, _import, _inspect
+from retell_dsl.cli import _chat, _demo, _deploy, _emulator, _graph, _import, _inspect
 from retell_dsl.cli import toolkit as _toolkit
 
 __all__ = ["app", "main", "reflow"]
@@ -57,6 +57,7 @@ _deploy.register(app)
 _graph.register(app)
 _import.register(app)
 _emulator.register(app)
+_chat.register(app)
 _toolkit.register(app)
 
 

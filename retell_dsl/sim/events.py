@@ -125,11 +125,13 @@ class Dtmf(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SmsSent(Event):
-    """A text message the agent sent (SMS node or tool); ``successful`` false when sending failed."""
+    """A text message: sent by the agent (SMS node or tool; ``successful`` false when sending failed)
+    or, ``by="user"``, received from the user during the call (Retell's ``sms`` transcript item)."""
 
     content: str
     to_number: str | None = None
     successful: bool = True
+    by: Literal["agent", "user"] = "agent"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,10 +163,11 @@ class VariablesSet(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KnowledgeRetrieved(Event):
-    """Knowledge-base chunks given to the model for one reply."""
+    """Knowledge-base chunks given to the model for one reply; ``latency_ms``: the retrieval, on the engine clock."""
 
     query: str
     contents: tuple[str, ...] = ()
+    latency_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

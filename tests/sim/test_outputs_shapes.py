@@ -73,7 +73,7 @@ FLOW_CALL: list[Event] = [
     ModelUsed(at_ms=5000, purpose="reply", latency_ms=400, prompt_tokens=500, completion_tokens=20),
     Utterance(at_ms=5400, role="agent", content="We have 19:00. Press 1 to confirm.", node_id="book"),
     Dtmf(at_ms=8000, digit="1"),
-    SmsSent(at_ms=8200, content="Booked: 19:00 for 2", to_number="+14155550100"),
+    SmsSent(at_ms=8200, content="Booked: 19:00 for 2", to_number="+14155550100", by="user"),
     ToolInvoked(at_ms=8300, tool_call_id="t2", name="Transfer", type="transfer_call", arguments="{}"),
     TransferAttempted(at_ms=8300, destination="+14155550199"),
     ToolReturned(at_ms=8400, tool_call_id="t2", content="transferred"),

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from retell.types.web_call_response import TranscriptObject, TranscriptWithToolCallUtterance, WebCallResponse
 
-from retell_dsl.sim.events import Dtmf, SmsSent, StateTransition, Utterance
+from retell_dsl.sim.events import Dtmf, SmsSent, StateTransition, ToolInvoked, ToolReturned, Utterance
 from retell_dsl.sim.outputs import (
     SpeakingRate,
     speech_duration_ms,
@@ -130,6 +130,26 @@ def test_word_timings_are_monotonic_and_inside_the_utterance(text: str, start: i
 
 
 def test_sms_time_is_in_seconds() -> None:
-    assert transcript_with_tool_calls([SmsSent(at_ms=1234, content="hi")]) == [
+    assert transcript_with_tool_calls([SmsSent(at_ms=1234, content="hi", by="user")]) == [
         {"role": "sms", "content": "hi", "time_sec": 1.234}
+    ]
+
+
+def test_only_a_users_sms_is_an_sms_item_the_agents_shows_as_its_tool_call() -> None:
+    log = [
+        ToolInvoked(at_ms=10, tool_call_id="t1", name="Text code", type="send_sms", arguments='{"content": "Code 42"}'),
+        SmsSent(at_ms=10, content="Code 42", to_number="+14155550111"),
+        ToolReturned(at_ms=10, tool_call_id="t1", content="SMS sent."),
+        SmsSent(at_ms=2000, content="Thanks!", by="user"),
+    ]
+    assert transcript_with_tool_calls(log) == [
+        {
+            "role": "tool_call_invocation",
+            "tool_call_id": "t1",
+            "name": "Text code",
+            "arguments": '{"content": "Code 42"}',
+            "type": "send_sms",
+        },
+        {"role": "tool_call_result", "tool_call_id": "t1", "content": "SMS sent.", "successful": True},
+        {"role": "sms", "content": "Thanks!", "time_sec": 2.0},
     ]

@@ -134,3 +134,24 @@ def test_tool_urls_are_substituted_before_the_request() -> None:
     events: tuple[Event, ...] = asyncio.run(s.user_says("my order"))
     assert seen == ["/orders/A7?who=Ann"] and events[-1].content == "Found it."  # type: ignore[attr-defined]
     assert httpx is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi {{ name }}, {{missing}} and {{empty}}.",
+        "{{{name}}}",
+        "{{name}} }} {{",
+        "{{current_time_{{zone}}}}",
+        "a { b } {{name}}",
+        "{{}} {{ }} {{name}}{{name}}",
+        "no references at all",
+    ],
+)
+def test_the_engines_substitution_matches_the_wire_rules(text: str) -> None:
+    from retell_dsl.sim.runtime.core import Core
+    from retell_dsl.wire.variables import substitute
+
+    core = Core.for_tests()
+    core.values.update(name="Ann", empty="", zone="UTC")
+    assert core.substitute(text) == substitute(text, core.scope)

@@ -9,8 +9,8 @@ metric with no sample is left out (Retell omits what a call did not use).
   speaking-rate model's duration when the event has none), never below 0.
 * ``llm``: the ``latency_ms`` of every ``ModelUsed`` with ``purpose="reply"`` (the calls that
   write what the agent says).
-* ``knowledge_base``: the event log has no retrieval latency, so it is reported only from the
-  ``knowledge_base_ms`` samples the caller passes.
+* ``knowledge_base``: the ``latency_ms`` of every ``KnowledgeRetrieved`` (one per user turn
+  that retrieved chunks), followed by any ``knowledge_base_ms`` samples the caller passes.
 
 **Percentiles** use linear interpolation between the closest ranks (rank ``p / 100 * (n - 1)`` of
 the sorted values, NumPy's default), rounded to 3 decimals.
@@ -36,7 +36,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from retell_dsl.sim.events import Event, ModelUsed, Utterance
+from retell_dsl.sim.events import Event, KnowledgeRetrieved, ModelUsed, Utterance
 from retell_dsl.sim.outputs.speech import DEFAULT_RATE, SpeakingRate, speech_duration_ms
 
 __all__ = ["AGENT_PURPOSES", "e2e_latencies", "latency", "latency_stats", "llm_token_usage", "percentile"]
@@ -106,7 +106,9 @@ def latency(
 ) -> dict[str, Any]:
     """The call's ``latency`` object (``{}`` when nothing was measured).
 
-    >>> latency([], knowledge_base_ms=[40, 60])["knowledge_base"]["p50"]
+    >>> from retell_dsl.sim.events import KnowledgeRetrieved
+    >>> log = [KnowledgeRetrieved(at_ms=0, query="q", latency_ms=40)]
+    >>> latency(log, knowledge_base_ms=[60])["knowledge_base"]["p50"]
     50.0
     """
     log = tuple(events)
@@ -117,8 +119,9 @@ def latency(
     llm = [e.latency_ms for e in log if isinstance(e, ModelUsed) and e.purpose == "reply"]
     if llm:
         out["llm"] = latency_stats(llm)
-    if knowledge_base_ms:
-        out["knowledge_base"] = latency_stats(list(knowledge_base_ms))
+    kb = [e.latency_ms for e in log if isinstance(e, KnowledgeRetrieved)] + list(knowledge_base_ms)
+    if kb:
+        out["knowledge_base"] = latency_stats(kb)
     return out
 
 

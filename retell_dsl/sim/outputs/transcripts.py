@@ -7,7 +7,8 @@
 * ``transcript_with_tool_calls``: the utterances woven with ``tool_call_invocation``,
   ``tool_call_result``, ``node_transition`` (ids and names), ``dtmf`` (``{role, digit}``: the
   user's key presses; the agent's show as its ``press_digit`` tool call) and ``sms``
-  (``{role, content, time_sec}``). There is no state-transition item in a call (Retell has none).
+  (``{role, content, time_sec}``: a text received from the user, the SDK's meaning; the agent's
+  texts show as their ``send_sms`` tool call). There is no state-transition item in a call (Retell has none).
 
 >>> from retell_dsl.sim.events import Dtmf, Utterance
 >>> log = [Utterance(at_ms=0, role="agent", content="Press one."), Dtmf(at_ms=900, digit="1")]
@@ -91,8 +92,9 @@ def _item(event: Event, rate: SpeakingRate) -> dict[str, Any] | None:
         }
     if isinstance(event, Dtmf):
         return {"role": "dtmf", "digit": event.digit} if event.by == "user" else None
-    if isinstance(event, SmsSent):
-        return {"role": "sms", "content": event.content, "time_sec": event.at_ms / 1000}
+    if isinstance(event, SmsSent):  # Retell's ``sms`` item is a message received from the user; the
+        # agent's own texts show as their ``send_sms`` tool call
+        return {"role": "sms", "content": event.content, "time_sec": event.at_ms / 1000} if event.by == "user" else None
     return None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,13 @@ from retell_dsl.wire.variables import substitute
 __all__ = ["AgentEngine", "Core", "Resolver", "Stop", "Where", "model_settings"]
 
 ENGINE_ERROR = "error_llm_websocket_runtime"
+_PLAIN_REFERENCE = re.compile(r"\{\{([^{}]*)\}\}")
+_BRACE = re.compile(r"[{}]")
+
+
+def _value_or_raw(scope: Mapping[str, str], match: re.Match[str]) -> str:
+    value = scope.get(match[1].strip())
+    return match[0] if value is None else value
 
 
 class Stop(Exception):
@@ -236,7 +244,14 @@ class Core:
 
     def substitute(self, text: str) -> str:
         """``text`` with Retell's ``{{variable}}`` substitution applied."""
-        return substitute(text, self.scope)
+        if "{{" not in text:  # nothing to replace: skip building the scope
+            return text
+        scope = self.scope
+        # Fast path, same result as wire.variables.substitute: when every brace of the text belongs to
+        # a plain ``{{name}}`` (no nesting, no stray braces), each reference is replaced on its own.
+        if not _BRACE.search(_PLAIN_REFERENCE.sub("", text)):
+            return _PLAIN_REFERENCE.sub(lambda m: _value_or_raw(scope, m), text)
+        return substitute(text, scope)
 
     def set_variables(self, values: Mapping[str, object], source: str) -> None:
         """Store variables (as strings; ``None`` skipped) and append :class:`VariablesSet` when any changed."""
@@ -255,10 +270,12 @@ class Core:
         cached = self._retrieved.get(key)
         if cached is not None:  # once per user turn, however many model calls it takes
             return cached
+        started = self.clock.now_ms()
         found = self.kb.search_config(last.content, kb_config, list(knowledge_base_ids))
         if found:
             contents = tuple(retrieved_contents(found))
-            self.emit(KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=contents))
+            took = max(0, self.clock.now_ms() - started)
+            self.emit(KnowledgeRetrieved(at_ms=self.now(), query=last.content, contents=contents, latency_ms=took))
         section = prompt_section(found)
         self._retrieved = {key: section}
         return section

@@ -9,14 +9,16 @@ edge (types without an entry stay silent). Choices where Retell is silent:
   ``wait_for_result`` the edges are chosen after the result; without it they are chosen first
   (the result's variables cannot steer them) and the result is recorded before the transition.
   The node speaks its instruction first when ``speak_during_execution`` is set (on the node, or
-  on the tool when the node leaves it unset).
+  on the tool when the node leaves it unset); without an instruction, the tool's execution
+  message (a ``prompt`` one through the model, skipped with no model configured).
 - **press_digit**: on arrival and after each user turn (the IVR speaking) that took no edge,
   the model (``purpose="tool_arguments"``) may call ``press_digit``; the key is pressed after
   ``delay_ms`` of conversation time. Deciding on a key always needs a model.
 - **sms**: static text is sent as written (variables substituted); a prompt is written by the model.
 - **agent_swap**: the destination's engine starts at once (its start node, or its Retell LLM's
   begin message rules with the agent speaking), with the whole history.
-- **bridge_transfer / cancel_transfer** are not simulated: the conversation ends with an error.
+- **bridge_transfer / cancel_transfer** (the transfer agent's side of an agentic warm transfer)
+  are not supported yet: the conversation ends with an error that says so and how to go on.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from retell_dsl.sim.runtime import builtins
 from retell_dsl.sim.runtime.core import Stop
 from retell_dsl.sim.runtime.flow import FlowInterpreter
 from retell_dsl.sim.runtime.flow_edges import Go
-from retell_dsl.sim.runtime.turns import agent_turn, tool_schema
+from retell_dsl.sim.runtime.turns import agent_turn, execution_message, tool_schema
 
 __all__ = ["ENTER", "REPLY", "enter", "on_user"]
 
@@ -132,8 +134,8 @@ async def enter_function(it: FlowInterpreter, node: Node) -> Go | None:
     if speak or (speak is None and tool.get("speak_during_execution")):
         if _instruction(node)[0] is not None:
             await _speak(it, node)
-        elif tool.get("execution_message_description"):
-            builtins.say(it.core, it.where(node), it.core.substitute(str(tool["execution_message_description"])))
+        else:
+            await execution_message(it.core, it.where(node), tool, system=it.prompt(node))
     arguments = await _arguments(it, node, tool)
     go = None if node.get("wait_for_result", True) else await it.choose(node, user_turn=False)
     name = str(tool.get("name") or node.get("tool_id"))
@@ -275,8 +277,12 @@ async def enter_end(it: FlowInterpreter, node: Node) -> Go | None:
 
 
 async def _unsupported(it: FlowInterpreter, node: Node) -> Go | None:
+    kind = node.get("type")
     raise Stop(
-        f"{it.where(node).text}: node type {node.get('type')!r} is not simulated by the local engine",
+        f"{it.where(node).text}: node type {kind!r} is not supported by the local engine yet: it belongs to "
+        "the transfer agent of an agentic warm transfer, whose leg with the transfer target is not simulated. "
+        "Test that agent on a Retell phone call, or run the rest of the flow locally by starting past "
+        "this node (StartAt(node_id=...) in Python, --start-node with retell-dsl chat).",
         node_id=str(node.get("id")),
     )
 

@@ -63,6 +63,10 @@ class LlmInterpreter:
         self.core.system["current_agent_state"] = name
         self.state = name
 
+    def system_prompt(self) -> str:
+        """The system prompt of the current state (general + state prompt + retrieved knowledge)."""
+        return self._system()
+
     def _system(self) -> str:
         state = self.states.get(self.state or "", {})
         parts = [

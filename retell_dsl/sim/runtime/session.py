@@ -7,8 +7,10 @@ happens in the conversation: a failure appends :class:`~retell_dsl.sim.events.En
 Retell has none: a malformed engine (dangling node, loop without a user turn, missing
 component, unknown state) and a turn that outlives ``Limits.turn_timeout_s`` end with
 ``error_llm_websocket_runtime`` (the response engine failed while running); an unexpected
-engine fault ends with ``error_unknown``; model errors carry their own reason. ``silence(ms)``
-past the agent's ``end_call_after_silence_ms`` ends the call with ``inactivity``.
+engine fault ends with ``error_unknown``; model errors carry their own reason. A user's
+silence brings reminders and, past ``end_call_after_silence_ms``, ends the call with
+``inactivity``; a voice session ends with ``max_duration_reached`` at the agent's
+``max_call_duration_ms`` (see :mod:`~retell_dsl.sim.runtime.silence`).
 
 >>> flow = {"start_speaker": "agent", "start_node_id": "hi", "nodes": [
 ...     {"id": "hi", "type": "conversation", "instruction": {"type": "static_text", "text": "Hello {{name}}!"},
@@ -28,14 +30,16 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.sim.events import Ended, EngineFailed, Event
+from retell_dsl.sim.events import Ended, EngineFailed, Event, Utterance
 from retell_dsl.sim.kb import KnowledgeBaseIndex
 from retell_dsl.sim.models import Model, ModelError, NoModel
+from retell_dsl.sim.runtime import builtins
 from retell_dsl.sim.runtime.builtins import Finished, HandedOver
 from retell_dsl.sim.runtime.config import CallFacts, Clock, Limits, ManualClock, StartAt, SystemClock
-from retell_dsl.sim.runtime.core import ENGINE_ERROR, AgentEngine, Core, Resolver, Stop
+from retell_dsl.sim.runtime.core import ENGINE_ERROR, AgentEngine, Core, Resolver, Stop, Where
 from retell_dsl.sim.runtime.flow import FlowInterpreter
 from retell_dsl.sim.runtime.llm import LlmInterpreter
+from retell_dsl.sim.runtime.silence import SilencePlan, max_duration_ms, remind
 from retell_dsl.sim.runtime.sync import Synchronous
 from retell_dsl.sim.tools import ASGIApp, Handler, ToolMock, ToolRunner
 
@@ -96,6 +100,8 @@ class Session:
         self.core.switch = self._switch
         self._interp: _Interpreter = self._interpreter(self._engine, start_at)
         self._started = False
+        self._quiet_ms = 0  # user silence so far (see silence())
+        self._reminders = 0
 
     @classmethod
     def sync(cls, **kwargs: Any) -> Synchronous[Session]:
@@ -157,6 +163,7 @@ class Session:
     async def user_says(self, text: str) -> tuple[Event, ...]:
         """The user says (or types) ``text``."""
         opened = await self.start()
+        self._quiet_ms, self._reminders = 0, 0
         return opened + await self._guard(lambda: self._interp.user_says(str(text)))
 
     async def press(self, digits: str) -> tuple[Event, ...]:
@@ -165,26 +172,68 @@ class Session:
         if bad or not digits:
             raise InvalidArgument(f"press() takes keys 0-9, * and #; got {digits!r}")
         opened = await self.start()
+        self._quiet_ms, self._reminders = 0, 0
         return opened + await self._guard(lambda: self._interp.press(str(digits)))
 
     async def silence(self, ms: int) -> tuple[Event, ...]:
-        """The user says nothing for ``ms`` milliseconds (begin-after-silence, inactivity)."""
+        """The user says nothing for ``ms`` milliseconds: begin-after-silence, reminders, inactivity, max duration.
+
+        See :mod:`~retell_dsl.sim.runtime.silence`; consecutive silences add up.
+        """
         if not isinstance(ms, int) or ms < 0:
             raise InvalidArgument(f"silence() takes a non-negative number of milliseconds, got {ms!r}")
         opened = await self.start()
+        return opened + await self._guard(lambda: self._silent(ms))
+
+    async def _silent(self, ms: int) -> None:
+        core, agent = self.core, self._engine.agent
+        voice = core.facts.session_type == "voice"
+        plan = SilencePlan.of(agent, voice=voice)
+        last = core.log.last(Utterance)
+        spoke = last is not None and last.role == "agent"  # reminders follow the agent's speech
+        before = self._quiet_ms
+        done = self._reminders if spoke else plan.max_reminders
+        moments: list[tuple[int, str]] = [
+            (at - before, what)
+            for at, what in plan.moments(quiet_before=before, quiet_after=before + ms, reminders_done=done)
+        ]
+        limit = max_duration_ms(agent, voice=voice)
+        if limit is not None and limit - core.now() <= ms:
+            moments.append((max(0, limit - core.now()), "max_duration"))
+        moments.sort(key=lambda m: (m[0], m[1] == "remind"))  # an end at the same moment wins
+        passed = 0
+        for offset, what in moments:
+            self._advance(offset - passed)
+            passed = offset
+            if what == "remind":
+                self._reminders += 1
+                await remind(core, *self._place(), quiet_ms=before + offset)
+                continue
+            core.emit(Ended(at_ms=core.now(), reason="inactivity" if what == "end" else "max_duration_reached"))
+            return
+        self._advance(ms - passed)
+        self._quiet_ms = before + ms
+        mark = len(core.log)
+        await self._interp.silence(ms)
+        if any(isinstance(e, Utterance) and e.role == "agent" for e in core.log.since(mark)):
+            self._quiet_ms, self._reminders = 0, 0  # the agent spoke (begin after silence): a new silence
+
+    def _advance(self, ms: int) -> None:
+        if ms <= 0:
+            return
         if isinstance(self.core.clock, ManualClock):
             self.core.clock.advance(ms)
         else:
             self.core.skipped_ms += ms
-        limit = self._engine.agent.get("end_call_after_silence_ms")
 
-        async def step() -> None:
-            if isinstance(limit, int) and ms >= limit:
-                self.core.emit(Ended(at_ms=self.core.now(), reason="inactivity"))
-                return
-            await self._interp.silence(ms)
-
-        return opened + await self._guard(step)
+    def _place(self) -> tuple[Where, str]:
+        """Where the agent is and the prompt it has there (for a reminder)."""
+        interp = self._interp
+        if isinstance(interp, FlowInterpreter):
+            return (interp.where(interp.node), interp.prompt(interp.node)) if interp.node else (interp.where(), "")
+        if isinstance(interp, LlmInterpreter):
+            return interp.where, interp.system_prompt()
+        return Where(), ""
 
     async def hang_up(self) -> tuple[Event, ...]:
         """The user hangs up (``user_hangup``)."""
@@ -200,9 +249,14 @@ class Session:
         if log.ended is not None:
             return ()
         timeout = self.core.limits.turn_timeout_s
+        limit = max_duration_ms(self._engine.agent, voice=self.core.facts.session_type == "voice")
         try:
+            if limit is not None and self.core.now() >= limit:
+                builtins.end(self.core, "max_duration_reached")
             async with asyncio.timeout(timeout):
                 await step()
+            if limit is not None and log.ended is None and self.core.now() >= limit:
+                builtins.end(self.core, "max_duration_reached")
         except (Finished, HandedOver):
             pass
         except Stop as stop:

@@ -4,9 +4,10 @@ Used by Retell LLM states and subagent nodes. Each wire tool is offered as a fun
 ``description`` with variables substituted; ``parameters`` as given); built-in tool types take
 effect here (:mod:`~retell_dsl.sim.runtime.builtins`), ``custom`` / ``code`` / ``mcp`` run
 through the :class:`~retell_dsl.sim.tools.ToolRunner`. A transition function ends the turn and
-is handed back to the caller. A tool whose ``speak_during_execution`` is set with a
-``static_text`` execution message says it before running (a ``prompt`` one is not spoken: the
-engine does not spend a model call on it). After ``Limits.max_steps`` model calls without a
+is handed back to the caller. A tool whose ``speak_during_execution`` is set says its
+execution message before running (:func:`execution_message`): a ``static_text`` one as written;
+a ``prompt`` one is written by the model (``purpose="reply"``, no tools offered), and skipped
+when no model is configured: the engine never invents the words. After ``Limits.max_steps`` model calls without a
 reply that calls no tool, the conversation ends with an error (a loop guard).
 
 >>> tool_schema({"type": "press_digit", "name": "press"}).parameters["required"]
@@ -19,11 +20,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from retell_dsl.sim.models import ToolCall, ToolSchema
+from retell_dsl.sim.models import Message, NoModel, ToolCall, ToolSchema
 from retell_dsl.sim.runtime import builtins
 from retell_dsl.sim.runtime.core import Core, Stop, Where
 
-__all__ = ["agent_turn", "run_tool_call", "tool_schema"]
+__all__ = ["agent_turn", "execution_message", "run_tool_call", "tool_schema"]
 
 _NO_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
 _DIGIT = {
@@ -55,17 +56,34 @@ def tool_schema(tool: Mapping[str, Any], substitute: Any = None) -> ToolSchema:
     return ToolSchema(str(tool.get("name") or kind or "tool"), description, dict(parameters))
 
 
+async def execution_message(core: Core, where: Where, tool: Mapping[str, Any], *, system: str = "") -> None:
+    """Say ``tool``'s execution message while it runs: static text as written, a prompt through the model.
+
+    With no model configured a ``prompt`` message is skipped (nothing is said, nothing invented).
+    """
+    message = str(tool.get("execution_message_description") or "")
+    if not message.strip():
+        return
+    if tool.get("execution_message_type", "static_text") != "prompt":
+        builtins.say(core, where, core.substitute(message))
+        return
+    if isinstance(core.model, NoModel):
+        return
+    name = str(tool.get("name") or tool.get("type") or "a tool")
+    ask = (
+        f"You are now running the tool {name!r}; it takes a moment. Say one short sentence to the user "
+        f"while it runs, following this instruction: {core.substitute(message)}"
+    )
+    reply = await core.ask(where, "reply", system=system, extra=(Message.system(ask),))
+    builtins.say(core, where, reply.text or "")
+
+
 async def run_tool_call(core: Core, where: Where, tool: Mapping[str, Any], call: ToolCall, *, system: str = "") -> None:
     """Take the effect of one tool call (may end the conversation or hand it over)."""
     kind = str(tool.get("type") or "custom")
     name = call.name
-    message = tool.get("execution_message_description")
-    if (
-        tool.get("speak_during_execution")
-        and message
-        and tool.get("execution_message_type", "static_text") == "static_text"
-    ):
-        builtins.say(core, where, core.substitute(str(message)))
+    if tool.get("speak_during_execution"):
+        await execution_message(core, where, tool, system=system)
     if kind in ("custom", "code", "mcp") or kind not in builtins.BUILTIN_TYPES:
         await core.run_tool(where, tool, name, call.id, call.raw_arguments)
         return

@@ -21,6 +21,7 @@ come from the injectable clock and the call facts: ``current_time`` (America/Los
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,7 +66,11 @@ def calendar(epoch_ms: int, zone: str = DEFAULT_ZONE, days: int = 14) -> str:
     'Thursday, January 01, 1970\\nFriday, January 02, 1970'
     """
     tz = _zone(zone) or ZoneInfo("UTC")
-    today = dt.datetime.fromtimestamp(epoch_ms / 1000, tz).date()
+    return _days(dt.datetime.fromtimestamp(epoch_ms / 1000, tz).date(), days)
+
+
+@functools.lru_cache(maxsize=64)
+def _days(today: dt.date, days: int) -> str:  # the same text all day: computed once, not per prompt
     return "\n".join((today + dt.timedelta(days=i)).strftime("%A, %B %d, %Y") for i in range(days))
 
 
@@ -86,9 +91,16 @@ class Scope(Mapping[str, str]):
         now_ms: Callable[[], int] | None = None,
     ) -> None:
         self._values = values
-        self._system = system
+        self._compute_system = system
+        self._system_cache: Mapping[str, str] | None = None
         self._defaults = defaults
         self._now_ms = now_ms
+
+    def _system(self) -> Mapping[str, str]:
+        """The system variables, computed once per scope (a scope serves one substitution)."""
+        if self._system_cache is None:
+            self._system_cache = self._compute_system()
+        return self._system_cache
 
     def __getitem__(self, name: str) -> str:
         value = self._values.get(name)
