@@ -62,13 +62,15 @@ class AgentSnapshot:
 class ChatTurn:
     """What one chat completion produced: the new messages, and whether the agent ended the chat.
 
-    ``chat_analysis`` (Retell's shape) when the chat ended and the engine could analyse it.
+    ``chat_analysis`` (Retell's shape) when the chat ended and the engine could analyse it;
+    ``chat_cost`` (Retell's shape) the chat's whole cost so far, when the engine prices it.
     """
 
     messages: Sequence[WireMessage]
     ended: bool = False
     collected_dynamic_variables: Mapping[str, str] | None = None
     chat_analysis: Mapping[str, Any] | None = None
+    chat_cost: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,11 +28,11 @@ from retell_dsl.errors import InvalidArgument
 from retell_dsl.sim.analysis import analyze_chat_events
 from retell_dsl.sim.events import Event, KnowledgeRetrieved, Utterance
 from retell_dsl.sim.models import Model
-from retell_dsl.sim.outputs import chat_messages, collected_dynamic_variables
+from retell_dsl.sim.outputs import chat_cost, chat_messages, collected_dynamic_variables
 from retell_dsl.sim.runtime import CallFacts, Session, StartAt
 from retell_dsl.simulator.sessions import SessionFactory, resume_point, seed, wire_events
 
-__all__ = ["ChatBook", "playground_turn", "wire_messages"]
+__all__ = ["ChatBook", "llm_model", "playground_turn", "wire_messages"]
 
 #: A Retell LLM without states resumed with history: an empty state name makes it wait for the user
 #: (its interpreter enters no state and does not speak the begin message again).
@@ -48,6 +48,14 @@ def wire_messages(events: Sequence[Event], *, skip: Event | None = None) -> list
         message.pop("created_timestamp", None)
         out.append(message)
     return out
+
+
+def llm_model(snapshot: AgentSnapshot) -> str | None:
+    """The model the agent's engine names (a Retell LLM's ``model``, a flow's ``model_choice.model``)."""
+    engine = snapshot.engine or {}
+    choice = engine.get("model_choice")
+    name = choice.get("model") if isinstance(choice, Mapping) else engine.get("model")
+    return name if isinstance(name, str) else None
 
 
 def _facts(snapshot: AgentSnapshot, conversation_id: str | None) -> CallFacts:
@@ -151,12 +159,15 @@ class ChatBook:
         new = session.events[mark:]
         produced = wire_messages(new)
         live.seen += len(produced)
+        cost = chat_cost(session.events, llm_model=llm_model(snapshot))
         if session.ended is None:
-            return ChatTurn(messages=produced)
+            return ChatTurn(messages=produced, chat_cost=cost)
         self._live.pop(str(snapshot.conversation_id), None)
         collected = collected_dynamic_variables(session.events, live.starting)
         analysis = await self._analyze(snapshot, session.events)
-        return ChatTurn(messages=produced, ended=True, collected_dynamic_variables=collected, chat_analysis=analysis)
+        return ChatTurn(
+            messages=produced, ended=True, collected_dynamic_variables=collected, chat_analysis=analysis, chat_cost=cost
+        )
 
     async def _analyze(self, snapshot: AgentSnapshot, events: Sequence[Event]) -> dict[str, Any] | None:
         result = await analyze_chat_events(events, snapshot.agent, self.analysis_model)

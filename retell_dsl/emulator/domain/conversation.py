@@ -128,6 +128,10 @@ def chat_completion(state: State, engine: ConversationEngine, chat_id: str, cont
     else:
         added = append_messages(state, chat_id, produced)
         added = added[:placed] + added[placed + 1 :]
+    if turn.chat_cost is not None:
+        doc = state.require("chat", chat_id)
+        doc["chat_cost"] = dict(turn.chat_cost)
+        state.store.put("chat", chat_id, doc)
     if turn.ended:
         doc = end_chat(state, chat_id, collected_dynamic_variables=turn.collected_dynamic_variables)
         if turn.chat_analysis is not None:
