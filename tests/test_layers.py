@@ -57,7 +57,19 @@ ALLOWED: dict[str, frozenset[str]] = {
     FACADE: frozenset({"naming", "builders", "compiler", "validation", "checked", "graph", "errors"}),
     "mcp_server": _BASE | {"toolkit", "target", FACADE},
     "cli": _COMPILED
-    | {"graph", "emulator", "sim", "simulator", "target", "toolkit", "deploy", "conversations", "importer", "mcp_server", FACADE},
+    | {
+        "graph",
+        "emulator",
+        "sim",
+        "simulator",
+        "target",
+        "toolkit",
+        "deploy",
+        "conversations",
+        "importer",
+        "mcp_server",
+        FACADE,
+    },
     "__main__": frozenset({"cli"}),
     # the pytest plugin: only the public facade and documented namespaces
     "pytest_retell": frozenset({FACADE, "errors", "deploy", "target", "conversations"}),

@@ -1,4 +1,4 @@
-"""The real conversation engine behind the emulator: :class:`LocalEngine` runs the ``sim`` engine for the emulator's port.
+"""The real conversation engine behind the emulator: :class:`LocalEngine` runs ``sim`` for the emulator's port.
 
 It sits above both: it imports the emulator's port types (``engine_port``) and the ``sim``
 engine, so neither of them imports the other. ``retell_dsl.target`` plugs it into the default

@@ -130,9 +130,7 @@ class ChatBook:
     def __len__(self) -> int:
         return len(self._live)
 
-    def _session(
-        self, snapshot: AgentSnapshot, messages: Sequence[WireMessage], variables: Mapping[str, str]
-    ) -> _Live:
+    def _session(self, snapshot: AgentSnapshot, messages: Sequence[WireMessage], variables: Mapping[str, str]) -> _Live:
         key = snapshot.conversation_id
         live = self._live.get(key) if key else None
         if live is not None and live.seen == len(messages) - 1:

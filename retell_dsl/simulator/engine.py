@@ -18,7 +18,8 @@ usable from one completion to the next. Every call is bounded.
 >>> engine = {"type": "conversation-flow", "conversation_flow_id": flow.conversation_flow_id}
 >>> agent = client.chat_agent.create(response_engine=engine)
 >>> chat = client.chat.create(agent_id=agent.agent_id, retell_llm_dynamic_variables={"name": "Ann"})
->>> [(m.role, getattr(m, "content", None)) for m in client.chat.create_chat_completion(chat_id=chat.chat_id, content="Hi").messages]
+>>> turn = client.chat.create_chat_completion(chat_id=chat.chat_id, content="Hi")
+>>> [(m.role, getattr(m, "content", None)) for m in turn.messages]
 [('node_transition', None), ('agent', 'Hello Ann!')]
 """
 

@@ -56,20 +56,30 @@ async def run_test_case(
         return SimulationResult(status="error", result_explanation=NO_MODEL_EXPLANATION)
     try:
         async with asyncio.timeout(timeout_s):
-            return await _run(factory, snapshot, definition, persona_model, judge_model, timeout_s, max_turns)
+            return await _run(
+                factory,
+                snapshot,
+                definition,
+                models=(persona_model, judge_model),
+                timeout_s=timeout_s,
+                max_turns=max_turns,
+            )
     except TimeoutError:
-        return SimulationResult(status="error", result_explanation=f"the test run did not finish within {timeout_s:g} s")
+        return SimulationResult(
+            status="error", result_explanation=f"the test run did not finish within {timeout_s:g} s"
+        )
 
 
 async def _run(
     factory: SessionFactory,
     snapshot: AgentSnapshot,
     definition: Mapping[str, Any],
-    persona_model: Model,
-    judge_model: Model,
+    *,
+    models: tuple[Model, Model],
     timeout_s: float,
     max_turns: int,
 ) -> SimulationResult:
+    persona_model, judge_model = models
     llm_model = definition.get("llm_model")
     try:
         persona = PersonaCaller(
@@ -86,7 +96,9 @@ async def _run(
     except RetellDSLError as err:
         return SimulationResult(status="error", result_explanation=f"the test case cannot run: {err}")
     done = await converse(session, persona, max_turns=max_turns, timeout_s=timeout_s)
-    transcript = chat_messages(done.events, conversation_id=str(definition.get("test_case_definition_id")), start_timestamp=0)
+    transcript = chat_messages(
+        done.events, conversation_id=str(definition.get("test_case_definition_id")), start_timestamp=0
+    )
     for message in transcript:
         message.pop("created_timestamp", None)
     if done.stopped:
@@ -100,7 +112,10 @@ async def _run(
     metrics = [str(m) for m in definition.get("metrics") or []]
     try:
         passed, explanation = await verdict(
-            judge_model, chat_transcript(done.events), metrics, llm_model=llm_model if isinstance(llm_model, str) else None
+            judge_model,
+            chat_transcript(done.events),
+            metrics,
+            llm_model=llm_model if isinstance(llm_model, str) else None,
         )
     except ModelError as err:
         return SimulationResult(status="error", result_explanation=f"the judge failed: {err}", transcript=transcript)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.emulator.conftest import Api
@@ -69,7 +70,7 @@ POINTS_FLOW: dict[str, Any] = {
 }
 
 
-def points_handler(arguments: dict[str, Any], call: Any) -> dict[str, Any]:
+def points_handler(arguments: Mapping[str, object], call: Mapping[str, object]) -> dict[str, Any]:
     """The in-process answer of ``lookup_points`` (the CRM is not reachable in tests)."""
     return {"points": 250, "for": arguments.get("customer")}
 

@@ -57,11 +57,11 @@ def test_a_scripted_caller_holds_a_web_call_end_to_end(api: Api) -> None:
         "node_transition", "agent", "user", "node_transition", "tool_call_invocation", "tool_call_result",
         "node_transition", "agent", "user", "node_transition", "agent",
     ]  # fmt: skip
-    moves = [(i.former_node_name, i.new_node_name) for i in items if i.role == "node_transition"]  # type: ignore[union-attr]
+    moves = [(i.former_node_name, i.new_node_name) for i in items if i.role == "node_transition"]
     assert moves == [("begin", "Greet"), ("Greet", "Lookup"), ("Lookup", "Tell"), ("Tell", "Bye")]
     invocation = next(i for i in items if i.role == "tool_call_invocation")
-    assert (invocation.name, invocation.arguments) == ("lookup_points", '{"customer": "Ann"}')  # type: ignore[union-attr]
-    spoken = [u for u in got.transcript_object or []]
+    assert (invocation.name, invocation.arguments) == ("lookup_points", '{"customer": "Ann"}')
+    spoken = list(got.transcript_object or [])
     assert [u.role for u in spoken] == ["agent", "user", "agent", "user", "agent"]
     starts = [u.words[0].start for u in spoken if u.words]
     assert starts == sorted(starts) and starts[0] == 0  # word timings on one timeline
@@ -85,7 +85,7 @@ def test_a_web_call_nobody_joins_ends_as_not_joined(api: Api) -> None:
 def test_a_caller_who_gives_up_hangs_up_and_without_a_model_there_is_no_analysis() -> None:
     emu = Emulator(clock=ManualClock(), engine=LocalEngine(NoModel(), handlers={"lookup_points": points_handler}))
     client = emu.client(_strict_response_validation=True)
-    flow = client.conversation_flow.create(**POINTS_FLOW)  # type: ignore[arg-type]
+    flow = client.conversation_flow.create(**POINTS_FLOW)
     engine = {"type": "conversation-flow", "conversation_flow_id": flow.conversation_flow_id}
     agent = client.agent.create(response_engine=engine, voice_id="11labs-Adrian")  # type: ignore[arg-type]
     call_id = client.call.create_web_call(agent_id=agent.agent_id, retell_llm_dynamic_variables={"name": "Ann"}).call_id

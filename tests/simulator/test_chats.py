@@ -23,7 +23,12 @@ TOOL_TURN = [
         "arguments": '{"customer": "Ann"}',
         "type": "custom",
     },
-    {"role": "tool_call_result", "tool_call_id": "tool_call_1", "content": '{"points":250,"for":"Ann"}', "successful": True},
+    {
+        "role": "tool_call_result",
+        "tool_call_id": "tool_call_1",
+        "content": '{"points":250,"for":"Ann"}',
+        "successful": True,
+    },
     moved(("lookup", "Lookup"), ("tell", "Tell")),
     agent("You have 250 points."),
 ]
@@ -46,7 +51,7 @@ def test_a_flow_chat_runs_with_no_model_static_text_equations_and_a_tool(api: Ap
     assert bare(second.messages) == GOODBYE
     got = api.call("chat.retrieve", chat.chat_id)
     assert got.chat_status == "ended"
-    assert bare(got.message_with_tool_calls) == GREETING + [user("Yes please")] + TOOL_TURN + [user("Thanks")] + GOODBYE
+    assert bare(got.message_with_tool_calls) == [*GREETING, user("Yes please"), *TOOL_TURN, user("Thanks"), *GOODBYE]
     assert got.transcript == (
         "Agent: Hi Ann! Shall I check your points?\nUser: Yes please\nAgent: You have 250 points.\n"
         "User: Thanks\nAgent: Goodbye, Ann!"

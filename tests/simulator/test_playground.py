@@ -47,7 +47,10 @@ def test_the_first_turn_without_history_opens_the_conversation(api: Api) -> None
     use(api, LocalEngine(NoModel()))
     out = api.call("playground.completion", flow_chat_agent(api).agent_id, messages=[],
                    dynamic_variables={"name": "Cy"})  # fmt: skip
-    assert bare(out.messages) == [moved(("begin", "begin"), ("greet", "Greet")), agent("Hi Cy! Shall I check your points?")]
+    assert bare(out.messages) == [
+        moved(("begin", "begin"), ("greet", "Greet")),
+        agent("Hi Cy! Shall I check your points?"),
+    ]
     assert (out.call_ended, out.current_node_id) == (False, "greet")
 
 
@@ -99,7 +102,12 @@ def test_a_turn_resumes_at_a_state_and_a_tool_mock_answers_the_model_s_call(api:
             "arguments": '{"day": "Friday"}',
             "type": "custom",
         },
-        {"role": "tool_call_result", "tool_call_id": "call_scripted_1", "content": '{"free": true}', "successful": True},
+        {
+            "role": "tool_call_result",
+            "tool_call_id": "call_scripted_1",
+            "content": '{"free": true}',
+            "successful": True,
+        },
         agent("Friday is free."),
     ]
     assert (out.call_ended, out.current_state, out.current_node_id) == (False, "booking", None)

@@ -66,7 +66,9 @@ def _step(item: object, where: str) -> Step:
             raise InvalidArgument(f"{where}.say must be text, got {value!r}")
         return say(value, after=after, within=within)
     if action == "press":
-        return press(str(value) if isinstance(value, int) and not isinstance(value, bool) else value, after=after, within=within)
+        return press(
+            str(value) if isinstance(value, int) and not isinstance(value, bool) else value, after=after, within=within
+        )
     if action == "silence_ms":
         return silence(value, after=after, within=within)
     if value is not True:
