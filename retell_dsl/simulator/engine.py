@@ -128,8 +128,14 @@ class LocalEngine:
         self.max_turns = max_turns
         self.chats = chats.ChatBook(self.factory, self.model, capacity=max_live_chats)
         # one bound for any single port call: the longest thing it may legitimately do, plus slack
-        bound = max(test_timeout_s, call_timeout_s, self.limits.turn_timeout_s) + 60
-        self._loop = Synchronous(_Async(self), timeout_s=bound)
+        self._bound = max(test_timeout_s, call_timeout_s, self.limits.turn_timeout_s) + 60
+        self._sync: Synchronous[_Async] | None = None  # started on first use (a thread and a loop)
+
+    @property
+    def _loop(self) -> Synchronous[_Async]:
+        if self._sync is None:
+            self._sync = Synchronous(_Async(self), timeout_s=self._bound)
+        return self._sync
 
     def __repr__(self) -> str:
         return f"LocalEngine(model={self.model!r}, {len(self.chats)} live chats)"
@@ -185,5 +191,8 @@ class LocalEngine:
         self._loop.run(self._loop.wrapped.call, agent, session)
 
     def close(self) -> None:
-        """Stop the private event loop (live chats are forgotten)."""
-        self._loop.close()
+        """Stop the private event loop (live chats are forgotten); the next call starts a new one."""
+        if self._sync is not None:
+            self._sync.close()
+            self._sync = None
+        self.chats = chats.ChatBook(self.factory, self.model, capacity=self.chats.capacity)

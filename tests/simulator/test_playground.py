@@ -114,3 +114,34 @@ def test_a_turn_resumes_at_a_state_and_a_tool_mock_answers_the_model_s_call(api:
     model.assert_complete()
     seen = model.calls[0].messages  # the history is the model's context; nothing was replayed
     assert [(m.role, m.content) for m in seen[1:]] == [("assistant", "Hello!"), ("user", "Is Friday possible?")]
+
+
+def test_a_turn_resumed_at_a_prompt_node_does_not_run_the_node_again(api: Api) -> None:
+    # the node's own reply would need a model: resuming stands at the node, the user's turn moves on
+    from tests.simulator.agents import eq, static
+
+    flow = api.call(
+        "conversation_flow.create",
+        start_speaker="agent",
+        start_node_id="ask",
+        model_choice={"type": "cascading", "model": "gpt-4.1"},
+        nodes=[
+            {
+                "id": "ask",
+                "name": "Ask",
+                "type": "conversation",
+                "instruction": {"type": "prompt", "text": "Ask for the order number"},
+                "edges": [
+                    {"id": "ask.vip", "destination_node_id": "bye", "transition_condition": eq("{{vip}}", "exists")}
+                ],
+            },
+            {"id": "bye", "name": "Bye", "type": "end", "instruction": static("Bye, VIP!")},
+        ],
+    )
+    engine = {"type": "conversation-flow", "conversation_flow_id": flow.conversation_flow_id}
+    chat_agent = api.call("chat_agent.create", response_engine=engine)
+    use(api, LocalEngine(NoModel()))
+    out = api.call("playground.completion", chat_agent.agent_id, messages=[{"role": "user", "content": "hi"}],
+                   current_node_id="ask", dynamic_variables={"vip": "yes"})  # fmt: skip
+    assert bare(out.messages) == [moved(("ask", "Ask"), ("bye", "Bye")), agent("Bye, VIP!")]
+    assert (out.call_ended, out.current_node_id) == (True, "bye")
