@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
-from retell_dsl.target import resolve_target
 from retell_dsl.simulator import LocalEngine
+from retell_dsl.target import resolve_target
 from tests.simulator.agents import POINTS_FLOW, bare
 
 
@@ -15,7 +16,7 @@ def test_the_default_emulator_target_holds_chats_with_the_local_engine() -> None
     assert isinstance(target.emulator.engine, LocalEngine)
     client = target.client(_strict_response_validation=True)
     flow = client.conversation_flow.create(**POINTS_FLOW)
-    engine = {"type": "conversation-flow", "conversation_flow_id": flow.conversation_flow_id}
+    engine: Any = {"type": "conversation-flow", "conversation_flow_id": flow.conversation_flow_id}
     agent = client.chat_agent.create(response_engine=engine)
     chat = client.chat.create(agent_id=agent.agent_id, retell_llm_dynamic_variables={"name": "Ann", "tier": "basic"})
     turn = client.chat.create_chat_completion(chat_id=chat.chat_id, content="No thanks")
