@@ -30,7 +30,7 @@ from retell_dsl.sim.events import Event, KnowledgeRetrieved, Utterance
 from retell_dsl.sim.models import Model
 from retell_dsl.sim.outputs import chat_cost, chat_messages, collected_dynamic_variables
 from retell_dsl.sim.runtime import CallFacts, Session, StartAt
-from retell_dsl.simulator.sessions import SessionFactory, resume_point, seed, wire_events
+from retell_dsl.simulator.sessions import SessionFactory, response_variables, resume_point, seed, wire_events
 
 __all__ = ["ChatBook", "llm_model", "playground_turn", "wire_messages"]
 
@@ -81,7 +81,7 @@ def _resumed(
     """A session standing where ``prior`` (or ``start_at``) left the conversation; call :func:`_opened` next."""
     extracted: dict[str, str] = {}
     if start_at is None and prior:
-        start_at, extracted = resume_point(prior)
+        start_at, extracted = resume_point(prior, response_variables(snapshot.engine))
         if start_at is None and snapshot.engine_type == "retell-llm":
             start_at = _LLM_WAITS
     session = factory.session(
@@ -138,7 +138,7 @@ class ChatBook:
             return live
         prior = messages[:-1]
         session = _resumed(self.factory, snapshot, prior, variables, start_at=None, conversation_id=key)
-        live = _Live(session, len(prior), dict(variables), resumed=bool(prior))
+        live = _Live(session, len(prior), session.variables, resumed=bool(prior))  # given + recovered
         if key:
             self._live[key] = live
             while len(self._live) > self.capacity:

@@ -3,7 +3,8 @@
 A chat or playground turn may have to pick a conversation up where it was (the emulator
 restarted, or the playground is stateless): :func:`resume_point` finds the last node or state
 in the history's ``node_transition`` / ``state_transition`` messages and the variables the
-history's ``extract_dynamic_variable`` results collected; :func:`seed` puts the history's
+history's ``extract_dynamic_variable`` results and the ``response_variables`` of its tool results
+collected (:func:`response_variables` reads them from the engine); :func:`seed` puts the history's
 utterances and tool calls into a new session's log, so the model sees them as context (no
 turn is replayed).
 
@@ -15,6 +16,9 @@ turn is replayed).
 ...            {"role": "tool_call_result", "tool_call_id": "t1", "content": '{"name": "Ann"}'}]
 >>> resume_point(history)
 (StartAt(node_id='b', component_id=None, state=None, waiting=True), {'name': 'Ann'})
+>>> resume_point(history + [{"role": "tool_call_invocation", "tool_call_id": "t2", "name": "crm", "arguments": "{}"},
+...     {"role": "tool_call_result", "tool_call_id": "t2", "content": '{"tier": "gold"}'}], {"crm": {"t": "tier"}})[1]
+{'name': 'Ann', 't': 'gold'}
 >>> [type(e).__name__ for e in wire_events(history)]
 ['Utterance', 'ToolInvoked', 'ToolReturned']
 """
@@ -31,9 +35,9 @@ from retell_dsl.sim.events import Event, ToolInvoked, ToolReturned, Utterance
 from retell_dsl.sim.kb import KnowledgeBaseIndex, Source
 from retell_dsl.sim.models import Model
 from retell_dsl.sim.runtime import CallFacts, Clock, Limits, Session, StartAt
-from retell_dsl.sim.tools import ASGIApp, Handler
+from retell_dsl.sim.tools import ASGIApp, Handler, extract_variables
 
-__all__ = ["SessionFactory", "resume_point", "seed", "wire_events"]
+__all__ = ["SessionFactory", "knowledge_index", "response_variables", "resume_point", "seed", "wire_events"]
 
 
 def wire_events(messages: Iterable[Mapping[str, Any]]) -> list[Event]:
@@ -66,11 +70,32 @@ def wire_events(messages: Iterable[Mapping[str, Any]]) -> list[Event]:
     return out
 
 
-def resume_point(messages: Sequence[Mapping[str, Any]]) -> tuple[StartAt | None, dict[str, str]]:
-    """Where the history left the conversation (``None``: nowhere yet) and the variables it extracted."""
+def response_variables(engine: Mapping[str, Any] | None) -> dict[str, Mapping[str, str]]:
+    """Tool name → its ``response_variables``, over a flow's tools and a Retell LLM's general and state tools."""
+    if not engine:
+        return {}
+    tools = [*(engine.get("tools") or ()), *(engine.get("general_tools") or ())]
+    for state in engine.get("states") or ():
+        if isinstance(state, Mapping):
+            tools += list(state.get("tools") or ())
+    return {
+        str(t["name"]): t["response_variables"]
+        for t in tools
+        if isinstance(t, Mapping) and t.get("name") and isinstance(t.get("response_variables"), Mapping)
+    }
+
+
+def resume_point(
+    messages: Sequence[Mapping[str, Any]], tool_variables: Mapping[str, Mapping[str, str]] | None = None
+) -> tuple[StartAt | None, dict[str, str]]:
+    """Where the history left the conversation (``None``: nowhere yet) and the variables it collected.
+
+    ``tool_variables`` (see :func:`response_variables`) names the variables each tool's result sets.
+    """
     node: str | None = None
     state: str | None = None
     extracts: set[str] = set()
+    by_call: dict[str, Mapping[str, str]] = {}
     values: dict[str, str] = {}
     for message in messages:
         role = message.get("role")
@@ -80,6 +105,10 @@ def resume_point(messages: Sequence[Mapping[str, Any]]) -> tuple[StartAt | None,
             state = str(message["new_state_name"])
         elif role == "tool_call_invocation" and message.get("type") == "extract_dynamic_variable":
             extracts.add(str(message.get("tool_call_id")))
+        elif role == "tool_call_invocation" and str(message.get("name")) in (tool_variables or {}):
+            by_call[str(message.get("tool_call_id"))] = (tool_variables or {})[str(message.get("name"))]
+        elif role == "tool_call_result" and str(message.get("tool_call_id")) in by_call:
+            values.update(extract_variables(str(message.get("content") or ""), by_call[str(message["tool_call_id"])]))
         elif role == "tool_call_result" and str(message.get("tool_call_id")) in extracts:
             try:
                 parsed = json.loads(str(message.get("content") or ""))
