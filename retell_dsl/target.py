@@ -54,13 +54,18 @@ class Target:
 
     @property
     def emulator(self) -> Emulator:
-        """The in-process emulator behind an emulator target (created on first use)."""
+        """The in-process emulator behind an emulator target (created on first use).
+
+        It holds conversations with the local engine (:class:`~retell_dsl.simulator.LocalEngine`)
+        on the model the environment configures (none: the places that need one say so).
+        """
         if self.kind != "emulator":
             raise ConfigurationError("this target is the live Retell API, not the emulator")
         if self._emulator is None:
             from retell_dsl.emulator import Emulator
+            from retell_dsl.simulator import LocalEngine
 
-            self._emulator = Emulator(self.emulator_db or ":memory:", api_key=LOCAL_EMULATOR_KEY)
+            self._emulator = Emulator(self.emulator_db or ":memory:", api_key=LOCAL_EMULATOR_KEY, engine=LocalEngine())
         return self._emulator
 
     def client(self, **kwargs: Any) -> Retell:

@@ -47,7 +47,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "graph": _COMPILED,
     "emulator": frozenset({"wire"}),  # depends only on wire; declares the engine Protocol
     "sim": _BASE,  # planned: the conversation engine, reaches the emulator through its Protocol
-    "target": _BASE | {"emulator", "sim"},  # the SDK client: live Retell or the emulator (+ engine)
+    # the real engine behind the emulator's port: imports both sides, neither imports it
+    "simulator": _BASE | {"emulator", "sim"},
+    "target": _BASE | {"emulator", "sim", "simulator"},  # the SDK client: live Retell or the emulator (+ engine)
     "toolkit": _BASE | {"target"},
     "deploy": _COMPILED | {"target"},
     "conversations": _COMPILED | {"deploy", "target"},  # planned: above deploy + target
@@ -55,7 +57,19 @@ ALLOWED: dict[str, frozenset[str]] = {
     FACADE: frozenset({"naming", "builders", "compiler", "validation", "checked", "graph", "errors"}),
     "mcp_server": _BASE | {"toolkit", "target", FACADE},
     "cli": _COMPILED
-    | {"graph", "emulator", "sim", "target", "toolkit", "deploy", "conversations", "importer", "mcp_server", FACADE},
+    | {
+        "graph",
+        "emulator",
+        "sim",
+        "simulator",
+        "target",
+        "toolkit",
+        "deploy",
+        "conversations",
+        "importer",
+        "mcp_server",
+        FACADE,
+    },
     "__main__": frozenset({"cli"}),
     # the pytest plugin: only the public facade and documented namespaces
     "pytest_retell": frozenset({FACADE, "errors", "deploy", "target", "conversations"}),

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from retell_dsl.simulator import LocalEngine
 
 __all__ = ["register"]
 
@@ -47,15 +50,18 @@ def emulator(
 
     from retell_dsl.emulator import Emulator, generate_api_key
     from retell_dsl.emulator.serve import serve_forever
+    from retell_dsl.simulator import LocalEngine
 
     console = Console(stderr=True)
     key = api_key or generate_api_key()
-    emu = Emulator(db, api_key=key, concurrency_limit=concurrency_limit)
+    engine = LocalEngine()
+    emu = Emulator(db, api_key=key, concurrency_limit=concurrency_limit, engine=engine)
     if latency_ms:
         emu.faults.add("*", latency_ms=latency_ms)
     where = "in memory (nothing is kept)" if db == ":memory:" else db
     console.print(f"[bold]Retell API emulator[/] listening on [cyan]http://{host}:{port}[/]")
     console.print(f"  state:   {where}")
+    console.print(f"  engine:  local simulation, model {type(engine.model).__name__}" + _model_hint(engine))
     if latency_ms:
         console.print(f"  latency: {latency_ms:g} ms added to every request")
     if api_key is None:
@@ -67,6 +73,15 @@ def emulator(
         serve_forever(emu, host=host, port=port)
     finally:
         emu.close()
+
+
+def _model_hint(engine: LocalEngine) -> str:
+    """What to do when no model is configured (names no secret)."""
+    from retell_dsl.sim.models import NoModel
+
+    if not isinstance(engine.model, NoModel):
+        return ""
+    return " (static text, equations and tool mocks run; set OPENAI_BASE_URL for prompts and analysis)"
 
 
 def register(app: typer.Typer) -> None:

@@ -25,6 +25,7 @@ from retell_dsl.emulator.errors import ApiError
 __all__ = [
     "AgentSnapshot",
     "CallSession",
+    "ChatAnalyzer",
     "ChatTurn",
     "ConversationEngine",
     "SimulationResult",
@@ -44,7 +45,9 @@ class AgentSnapshot:
     the Retell LLM or conversation flow version it uses (``None`` for a custom LLM), with
     ``engine_type`` ``"retell-llm"`` / ``"conversation-flow"`` / ``"custom-llm"``;
     ``components`` the shared flow components it embeds, by id; ``knowledge_base_texts``
-    the ``(source_id, text)`` pairs of each knowledge base the agent or engine names.
+    the ``(source_id, text)`` pairs of each knowledge base the agent or engine names;
+    ``conversation_id`` the chat this snapshot runs (``None`` outside chats), so an engine can
+    keep a live conversation per chat between completions.
     """
 
     agent: Mapping[str, Any]
@@ -52,15 +55,22 @@ class AgentSnapshot:
     engine: Mapping[str, Any] | None
     components: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     knowledge_base_texts: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
+    conversation_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ChatTurn:
-    """What one chat completion produced: the new messages, and whether the agent ended the chat."""
+    """What one chat completion produced: the new messages, and whether the agent ended the chat.
+
+    ``chat_analysis`` (Retell's shape) when the chat ended and the engine could analyse it;
+    ``chat_cost`` (Retell's shape) the chat's whole cost so far, when the engine prices it.
+    """
 
     messages: Sequence[WireMessage]
     ended: bool = False
     collected_dynamic_variables: Mapping[str, str] | None = None
+    chat_analysis: Mapping[str, Any] | None = None
+    chat_cost: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +171,15 @@ class ConversationEngine(Protocol):
 
     def run_call(self, agent: AgentSnapshot, session: CallSession) -> None:
         """Hold a voice call, recording every turn on ``session`` (and ending it)."""
+        ...
+
+
+@runtime_checkable
+class ChatAnalyzer(Protocol):
+    """Optional engine capability: the ``chat_analysis`` of a chat (end-chat, rerun-chat-analysis)."""
+
+    def analyze_chat(self, agent: AgentSnapshot, messages: Sequence[WireMessage]) -> Mapping[str, Any] | None:
+        """The analysis of a chat's messages, or ``None`` when it cannot be made (no model)."""
         ...
 
 

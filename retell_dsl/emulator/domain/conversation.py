@@ -9,6 +9,7 @@ without one (the handlers answer 501 via :func:`~retell_dsl.emulator.engine_port
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,12 +18,20 @@ from retell_dsl.emulator.domain.chats import append_messages, end_chat
 from retell_dsl.emulator.domain.components import shared_component_ids
 from retell_dsl.emulator.domain.knowledge_bases import source_texts
 from retell_dsl.emulator.domain.versions import merge_update, render_agent, render_engine, resolve_engine
-from retell_dsl.emulator.engine_port import AgentSnapshot, ChatTurn, ConversationEngine
+from retell_dsl.emulator.engine_port import AgentSnapshot, ChatAnalyzer, ChatTurn, ConversationEngine
 from retell_dsl.emulator.errors import bad_request
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
 
-__all__ = ["call_snapshot", "chat_completion", "engine_snapshot", "playground_completion", "run_batch_test"]
+__all__ = [
+    "analyze_chat",
+    "call_snapshot",
+    "chat_completion",
+    "chat_snapshot",
+    "engine_snapshot",
+    "playground_completion",
+    "run_batch_test",
+]
 
 _TEST_STATUSES = ("pass", "fail", "error")
 
@@ -86,26 +95,61 @@ def call_snapshot(state: State, call: Document) -> AgentSnapshot:
     return engine_snapshot(state, config, call.get("_engine_override"))
 
 
+def chat_snapshot(state: State, chat: Mapping[str, Any]) -> AgentSnapshot:
+    """The snapshot a chat runs with: its agent version, keyed by the chat's id."""
+    agent = state.require("agent", str(chat["agent_id"]), int(chat["version"]))
+    snapshot = engine_snapshot(state, render_agent(agent))
+    return dataclasses.replace(snapshot, conversation_id=str(chat["chat_id"]))
+
+
 def chat_completion(state: State, engine: ConversationEngine, chat_id: str, content: str) -> list[Document]:
     """The user says ``content`` in an ongoing chat; the engine answers. Returns the messages of this turn.
 
     The user's message and the agent's are appended to the chat; when the engine ends
-    the chat it becomes ``ended`` with the collected dynamic variables.
+    the chat it becomes ``ended`` with the collected dynamic variables (and its analysis).
+    When the engine's messages include a ``user`` message (a chat the agent opens answers
+    its first completion with its greeting *before* the user's words), the user's message
+    is stored at that place and left out of the returned messages; otherwise it goes first.
     """
     chat = state.require("chat", chat_id)
     if chat.get("chat_status") != "ongoing":
         raise bad_request(f"Chat {chat_id} is {chat.get('chat_status')}; only ongoing chats take messages")
-    agent = state.require("agent", str(chat["agent_id"]), int(chat["version"]))
-    append_messages(state, chat_id, [{"role": "user", "content": content}])
-    history = list(state.require("chat", chat_id).get("message_with_tool_calls") or [])
+    stored = list(chat.get("message_with_tool_calls") or [])
+    user: Document = {"role": "user", "content": content}
+    history = [*stored, user]
     variables = dict(chat.get("retell_llm_dynamic_variables") or {})
-    turn = engine.chat_completion(engine_snapshot(state, render_agent(agent)), history, variables)
+    turn = engine.chat_completion(chat_snapshot(state, chat), history, variables)
     if not isinstance(turn, ChatTurn):
         raise TypeError(f"ConversationEngine.chat_completion must return a ChatTurn, got {type(turn).__name__}")
-    added = append_messages(state, chat_id, [dict(m) for m in turn.messages])
+    produced = [dict(m) for m in turn.messages]
+    placed = next((i for i, m in enumerate(produced) if m.get("role") == "user"), None)
+    if placed is None:
+        added = append_messages(state, chat_id, [user, *produced])[1:]
+    else:
+        added = append_messages(state, chat_id, produced)
+        added = added[:placed] + added[placed + 1 :]
+    if turn.chat_cost is not None:
+        doc = state.require("chat", chat_id)
+        doc["chat_cost"] = dict(turn.chat_cost)
+        state.store.put("chat", chat_id, doc)
     if turn.ended:
-        end_chat(state, chat_id, collected_dynamic_variables=turn.collected_dynamic_variables)
+        doc = end_chat(state, chat_id, collected_dynamic_variables=turn.collected_dynamic_variables)
+        if turn.chat_analysis is not None:
+            doc["chat_analysis"] = dict(turn.chat_analysis)
+            state.store.put("chat", chat_id, doc)
     return added
+
+
+def analyze_chat(state: State, engine: ConversationEngine, chat_id: str) -> Document:
+    """Store the engine's ``chat_analysis`` of a chat when the engine can analyse (:class:`ChatAnalyzer`)."""
+    chat = state.require("chat", chat_id)
+    if not isinstance(engine, ChatAnalyzer):
+        return chat
+    analysis = engine.analyze_chat(chat_snapshot(state, chat), list(chat.get("message_with_tool_calls") or []))
+    if analysis is not None:
+        chat["chat_analysis"] = dict(analysis)
+        state.store.put("chat", chat_id, chat)
+    return chat
 
 
 def playground_completion(

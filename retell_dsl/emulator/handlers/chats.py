@@ -7,7 +7,7 @@ from retell.types import chat_create_chat_completion_params, chat_create_params,
 from retell_dsl.emulator.body import json_body
 from retell_dsl.emulator.domain import chats, conversation
 from retell_dsl.emulator.domain.call_filters import CHAT_FILTERS, page_in_body
-from retell_dsl.emulator.engine_port import no_engine
+from retell_dsl.emulator.engine_port import ChatAnalyzer, no_engine
 from retell_dsl.emulator.errors import not_found, not_implemented
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.state import State
@@ -52,6 +52,8 @@ def list_chats(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResp
 def end_chat(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
     """``PATCH /end-chat/{chat_id}``."""
     chats.end_chat(state, params["chat_id"])
+    if state.engine is not None:
+        conversation.analyze_chat(state, state.engine, params["chat_id"])
     return EmuResponse(204)
 
 
@@ -77,7 +79,9 @@ def rerun_chat_analysis(state: State, req: EmuRequest, params: dict[str, str]) -
     state.require("chat", params["chat_id"])
     if state.engine is None:
         raise no_engine(req.method, req.path, "post-chat analysis")
-    raise not_implemented(req.method, req.path, "post-chat analysis is not part of the ConversationEngine port yet")
+    if not isinstance(state.engine, ChatAnalyzer):
+        raise not_implemented(req.method, req.path, "the configured engine does not analyse chats (ChatAnalyzer)")
+    return json_response(200, chats.render_chat(conversation.analyze_chat(state, state.engine, params["chat_id"])))
 
 
 def create_sms_chat(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:

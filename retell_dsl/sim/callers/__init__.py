@@ -26,6 +26,7 @@ from retell_dsl.sim.callers.actions import (
     Silence,
     agent_utterances_since,
 )
+from retell_dsl.sim.callers.from_json import caller_from_json
 from retell_dsl.sim.callers.persona import END_TOOL, PRESS_TOOL, PersonaCaller, normalise
 from retell_dsl.sim.callers.script import (
     Condition,
@@ -58,6 +59,7 @@ __all__ = [
     "Silence",
     "Step",
     "agent_utterances_since",
+    "caller_from_json",
     "hang_up",
     "normalise",
     "press",

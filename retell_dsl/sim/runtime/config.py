@@ -144,6 +144,10 @@ class Limits:
 class StartAt:
     """A resume point: a flow node (and the component it sits in) or a Retell LLM state.
 
+    ``waiting``: the conversation stands at the node and the user speaks next (a resumed chat or
+    playground turn), so the node is not run on start; by default a resumed node runs (speaks).
+    A Retell LLM resumed at a state always waits for the user.
+
     >>> StartAt(node_id="book").state is None
     True
     """
@@ -151,3 +155,4 @@ class StartAt:
     node_id: str | None = None
     component_id: str | None = None
     state: str | None = None
+    waiting: bool = False

@@ -152,6 +152,8 @@ class FlowInterpreter:
         if self.flow.get("start_speaker", "agent") == "user" and at.node_id is None:
             self.pending_start = True
             return
+        if at.waiting and at.node_id is not None:
+            return
         await self.run(node)
 
     async def begin_after_swap(self) -> None:
