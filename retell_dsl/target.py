@@ -26,7 +26,18 @@ if TYPE_CHECKING:
 
     from retell_dsl.emulator import Emulator
 
-__all__ = ["DEFAULT_EMULATOR_DB", "LIVE_BASE_URL", "LOCAL_EMULATOR_KEY", "Target", "TargetName", "resolve_target"]
+__all__ = [
+    "DEFAULT_EMULATOR_DB",
+    "ENGINE_ENV",
+    "LIVE_BASE_URL",
+    "LOCAL_EMULATOR_KEY",
+    "Target",
+    "TargetName",
+    "resolve_target",
+]
+
+#: Set to ``off`` for an emulator target without the local conversation engine.
+ENGINE_ENV = "RETELL_DSL_ENGINE"
 
 TargetName = Literal["auto", "emulator", "live"]
 DEFAULT_EMULATOR_DB = Path(".retell") / "emulator.sqlite"
@@ -42,6 +53,7 @@ class Target:
     kind: Literal["emulator", "live"]
     base_url: str | None = None
     emulator_db: str | None = None
+    engine: bool = True
     _api_key: str | None = field(default=None, repr=False)
     _emulator: Emulator | None = field(default=None, repr=False)
 
@@ -57,15 +69,21 @@ class Target:
         """The in-process emulator behind an emulator target (created on first use).
 
         It holds conversations with the local engine (:class:`~retell_dsl.simulator.LocalEngine`)
-        on the model the environment configures (none: the places that need one say so).
+        on the model the environment configures (none: the places that need one say so). With
+        ``RETELL_DSL_ENGINE=off`` it has no engine: calls stay ``registered`` until driven by hand
+        (``Emulator.start_call``/``end_call``) and conversational endpoints answer 501.
         """
         if self.kind != "emulator":
             raise ConfigurationError("this target is the live Retell API, not the emulator")
         if self._emulator is None:
             from retell_dsl.emulator import Emulator
-            from retell_dsl.simulator import LocalEngine
 
-            self._emulator = Emulator(self.emulator_db or ":memory:", api_key=LOCAL_EMULATOR_KEY, engine=LocalEngine())
+            engine = None
+            if self.engine:
+                from retell_dsl.simulator import LocalEngine
+
+                engine = LocalEngine()
+            self._emulator = Emulator(self.emulator_db or ":memory:", api_key=LOCAL_EMULATOR_KEY, engine=engine)
         return self._emulator
 
     def client(self, **kwargs: Any) -> Retell:
@@ -104,5 +122,6 @@ def resolve_target(
             )
         return Target("live", base_url=base_url, _api_key=key)
     if target == "emulator":
-        return Target("emulator", emulator_db=str(emulator_db))
+        engine = env.get(ENGINE_ENV, "on").strip().lower() not in ("off", "0", "false", "none")
+        return Target("emulator", emulator_db=str(emulator_db), engine=engine)
     raise ConfigurationError(f"unknown target {target!r}: use auto, emulator or live")

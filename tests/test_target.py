@@ -36,3 +36,10 @@ def test_live_without_a_key_says_how_to_fix_it() -> None:
 def test_unknown_target_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="unknown target 'staging'"):
         resolve_target("staging", environ={})
+
+
+def test_the_emulator_target_holds_conversations_unless_the_engine_is_off(tmp_path: Path) -> None:
+    on = resolve_target("emulator", emulator_db=str(tmp_path / "a.sqlite"), environ={})
+    assert on.emulator.engine is not None
+    off = resolve_target("emulator", emulator_db=str(tmp_path / "b.sqlite"), environ={"RETELL_DSL_ENGINE": "off"})
+    assert off.emulator.engine is None

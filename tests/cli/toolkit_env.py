@@ -29,8 +29,10 @@ class ToolkitCli:
         return self.tmp_path / "emulator.sqlite"
 
     def env(self) -> dict[str, str | None]:
+        # RETELL_DSL_ENGINE=off: these tests drive calls by hand (start_call/end_call), so the CLI's
+        # emulator must not hold (or fail to dial) them with the local conversation engine
         return {"RETELL_DSL_EMULATOR_DB": str(self.db), "RETELL_API_KEY": None, "RETELL_DSL_TARGET": None,
-                "COLUMNS": "200"}  # fmt: skip
+                "RETELL_DSL_ENGINE": "off", "COLUMNS": "200"}  # fmt: skip
 
     def client(self) -> Retell:
         """A plain SDK client on the same emulator database, to seed and check state."""
