@@ -93,7 +93,8 @@ def test_a_caller_who_gives_up_hangs_up_and_without_a_model_there_is_no_analysis
     emu.run_call(call_id, caller=caller)
     got = client.call.retrieve(call_id)
     assert got.disconnection_reason == "user_hangup"
-    assert got.transcript == "Agent: Hi Ann! Shall I check your points?"
+    # the caller stays silent while it waits, so the agent reminds it (fixed text: there is no model)
+    assert got.transcript == "Agent: Hi Ann! Shall I check your points?\nAgent: Are you still there?"
     assert got.call_analysis is None or got.call_analysis.call_summary is None
 
 
