@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retell_dsl.cli._stackcmd import EnvOpt, errors_exit
+from retell_dsl.cli._words import count
 from retell_dsl.cli.toolkit._common import TargetOpt, abort
 
 if TYPE_CHECKING:
@@ -80,9 +81,9 @@ def summary(imported: Imported, *, origin: str, out: Path, adopted: list[str] | 
             env: str) -> list[str]:  # fmt: skip
     """The lines ``import`` prints when it is done."""
     width = max((len(r.address) for r in imported.resources), default=0)
-    lines = [f"imported {len(imported.resources)} objects from {origin}:"]
+    lines = [f"imported {count(len(imported.resources), 'object')} from {origin}:"]
     lines += [f"  {r.address:<{width}}  {r.remote_id or '(no id: apply will create it)'}" for r in imported.resources]
-    lines.append(f"wrote {out} ({len(imported.source.splitlines())} lines)")
+    lines.append(f"wrote {out} ({count(len(imported.source.splitlines()), 'line')})")
     if imported.secrets:
         lines.append(
             f"secrets (headers, passwords) were not written: set {', '.join(sorted(imported.secrets))} "

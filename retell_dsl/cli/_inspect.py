@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from retell_dsl.cli._stackcmd import AppArg, EnvOpt, console, errors_exit, open_session
+from retell_dsl.cli._words import count
 from retell_dsl.cli.toolkit._common import TargetOpt
 
 __all__ = ["register"]
@@ -39,11 +40,13 @@ def compile_cmd(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) 
         "kind",
         "depends on",
         "payload",
-        title=f"stack {compiled.name!r}: {len(compiled.resources)} resources",
+        title=f"stack {compiled.name!r}: {count(len(compiled.resources), 'resource')}",
     )
     for r in compiled.resources:
         size = len(json.dumps(r.payload))
-        table.add_row(r.address, r.kind, ", ".join(r.depends_on) or "-", f"{len(r.payload)} fields, {size:,} bytes")
+        table.add_row(
+            r.address, r.kind, ", ".join(r.depends_on) or "-", f"{count(len(r.payload), 'field')}, {size:,} bytes"
+        )
     console().print(table)
 
 
@@ -77,7 +80,7 @@ def lint(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) -> None
         if not issues:
             out.print(f"[green]✓[/] stack {session.stack.name!r}: no issues")
         else:
-            out.print(f"{errors} error(s), {warnings} warning(s)")
+            out.print(f"{count(errors, 'error')}, {count(warnings, 'warning')}")
     if any(i.severity == "error" for i in issues):
         raise typer.Exit(1)
 
@@ -114,7 +117,7 @@ def drift(
             for c in d.code:
                 out.print(f"    code changed   {c.path}: {_short(c.before)} → {_short(c.after)}", highlight=False)
         drifted = sum(1 for d in report if d.drifted)
-        out.print(f"{drifted} of {len(report)} resources drifted" if drifted else "No drift.")
+        out.print(f"{drifted} of {count(len(report), 'resource')} drifted" if drifted else "No drift.")
     if detailed_exitcode and any(d.drifted for d in report):
         raise typer.Exit(2)
 

@@ -17,6 +17,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from retell_dsl.cli._words import count
+
 __all__ = [
     "EMULATOR_DB_ENV",
     "TARGET_ENV",
@@ -209,7 +211,7 @@ def _spec_body(value: str) -> dict[str, Any]:
         errors = getattr(exc.issues, "errors", ())
         for issue in errors:
             typer.echo(str(issue), err=True)
-        abort(f"--file: {value} has {len(errors)} lint error(s), listed above")
+        abort(f"--file: {value} has {count(len(errors), 'lint error')}, listed above")
     try:
         return resolve_env(payload, os.environ)  # type: ignore[no-any-return]
     except RetellDSLError as exc:

@@ -1,0 +1,83 @@
+"""What a new user sees in the first hour (issue 10, "CLI and output"), at 80 columns and not on a terminal."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from retell_dsl.cli import app
+
+APP = """
+from tests.deploy.stacks import support
+stack = support(prompt={prompt!r}, voice={voice!r})
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in ("RETELL_API_KEY", "RETELL_DSL_EMULATOR_DB", "RETELL_DSL_TARGET"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def write_app(root: Path, prompt: str = "Be kind.", voice: str = "openai-Alloy") -> str:
+    (root / "app.py").write_text(APP.format(prompt=prompt, voice=voice))
+    return "app.py"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "80"})
+
+
+def test_the_apply_hint_of_a_saved_plan_works_as_printed(project: Path) -> None:
+    name = write_app(project)
+    planned = run("plan", name, "--env", "staging", "--out", "plan.json")
+    assert planned.exit_code == 0, planned.output
+    hint = re.search(r"apply it with: (.+)", planned.stderr)
+    assert hint is not None, planned.stderr
+    words = shlex.split(hint.group(1))
+    assert words[:4] == ["retell-dsl", "apply", name, "plan.json"] and "--env" in words
+    applied = run(*words[1:], "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert (project / ".retell" / "state" / "staging.json").is_file()
+
+
+def test_no_changes_is_said_once_and_counts_are_plural_only_when_plural(project: Path) -> None:
+    name = write_app(project)
+    assert run("apply", name, "-y").exit_code == 0
+    again = run("apply", name, "-y")
+    assert again.exit_code == 0, again.output
+    assert again.output.count("No changes") == 1
+    write_app(project, voice="11labs-Grace")
+    changed = run("apply", name, "-y")
+    assert changed.exit_code == 0, changed.output
+    assert re.search(r"Applied 1 step with \d+ requests?\.", changed.output), changed.output
+    assert not re.search(r"\b1 (steps|requests)\b", changed.output)
+    linted = run("lint", name)
+    assert "1 error(s)" not in linted.output and "(s)" not in linted.output
+
+
+def test_demo_at_80_columns_keeps_code_ids_and_times_readable(project: Path) -> None:
+    from retell_dsl import flow_graph
+    from retell_dsl.cli._demo import find_example
+
+    shown = run("demo")
+    assert shown.exit_code == 0, shown.output
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("clinic_example", find_example())
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    mermaid = flow_graph(example.flow, "mermaid")
+    lines = shown.stdout.splitlines()
+    for line in mermaid.splitlines():  # each line of the diagram printed whole, never hard-wrapped
+        assert line in lines
+    assert max(len(line) for line in mermaid.splitlines()) > 80
+    assert re.search(r"│ agent_[0-9a-f]{20,} ", shown.stdout)  # ids kept whole in the table
+    assert re.search(r"token expires\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", shown.stdout)
