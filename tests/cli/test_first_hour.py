@@ -81,3 +81,22 @@ def test_demo_at_80_columns_keeps_code_ids_and_times_readable(project: Path) -> 
     assert max(len(line) for line in mermaid.splitlines()) > 80
     assert re.search(r"│ agent_[0-9a-f]{20,} ", shown.stdout)  # ids kept whole in the table
     assert re.search(r"token expires\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", shown.stdout)
+
+
+def test_numbers_print_as_the_api_sent_them_and_times_as_utc(tmp_path: Path) -> None:
+    from tests.cli.toolkit_env import ToolkitCli
+
+    cli = ToolkitCli(tmp_path)
+    ids = cli.seed()
+    args = ("batch-calls", "create", "--from", ids["number"], "--to", "+14155550123", "--to", "+14155550124")
+    batch = cli.json(*args, "--name", "promo", "--at", "2030-01-02T03:04:05Z")
+    assert batch["total_task_count"] == 2 and isinstance(batch["total_task_count"], int)
+    assert batch["scheduled_timestamp"] == 1893553445000  # the raw milliseconds in --json
+    shown = cli.ok(*args, "--name", "promo2", "--at", "2030-01-02T03:04:05Z")
+    assert re.search(r"total_task_count\s+│ 2\s", shown), shown
+    assert "2.0" not in shown
+    assert "2030-01-02 03:04:05 UTC (1893553445000)" in shown
+    cli.ok("kbs", "add-sources", ids["kb_id"], "--upload", ids["doc"])
+    kb = cli.json("kbs", "get", ids["kb_id"])
+    sizes = [s["file_size"] for s in kb["knowledge_base_sources"] if "file_size" in s]
+    assert sizes == [len("Pizza: 10 dollars")] and isinstance(sizes[0], int)
