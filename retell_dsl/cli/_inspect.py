@@ -108,27 +108,11 @@ def drift(
     if as_json:
         sys.stdout.write(json.dumps([d.to_dict() for d in report], indent=2, ensure_ascii=False) + "\n")
     else:
-        out = console()
-        for d in report:
-            mark = "[green]✓[/]" if not d.drifted else "[yellow]![/]"
-            out.print(f"{mark} {d.address}: {d.status.replace('_', ' ')}")
-            for c in d.remote:
-                out.print(f"    remote changed {c.path}: {_short(c.before)} → {_short(c.after)}", highlight=False)
-            for c in d.code:
-                out.print(f"    code changed   {c.path}: {_short(c.before)} → {_short(c.after)}", highlight=False)
-        drifted = sum(1 for d in report if d.drifted)
-        out.print(f"{drifted} of {count(len(report), 'resource')} drifted" if drifted else "No drift.")
+        from retell_dsl.deploy.render import drift_lines, print_lines
+
+        print_lines(drift_lines(report), console())
     if detailed_exitcode and any(d.drifted for d in report):
         raise typer.Exit(2)
-
-
-def _short(value: object) -> str:
-    from retell_dsl.deploy.diff import MISSING
-
-    if value is MISSING:
-        return "(absent)"
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -100,3 +101,40 @@ def test_numbers_print_as_the_api_sent_them_and_times_as_utc(tmp_path: Path) -> 
     kb = cli.json("kbs", "get", ids["kb_id"])
     sizes = [s["file_size"] for s in kb["knowledge_base_sources"] if "file_size" in s]
     assert sizes == [len("Pizza: 10 dollars")] and isinstance(sizes[0], int)
+
+
+DRIFT_APP = """
+from retell_dsl import Agent, CustomTool, RetellLLM, Stack
+PROMPT = "\\n".join(f"Rule {{i}}: answer politely and briefly about orders, returns and delivery." for i in range(12))
+tool = CustomTool(name="lookup", description="Look an order up.", url="https://api.example.com/orders",
+                  headers={{"Authorization": "$env:DRIFT_TOKEN"}})
+llm = RetellLLM(name="orders").prompt(PROMPT + {tail!r}).tool(tool)
+stack = Stack(name="orders").add(Agent(name="Orders", voice="openai-Alloy", engine=llm))
+"""
+
+
+def test_drift_shows_long_prompt_changes_as_a_diff_and_secrets_in_words(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retell_dsl.emulator import Emulator
+    from retell_dsl.target import LOCAL_EMULATOR_KEY
+
+    monkeypatch.setenv("DRIFT_TOKEN", "CANARY-drift-token")
+    (project / "app.py").write_text(DRIFT_APP.format(tail="\nSay goodbye warmly."))
+    assert run("apply", "app.py", "-y").exit_code == 0
+    client = Emulator(project / ".retell" / "emulator.sqlite", api_key=LOCAL_EMULATOR_KEY).client()
+    state = json.loads((project / ".retell" / "state" / "default.json").read_text())
+    llm = client.llm.retrieve(state["resources"]["llm.orders"]["remote_id"])
+    assert llm.general_prompt is not None
+    client.llm.update(llm.llm_id, general_prompt=llm.general_prompt.replace("goodbye warmly", "goodbye curtly"))
+    (project / "app.py").write_text(DRIFT_APP.format(tail="\nSay goodbye kindly."))
+    monkeypatch.setenv("DRIFT_TOKEN", "CANARY-rotated")
+    shown = run("drift", "app.py", "--detailed-exitcode")
+    assert shown.exit_code == 2, shown.output
+    assert "CANARY" not in shown.output and "$secret:" not in shown.output
+    lines = [line.strip() for line in shown.output.splitlines()]
+    assert "remote changed general_prompt:" in lines and "code changed   general_prompt:" in lines
+    assert "-Say goodbye warmly." in lines and "+Say goodbye curtly." in lines  # remote: applied → remote
+    assert "+Say goodbye kindly." in lines  # code: applied → code
+    secret = "general_tools[0].headers.Authorization: (secret: a different value) → (secret from $DRIFT_TOKEN)"
+    assert f"code changed   {secret}" in lines
