@@ -138,3 +138,22 @@ def test_drift_shows_long_prompt_changes_as_a_diff_and_secrets_in_words(
     assert "+Say goodbye kindly." in lines  # code: applied → code
     secret = "general_tools[0].headers.Authorization: (secret: a different value) → (secret from $DRIFT_TOKEN)"
     assert f"code changed   {secret}" in lines
+
+
+def test_destroy_says_why_a_number_is_kept_and_that_it_still_routes_to_the_deleted_agent(project: Path) -> None:
+    name = write_app(project)
+    assert run("apply", name, "-y").exit_code == 0
+    state = json.loads((project / ".retell" / "state" / "default.json").read_text())["resources"]
+    number = state["phone_number.support line"]["remote_id"]
+    gone = run("destroy", name, "-y")
+    assert gone.exit_code == 0, gone.output
+    text = " ".join(gone.output.split())  # the warnings may wrap at 80 columns
+    assert "no longer in the code" not in text  # it is in the code: destroy keeps it because it is protected
+    assert "phone_number.support line is kept: phone numbers are protected; pass --force to delete it too" in text
+    assert (
+        f"phone_number.support line ({number}) stays bound to agent.Acme support, which this plan deletes: "
+        f"calls to it will fail. Bind it to another agent (retell-dsl numbers update {number} --inbound-agent "
+        f"AGENT_ID) or release it (pass --force, or retell-dsl numbers delete {number})"
+    ) in text
+    rebound = run("numbers", "update", number, "--inbound-agent", "agent_000000000000000000000000")
+    assert "No such command" not in rebound.output and "No such option" not in rebound.output
