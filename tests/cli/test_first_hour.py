@@ -157,3 +157,23 @@ def test_destroy_says_why_a_number_is_kept_and_that_it_still_routes_to_the_delet
     ) in text
     rebound = run("numbers", "update", number, "--inbound-agent", "agent_000000000000000000000000")
     assert "No such command" not in rebound.output and "No such option" not in rebound.output
+
+
+def test_editing_a_published_agent_names_a_command_that_exists_and_opens_the_draft(tmp_path: Path) -> None:
+    from tests.cli.toolkit_env import ToolkitCli
+
+    cli = ToolkitCli(tmp_path)
+    agent_id = cli.seed()["agent_id"]
+    cli.client().agent.publish(agent_id, version=0)  # published, and no draft after it (as apply --publish leaves it)
+    error = cli.fails("agents", "update", agent_id, "--name", "Renamed")
+    assert "create-agent-version" not in error
+    hint = re.search(r"open a new draft to edit with: (retell-dsl agents new-version \S+ --from-version 0)$", error)
+    assert hint is not None, error
+    opened = cli.ok(*shlex.split(hint.group(1))[1:])
+    assert f"Opened version 1 of {agent_id} as a draft, copied from version 0" in opened
+    assert cli.json("agents", "update", agent_id, "--name", "Renamed")["version"] == 1
+    client = cli.client()
+    assert client.agent.retrieve(agent_id, version=0).agent_name != "Renamed"  # the published version is untouched
+    latest = cli.json("agents", "new-version", agent_id)  # from the latest version by default
+    assert latest["version"] == 2 and latest["agent_name"] == "Renamed"
+    assert "version 9 not found" in cli.fails("agents", "new-version", agent_id, "--from-version", "9")

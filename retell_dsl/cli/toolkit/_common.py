@@ -99,10 +99,12 @@ def execute(
     as_json: bool,
     render: Callable[[Any], None],
     limit: int | None = 0,
+    hint: Callable[[str], str] | None = None,
 ) -> Any:
     """Run one toolkit operation and print its result (JSON or ``render``); errors exit 1 in one line.
 
     ``limit`` other than 0 pages through a paginated list until that many items (``None``: all).
+    ``hint`` turns the error message into the line printed (to name the command that fixes it).
     """
     import retell
 
@@ -116,7 +118,8 @@ def execute(
         else:
             result = invoke(operation, client, arguments)
     except (RetellDSLError, retell.RetellError, OSError) as exc:
-        abort(error_message(exc))
+        message = error_message(exc)
+        abort(hint(message) if hint else message)
     if as_json:
         print_json(result)
     else:
