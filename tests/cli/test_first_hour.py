@@ -177,3 +177,24 @@ def test_editing_a_published_agent_names_a_command_that_exists_and_opens_the_dra
     latest = cli.json("agents", "new-version", agent_id)  # from the latest version by default
     assert latest["version"] == 2 and latest["agent_name"] == "Renamed"
     assert "version 9 not found" in cli.fails("agents", "new-version", agent_id, "--from-version", "9")
+
+
+def test_import_refuses_to_adopt_what_another_environment_manages(project: Path) -> None:
+    name = write_app(project)
+    assert run("apply", name, "--env", "staging", "-y").exit_code == 0
+    staging = json.loads((project / ".retell" / "state" / "staging.json").read_text())["resources"]
+    agent_id = staging["agent.Acme support"]["remote_id"]
+    args = ("import", "--agent", agent_id, "-o", "prod.py", "--env", "production", "--target", "emulator")
+    refused = run(*args)
+    assert refused.exit_code == 1, refused.output
+    text = " ".join(refused.output.split())
+    assert f"{agent_id} (environment 'staging' manages it as agent.Acme support)" in text
+    assert "pass --no-adopt to only write the code" in text and "Traceback" not in text
+    assert not (project / ".retell" / "state" / "production.json").exists()  # nothing adopted, nothing lost
+    assert not (project / "prod.py").exists()
+    assert run(*args, "--no-adopt").exit_code == 0  # only the code: nothing to clash
+    forced = run(*args, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "warning: adopting anyway (--force)" in forced.output
+    production = json.loads((project / ".retell" / "state" / "production.json").read_text())["resources"]
+    assert production["agent.Acme support"]["remote_id"] == agent_id
