@@ -46,7 +46,7 @@ class _Deferred(types.ModuleType):
                     spec = self.__spec__
                     assert spec is not None and spec.loader is not None
                     spec.loader.exec_module(self)  # the real __init__, in this very module object
-                    self.__class__ = types.ModuleType
+                    self.__class__ = types.ModuleType  # type: ignore[assignment]  # a plain module from now on
                 finally:
                     self.__dict__.pop("_retell_dsl_loading", None)
         # during its own __init__ (same thread), a missing name is missing, as in any partly imported module
