@@ -114,7 +114,8 @@ def run(args: Any, compiled: Any, levels: int, latency: float, client: Retell) -
         project = Project(Path(tempfile.mkdtemp()), environment="bench", concurrency=args.concurrency)
         plan = project.plan(compiled, client)
         t0 = time.perf_counter()
-        result = project.apply(plan, client)
+        # every run deploys another copy on purpose (a fresh state each time): no lost-state check
+        result = project.apply(plan, client, allow_duplicates=True)
         applies.append(time.perf_counter() - t0)
         naives.append(naive(client, compiled))
     gw = project.gateway(client)

@@ -14,17 +14,7 @@ payload is typed as the SDK's request ``TypedDict``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast, overload
-
-from retell.types.agent_create_params import AgentCreateParams
-from retell.types.batch_call_create_batch_call_params import BatchCallCreateBatchCallParams
-from retell.types.chat_agent_create_params import ChatAgentCreateParams
-from retell.types.conversation_flow_component_create_params import ConversationFlowComponentCreateParams
-from retell.types.conversation_flow_create_params import ConversationFlowCreateParams
-from retell.types.knowledge_base_create_params import KnowledgeBaseCreateParams
-from retell.types.llm_create_params import LlmCreateParams
-from retell.types.phone_number_create_params import PhoneNumberCreateParams
-from retell.types.phone_number_import_params import PhoneNumberImportParams
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.batch import BatchCall
@@ -38,6 +28,17 @@ from retell_dsl.builders.stack import RESOURCE_TYPES, Resource, Stack
 from retell_dsl.compiler import CompiledStack, compile_stack_unchecked, raw_payload
 from retell_dsl.errors import InvalidArgument, ValidationFailed
 from retell_dsl.validation import validate
+
+if TYPE_CHECKING:  # annotations only: importing these at run time would load the whole SDK
+    from retell.types.agent_create_params import AgentCreateParams
+    from retell.types.batch_call_create_batch_call_params import BatchCallCreateBatchCallParams
+    from retell.types.chat_agent_create_params import ChatAgentCreateParams
+    from retell.types.conversation_flow_component_create_params import ConversationFlowComponentCreateParams
+    from retell.types.conversation_flow_create_params import ConversationFlowCreateParams
+    from retell.types.knowledge_base_create_params import KnowledgeBaseCreateParams
+    from retell.types.llm_create_params import LlmCreateParams
+    from retell.types.phone_number_create_params import PhoneNumberCreateParams
+    from retell.types.phone_number_import_params import PhoneNumberImportParams
 
 __all__ = ["compile"]
 

@@ -1,7 +1,9 @@
 """The ``retell-dsl`` command line.
 
 Start-up is kept quick: this module imports only typer; every command imports
-the heavy parts (the Retell SDK, pydantic models, uvicorn) when it runs.
+the heavy parts (the Retell SDK, pydantic models, uvicorn) when it runs, and the
+SDK's packages are deferred (:mod:`retell_dsl.wire.sdk_types`) so that offline
+commands load only the few request types they check payloads against.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ def _root(
     ),
 ) -> None:
     """Retell AI voice agents as code."""
+    from retell_dsl.wire.sdk_types import defer_sdk
+
+    defer_sdk()  # `import retell` costs nothing until a command uses the SDK (offline commands never do)
 
 
 _demo.register(app)

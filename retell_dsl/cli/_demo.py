@@ -44,13 +44,10 @@ def _step(console: Console, number: int, title: str) -> None:
     console.rule(f"[bold]{number}. {title}")
 
 
-def _deployed_table(project: Any, client: Any) -> Any:
-    from rich.table import Table
+def _deployed_table(project: Any, client: Any) -> None:
+    from retell_dsl.cli.toolkit._render import render_table
 
-    table = Table(title="what the stack owns (.retell/state/demo.json)")
-    table.add_column("address")
-    table.add_column("remote id", overflow="fold")
-    table.add_column("version")
+    rows = []
     for address, owned in sorted(project.state().items()):
         version = "-"
         if owned.kind == "agent" and owned.remote_id:
@@ -59,8 +56,9 @@ def _deployed_table(project: Any, client: Any) -> Any:
             version = f"v{agent.version} ({'published' if agent.is_published else 'draft'})"
             if published is not None and not agent.is_published:
                 version += f", live v{published}"
-        table.add_row(address, owned.remote_id or "-", version)
-    return table
+        rows.append({"address": address, "remote id": owned.remote_id or "-", "version": version})
+    columns = [("address", "address"), ("remote id", "remote id"), ("version", "version")]
+    render_table(f"Objects the stack owns (.retell/state/{project.environment}.json)", rows, columns)
 
 
 def demo(
@@ -74,11 +72,13 @@ def demo(
     second plan shows no changes.
     """
     from rich.console import Console
-    from rich.syntax import Syntax
+    from rich.text import Text
 
     from retell_dsl import compile, flow_graph, validate
     from retell_dsl.builders.flow import ConversationFlow
     from retell_dsl.cli._stackcmd import errors_exit
+    from retell_dsl.cli._words import count
+    from retell_dsl.cli.toolkit._render import when
     from retell_dsl.deploy import Project, load_stack
     from retell_dsl.deploy.render import plan_lines, print_lines
     from retell_dsl.target import resolve_target
@@ -98,14 +98,15 @@ def demo(
         issues = validate(stack)
         for issue in issues:
             console.print(str(issue), style="yellow")
-        console.print(f"[green]✓[/] {len(issues.errors)} errors, {len(issues.warnings)} warnings")
+        console.print(f"[green]✓[/] {count(len(issues.errors), 'error')}, {count(len(issues.warnings), 'warning')}")
 
         _step(console, 2, "The conversation flow (Mermaid; paste into any Mermaid viewer)")
         flows = [r for r in stack.resources if isinstance(r, ConversationFlow)] or [
             r for r in _all_resources(stack) if isinstance(r, ConversationFlow)
         ]
         for flow in flows:
-            console.print(Syntax(flow_graph(flow, "mermaid"), "text", theme="ansi_dark", word_wrap=True))
+            # a code block to copy: never wrapped to the terminal (a wrapped label breaks the diagram)
+            console.print(Text(flow_graph(flow, "mermaid")), soft_wrap=True)
 
         _step(console, 3, "Plan: what apply will change")
         plan = project.plan(compile(stack), client, publish=True)
@@ -120,15 +121,15 @@ def demo(
                     console.print(f"  {mark} {step.action.replace('_', ' ')} {step.address}")
 
             result = project.apply(plan, client, progress=progress)
-            console.print(f"Applied {len(result.done)} steps with {result.requests} requests.")
+            console.print(f"Applied {count(len(result.done), 'step')} with {count(result.requests, 'request')}.")
         else:
             console.print("Nothing to apply: the emulator already matches the code.")
 
         _step(console, 5, "Deployed")
-        console.print(_deployed_table(project, client))
+        _deployed_table(project, client)
         agent_id = next(str(o.remote_id) for _, o in project.state().items() if o.kind == "agent")
         call = client.call.create_web_call(agent_id=agent_id, retell_llm_dynamic_variables={"patient_name": "Ana"})
-        console.print(f"A web call to the agent: [cyan]{call.call_id}[/] (token expires at {call.expires_at}).")
+        console.print(f"A web call to the agent: [cyan]{call.call_id}[/] (token expires {when(call.expires_at)} UTC).")
 
     console.print()
     if app.is_absolute():  # the copy shipped with the package: edit a copy of it, not the installed file

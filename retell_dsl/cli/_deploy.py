@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from retell_dsl.cli._stackcmd import AppArg, EnvOpt, Session, console, errors_exit, open_session
+from retell_dsl.cli._words import count
 from retell_dsl.cli.toolkit._common import TargetOpt, abort
 
 if TYPE_CHECKING:
@@ -74,9 +75,27 @@ def plan(
         _show(result)
     if out is not None:
         out.write_text(result.to_json(), encoding="utf-8")
-        typer.echo(f"saved the plan to {out}; apply it with: retell-dsl apply {app} {out}", err=True)
+        typer.echo(f"saved the plan to {out}; apply it with: {_apply_command(app, out, env, target)}", err=True)
     if detailed_exitcode and result.has_changes:
         raise typer.Exit(2)
+
+
+def _apply_command(app: str, plan_file: Path, env: str, target: str) -> str:
+    """The apply command for a saved plan, with the options it was made with (apply refuses another env).
+
+    >>> _apply_command("app.py", Path("plan.json"), "staging", "auto")
+    'retell-dsl apply app.py plan.json --env staging'
+    >>> _apply_command("my app.py", Path("plan.json"), "default", "emulator")
+    "retell-dsl apply 'my app.py' plan.json --target emulator"
+    """
+    import shlex
+
+    words = ["retell-dsl", "apply", app, str(plan_file)]
+    if env != "default":
+        words += ["--env", env]
+    if target != "auto":
+        words += ["--target", target]
+    return shlex.join(words)
 
 
 def _promotion_check(session: Session, plan: Plan) -> None:
@@ -103,10 +122,8 @@ def _run(
     from retell_dsl.deploy import ApplyFailed, StalePlan
 
     if not the_plan.has_changes:
-        if as_json:
+        if as_json:  # (people already read "No changes" at the end of the plan shown above)
             sys.stdout.write(json.dumps({"done": [], "adopted": [], "requests": 0}) + "\n")
-        else:
-            typer.echo("No changes. Everything matches the code.")
         return
     if not auto_approve:
         if not sys.stdin.isatty():
@@ -150,8 +167,8 @@ def _run(
         data = {"done": result.done, "adopted": result.adopted, "requests": result.requests}
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    adopted = f", adopted {len(result.adopted)} left by an interrupted run" if result.adopted else ""
-    typer.echo(f"Applied {len(result.done)} steps with {result.requests} requests{adopted}.")
+    adopted = f", adopted {count(len(result.adopted), 'object')} left by an interrupted run" if result.adopted else ""
+    typer.echo(f"Applied {count(len(result.done), 'step')} with {count(result.requests, 'request')}{adopted}.")
 
 
 def apply(

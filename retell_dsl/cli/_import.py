@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retell_dsl.cli._stackcmd import EnvOpt, errors_exit
+from retell_dsl.cli._words import count
 from retell_dsl.cli.toolkit._common import TargetOpt, abort
 
 if TYPE_CHECKING:
@@ -76,13 +77,25 @@ def _conflicts(imported: Imported, state: StateFile) -> list[str]:
     return out
 
 
+def _owned_by_other_environments(imported: Imported, state: StateFile) -> list[str]:
+    """The imported objects another environment's state file already manages, one phrase each."""
+    from retell_dsl.deploy.lost import owned_elsewhere
+
+    others = owned_elsewhere(state)
+    return [
+        f"{r.remote_id} (environment {others[r.remote_id][0]!r} manages it as {others[r.remote_id][1]})"
+        for r in imported.resources
+        if r.remote_id is not None and r.remote_id in others
+    ]
+
+
 def summary(imported: Imported, *, origin: str, out: Path, adopted: list[str] | None, state_path: Path,
             env: str) -> list[str]:  # fmt: skip
     """The lines ``import`` prints when it is done."""
     width = max((len(r.address) for r in imported.resources), default=0)
-    lines = [f"imported {len(imported.resources)} objects from {origin}:"]
+    lines = [f"imported {count(len(imported.resources), 'object')} from {origin}:"]
     lines += [f"  {r.address:<{width}}  {r.remote_id or '(no id: apply will create it)'}" for r in imported.resources]
-    lines.append(f"wrote {out} ({len(imported.source.splitlines())} lines)")
+    lines.append(f"wrote {out} ({count(len(imported.source.splitlines()), 'line')})")
     if imported.secrets:
         lines.append(
             f"secrets (headers, passwords) were not written: set {', '.join(sorted(imported.secrets))} "
@@ -140,6 +153,18 @@ def import_cmd(
             state = None if no_adopt else StateFile.load(state_path, environment=env, writable=True)
             if state is not None and not force and (conflicts := _conflicts(imported, state)):
                 abort(f"{state_path} already manages other objects at {'; '.join(conflicts)}; pass --force to replace")
+            if state is not None and (shared := _owned_by_other_environments(imported, state)):
+                clash = (
+                    f"{'; '.join(shared)}: two environments managing one object undo each other's applies "
+                    "(and destroy in one deletes it from both)"
+                )
+                if not force:
+                    abort(
+                        f"not adopted into environment {env!r}: {clash}. Import into that environment (--env), "
+                        "or pass --no-adopt to only write the code (apply then creates this environment's own "
+                        "copies); --force adopts them anyway"
+                    )
+                typer.secho(f"warning: adopting anyway (--force): {clash}", fg="yellow", err=True)
             out.write_text(imported.source, encoding="utf-8")
             adopted = None
             if state is not None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from retell_dsl.cli._stackcmd import AppArg, EnvOpt, console, errors_exit, open_session
+from retell_dsl.cli._words import count
 from retell_dsl.cli.toolkit._common import TargetOpt
 
 __all__ = ["register"]
@@ -39,11 +40,13 @@ def compile_cmd(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) 
         "kind",
         "depends on",
         "payload",
-        title=f"stack {compiled.name!r}: {len(compiled.resources)} resources",
+        title=f"stack {compiled.name!r}: {count(len(compiled.resources), 'resource')}",
     )
     for r in compiled.resources:
         size = len(json.dumps(r.payload))
-        table.add_row(r.address, r.kind, ", ".join(r.depends_on) or "-", f"{len(r.payload)} fields, {size:,} bytes")
+        table.add_row(
+            r.address, r.kind, ", ".join(r.depends_on) or "-", f"{count(len(r.payload), 'field')}, {size:,} bytes"
+        )
     console().print(table)
 
 
@@ -77,7 +80,7 @@ def lint(app: AppArg, env: EnvOpt = "default", as_json: JsonOpt = False) -> None
         if not issues:
             out.print(f"[green]✓[/] stack {session.stack.name!r}: no issues")
         else:
-            out.print(f"{errors} error(s), {warnings} warning(s)")
+            out.print(f"{count(errors, 'error')}, {count(warnings, 'warning')}")
     if any(i.severity == "error" for i in issues):
         raise typer.Exit(1)
 
@@ -105,27 +108,11 @@ def drift(
     if as_json:
         sys.stdout.write(json.dumps([d.to_dict() for d in report], indent=2, ensure_ascii=False) + "\n")
     else:
-        out = console()
-        for d in report:
-            mark = "[green]✓[/]" if not d.drifted else "[yellow]![/]"
-            out.print(f"{mark} {d.address}: {d.status.replace('_', ' ')}")
-            for c in d.remote:
-                out.print(f"    remote changed {c.path}: {_short(c.before)} → {_short(c.after)}", highlight=False)
-            for c in d.code:
-                out.print(f"    code changed   {c.path}: {_short(c.before)} → {_short(c.after)}", highlight=False)
-        drifted = sum(1 for d in report if d.drifted)
-        out.print(f"{drifted} of {len(report)} resources drifted" if drifted else "No drift.")
+        from retell_dsl.deploy.render import drift_lines, print_lines
+
+        print_lines(drift_lines(report), console())
     if detailed_exitcode and any(d.drifted for d in report):
         raise typer.Exit(2)
-
-
-def _short(value: object) -> str:
-    from retell_dsl.deploy.diff import MISSING
-
-    if value is MISSING:
-        return "(absent)"
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def register(app: typer.Typer) -> None:

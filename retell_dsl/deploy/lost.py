@@ -25,7 +25,7 @@ from retell_dsl.deploy.plan import Plan
 from retell_dsl.deploy.state import StateFile
 from retell_dsl.errors import RetellDSLError
 
-__all__ = ["RemoteDuplicates", "check_lost_state"]
+__all__ = ["RemoteDuplicates", "check_lost_state", "owned_elsewhere"]
 
 JSON = dict[str, Any]
 
@@ -65,11 +65,11 @@ def _matches(kind: str, payload: JSON, item: JSON) -> str | None:
     return None
 
 
-def _owned_elsewhere(state: StateFile) -> set[str]:
-    """Remote ids the other environments' state files (same directory) own."""
+def owned_elsewhere(state: StateFile) -> dict[str, tuple[str, str]]:
+    """Remote ids the other environments' state files (same directory) own: id → (environment, address)."""
     from retell_dsl.errors import ConfigurationError
 
-    ids: set[str] = set()
+    ids: dict[str, tuple[str, str]] = {}
     for path in sorted(state.path.parent.glob("*.json")):
         if path == state.path:
             continue
@@ -77,7 +77,7 @@ def _owned_elsewhere(state: StateFile) -> set[str]:
             other = StateFile.load(path, environment=path.stem)
         except ConfigurationError:
             continue  # unreadable: its objects count as unowned, which can only make this check stricter
-        ids |= {o.remote_id for _, o in other.items() if o.remote_id}
+        ids.update({o.remote_id: (path.stem, address) for address, o in other.items() if o.remote_id})
     return ids
 
 
@@ -93,7 +93,7 @@ def check_lost_state(plan: Plan, gw: Gateway, state: StateFile) -> None:
             creates.setdefault(step.kind, []).append(step.payload or {})
     if not creates:
         return
-    ours = {o.remote_id for _, o in owned if o.remote_id} | _owned_elsewhere(state)
+    ours = {o.remote_id for _, o in owned if o.remote_id} | set(owned_elsewhere(state))
     found: list[str] = []
     for kind, payloads in creates.items():
         id_field = KINDS[kind].id_field

@@ -12,7 +12,7 @@ Secrets are compared by keyed digest and shown as masks (:mod:`retell_dsl.deploy
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -177,8 +177,12 @@ def make_plan(
     force: bool = False,
     secrets: Secrets | None = None,
     state_serial: int | None = None,
+    destroying: bool = False,
 ) -> Plan:
-    """Compare desired payloads with state and observed remote objects; pure (no I/O)."""
+    """Compare desired payloads with state and observed remote objects; pure (no I/O).
+
+    ``destroying``: the plan of ``destroy`` (everything goes, whether or not it is still in the code).
+    """
     secrets = secrets or Secrets(None, {})
     ids = {a: o.remote_id for a, o in state.items() if o.remote_id and o.status == "applied"}
     plan = Plan(stack, environment, target, [], stack_hash=payload_hash([d.payload for d in desired]),
@@ -262,7 +266,7 @@ def make_plan(
             details = {k: d.payload[k] for k in sorted(KINDS[d.kind].version_fields) if k in d.payload}
             add(Step("publish", d.address, d.kind, None, details or None))
     _wire_dependencies(plan, desired, steps)
-    _plan_deletions(plan, state, wanted, force)
+    _plan_deletions(plan, state, wanted, force, destroying=destroying)
     plan.steps = _in_order(plan.steps)
     touched = {s.address for s in plan.steps}
     plan.unchanged = [d.address for d in desired if d.address not in touched]
@@ -303,23 +307,63 @@ def _in_order(steps: list[Step]) -> list[Step]:
     return out
 
 
-def _plan_deletions(plan: Plan, state: Mapping[str, Owned], wanted: set[str], force: bool) -> None:
+def _plan_deletions(
+    plan: Plan, state: Mapping[str, Owned], wanted: set[str], force: bool, *, destroying: bool = False
+) -> None:
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     gone = sorted((a for a in state if a not in wanted), key=lambda a: -rank.get(state[a].kind, 0))
     others = [s.id for s in plan.steps]
     deletes: list[Step] = []
+    kept: list[str] = []
     for address in gone:
         owned = state[address]
         kind = KINDS[owned.kind]
         if owned.remote_id is None:
             continue
         if kind.protected and not force:
-            plan.warnings.append(
-                f"{address} is no longer in the code but {owned.kind.replace('_', ' ')}s are protected: "
-                "it is kept; pass --force to delete it"
-            )
+            kept.append(address)
+            noun = owned.kind.replace("_", " ")
+            if destroying:
+                irreversible = " (releasing a number is irreversible)" if owned.kind == "phone_number" else ""
+                plan.warnings.append(
+                    f"{address} is kept: {noun}s are protected; pass --force to delete it too{irreversible}"
+                )
+            else:
+                plan.warnings.append(
+                    f"{address} is no longer in the code but {noun}s are protected: it is kept; pass --force to "
+                    "delete it"
+                )
             continue
         later = [s.id for s in deletes if rank[s.kind] > rank[owned.kind]]
         step = Step("delete", address, owned.kind, owned.remote_id, changes=[], after=sorted(others + later))
         deletes.append(step)
     plan.steps.extend(deletes)
+    _warn_dangling_numbers(plan, state, kept, deletes)
+
+
+def _warn_dangling_numbers(plan: Plan, state: Mapping[str, Owned], kept: list[str], deletes: list[Step]) -> None:
+    """A kept phone number bound to an agent the plan deletes would route calls nowhere: say how to fix it."""
+    deleted = {s.remote_id: s.address for s in deletes if s.kind == "agent" and s.remote_id}
+    for address in kept:
+        owned = state[address]
+        if owned.kind != "phone_number" or not deleted:
+            continue
+        bound = sorted({deleted[v] for v in _strings(owned.payload) if v in deleted})
+        if bound:
+            number = owned.remote_id
+            plan.warnings.append(
+                f"{address} ({number}) stays bound to {', '.join(bound)}, which this plan deletes: calls to it "
+                f"will fail. Bind it to another agent (retell-dsl numbers update {number} --inbound-agent "
+                f"AGENT_ID) or release it (pass --force, or retell-dsl numbers delete {number})"
+            )
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)

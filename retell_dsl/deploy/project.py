@@ -123,7 +123,7 @@ class Project:
         state = self.state()
         return make_plan(
             [], dict(state.items()), {}, stack=stack_name, environment=self.environment, target=self.target,
-            force=force, state_serial=state.serial,
+            force=force, state_serial=state.serial, destroying=True,
         )  # fmt: skip
 
     def apply(

@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from retell_dsl.deploy.diff import MISSING, FieldChange
 from retell_dsl.deploy.plan import Plan, Step
 from retell_dsl.deploy.secrets import CHANGED, HIDDEN, is_marker, marker_name
 
-__all__ = ["Line", "plain", "plan_lines", "print_lines", "summary"]
+if TYPE_CHECKING:
+    from retell_dsl.deploy.drift import Drift
+
+__all__ = ["Line", "drift_lines", "plain", "plan_lines", "print_lines", "summary"]
 
 Line = tuple[str, str]
 
@@ -98,14 +101,72 @@ def _leaf_lines(change: FieldChange, indent: str) -> Iterable[Line]:
         return
     if _is_long(before) or _is_long(after):
         yield "yellow", f"{indent}~ {change.path}:"
-        diff = difflib.unified_diff(
-            str(before).splitlines(), str(after).splitlines(), "remote", "code", lineterm="", n=2
-        )
-        for line in diff:
-            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
-            yield style, f"{indent}    {line}"
+        yield from _diff(before, after, ("remote", "code"), f"{indent}    ")
         return
     yield "yellow", f"{indent}~ {change.path}: {_show(before)} → {_show(after)}"
+
+
+def _diff(before: Any, after: Any, labels: tuple[str, str], indent: str) -> Iterable[Line]:
+    """A unified diff of two texts (a non-text side, such as a removed value, diffs as its JSON)."""
+
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else "" if value is MISSING else _show(value)
+
+    diff = difflib.unified_diff(text(before).splitlines(), text(after).splitlines(), *labels, lineterm="", n=2)
+    for line in diff:
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+        yield style, f"{indent}{line}"
+
+
+def _drift_change(label: str, change: FieldChange, labels: tuple[str, str]) -> Iterable[Line]:
+    before, after = change.before, change.after
+    head = f"    {label} {change.path}"
+    if _is_long(before) or _is_long(after):
+        yield "yellow", f"{head}:"
+        yield from _diff(before, after, labels, "        ")
+        return
+
+    def show(value: Any) -> str:
+        return "(absent)" if value is MISSING else _show(value)
+
+    yield "", f"{head}: {show(before)} → {show(after)}"
+
+
+def drift_lines(report: Sequence[Drift]) -> list[Line]:
+    """A drift report as styled lines: per resource its status, then each field someone changed.
+
+    Long texts (prompts) show as unified diffs, secrets as masks in words, never their values.
+
+    >>> from retell_dsl.deploy.drift import Drift
+    >>> prompt = Drift("llm.support", "retell_llm", status="drifted",
+    ...                remote=[FieldChange("general_prompt", "Be kind.\\n" * 40, "Be kind.\\n" * 39 + "Be brief.")],
+    ...                code=[FieldChange("webhook_url", "$secret:changed", "$env:HOOK")])
+    >>> print(plain(drift_lines([prompt, Drift("agent.support", "agent")])))
+    ! llm.support: drifted
+        remote changed general_prompt:
+            --- applied
+            +++ remote
+            @@ -38,3 +38,3 @@
+             Be kind.
+             Be kind.
+            -Be kind.
+            +Be brief.
+        code changed   webhook_url: (secret: a different value) → (secret from $HOOK)
+    ✓ agent.support: ok
+    1 of 2 resources drifted
+    """
+    lines: list[Line] = []
+    for d in report:
+        mark = "✓" if not d.drifted else "!"
+        lines.append(("yellow" if d.drifted else "green", f"{mark} {d.address}: {d.status.replace('_', ' ')}"))
+        for c in d.remote:  # before: what was applied; after: what Retell has now
+            lines.extend(_drift_change("remote changed", c, ("applied", "remote")))
+        for c in d.code:  # before: what was applied; after: what the code asks for now
+            lines.extend(_drift_change("code changed  ", c, ("applied", "code")))
+    drifted = sum(1 for d in report if d.drifted)
+    total = f"{len(report)} resource{'' if len(report) == 1 else 's'}"
+    lines.append(("bold", f"{drifted} of {total} drifted" if drifted else "No drift."))
+    return lines
 
 
 def _header(step: Step) -> str:

@@ -124,14 +124,43 @@ def invoke_all(
 
 
 def to_json(value: object) -> Any:
-    """Convert SDK models (and lists of them) into plain JSON values with the API's key names."""
+    """Convert SDK models (and lists of them) into plain JSON values with the API's key names.
+
+    Numbers come out as the API sent them: the SDK declares counts, sizes and timestamps as
+    ``float`` and turns the integers it receives into floats (``2`` into ``2.0``); the Retell API
+    writes JSON from JavaScript, where a whole number is always written without a fraction, so
+    whole floats in a model are given back as the integers they were.
+
+    >>> from retell.types.batch_call_response import BatchCallResponse
+    >>> from retell._models import construct_type
+    >>> batch = construct_type(type_=BatchCallResponse, value={"batch_call_id": "b", "total_task_count": 2})
+    >>> batch.total_task_count, to_json(batch)["total_task_count"]
+    (2.0, 2)
+    >>> to_json([{"temperature": 0.25, "file_size": 15.0}])
+    [{'temperature': 0.25, 'file_size': 15}]
+    """
+    return _whole_numbers(_plain(value))
+
+
+def _plain(value: object) -> Any:
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict):
         return to_dict(mode="json")
     if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
+        return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _whole_numbers(value: Any) -> Any:
+    """``value`` with every whole, finite float (``15.0``) as an int (``15``)."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
     return value
 
 

@@ -2,18 +2,6 @@
 
 from __future__ import annotations
 
-from retell.types import (
-    agent_create_params,
-    batch_call_create_batch_call_params,
-    chat_agent_create_params,
-    conversation_flow_component_create_params,
-    conversation_flow_create_params,
-    knowledge_base_create_params,
-    llm_create_params,
-    phone_number_create_params,
-    phone_number_import_params,
-)
-
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.batch import BatchCall
@@ -28,12 +16,34 @@ from retell_dsl.compiler.values import JSON
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.issues import path
 from retell_dsl.wire import check_payload
+from retell_dsl.wire.sdk_types import sdk_types
 
 __all__ = ["check_schema", "schema_for"]
 
 
 def schema_for(resource: Resource) -> object:
     """The SDK request type a resource's payload must match."""
+    (  # only these modules of retell.types, not the whole SDK (lint stays quick: see wire.sdk_types)
+        agent_create_params,
+        batch_call_create_batch_call_params,
+        chat_agent_create_params,
+        conversation_flow_component_create_params,
+        conversation_flow_create_params,
+        knowledge_base_create_params,
+        llm_create_params,
+        phone_number_create_params,
+        phone_number_import_params,
+    ) = sdk_types(
+        "agent_create_params",
+        "batch_call_create_batch_call_params",
+        "chat_agent_create_params",
+        "conversation_flow_component_create_params",
+        "conversation_flow_create_params",
+        "knowledge_base_create_params",
+        "llm_create_params",
+        "phone_number_create_params",
+        "phone_number_import_params",
+    )
     if isinstance(resource, PhoneNumber):
         if resource.sip_trunk is not UNSET:
             return phone_number_import_params.PhoneNumberImportParams

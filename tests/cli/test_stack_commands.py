@@ -136,7 +136,7 @@ def test_destroy_keeps_protected_kinds_unless_forced(project: Path) -> None:
     run("apply", name, "--auto-approve")
     kept = run("destroy", name, "--auto-approve")
     assert kept.exit_code == 0
-    assert "phone_number.support line is no longer in the code but phone numbers are protected" in kept.output
+    assert "phone_number.support line is kept: phone numbers are protected; pass --force" in kept.output
     state = json.loads((project / ".retell" / "state" / "default.json").read_text())
     assert sorted(state["resources"]) == ["knowledge_base.help-center", "phone_number.support line"]
     forced = run("destroy", name, "--auto-approve", "--force")

@@ -92,7 +92,7 @@ def test_a_spec_with_lint_errors_lists_them_then_fails(cli: ToolkitCli, tmp_path
         f"{spec}:2: error RD405 knowledge_base '{'k' * 40}': knowledge base name is 40 characters; Retell allows"
         " under 40",
         "    fix: shorten the name",
-        f"error: --file: {spec}:kb has 1 lint error(s), listed above",
+        f"error: --file: {spec}:kb has 1 lint error, listed above",
     ]
 
 

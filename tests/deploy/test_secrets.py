@@ -135,7 +135,9 @@ def test_header_secrets_converge_and_never_leak(tmp_path: Path, monkeypatch: pyt
     assert llm[-1]["general_tools"][0]["headers"] == {"Authorization": "rotated-" + TOKEN}  # it did reach Retell
     agent_id = next(iter(emu.dump()["agent"]))
     emu.close()
-    assert run("import", "--agent", agent_id, "-o", "imported.py", "--env", "adopted", "--target", "emulator") == 0
+    # --force: environment "default" manages these objects too; this test adopts them on purpose
+    adopt = ("import", "--agent", agent_id, "-o", "imported.py", "--env", "adopted", "--target", "emulator", "--force")
+    assert run(*adopt) == 0
     assert "set CRM_X_API_KEY, LOOKUP_AUTHORIZATION in the environment" in outputs[-1]
     source = (tmp_path / "imported.py").read_text()
     assert '"$env:LOOKUP_AUTHORIZATION"' in source and '"$env:KEY_X_API_KEY"' not in source

@@ -165,8 +165,72 @@ def agents_update(
         "version": version_arg(version),
     }
     execute(
-        "update_agent", merge(file, flags), target=target, as_json=as_json, render=detail_view("Agent", _AGENT_FIRST)
+        "update_agent", merge(file, flags), target=target, as_json=as_json, render=detail_view("Agent", _AGENT_FIRST),
+        hint=lambda message: _published_hint(message, agent_id),
+    )  # fmt: skip
+
+
+def _published_hint(message: str, agent_id: str) -> str:
+    """An error about a published (immutable) version names the command that opens a draft to edit.
+
+    >>> _published_hint("Version 0 of agent a1 is published and cannot be changed; create a new draft with "
+    ...                 "create-agent-version and update that", "a1")  # doctest: +NORMALIZE_WHITESPACE
+    'Version 0 of agent a1 is published and cannot be changed; open a new draft to edit with:
+     retell-dsl agents new-version a1 --from-version 0'
+    >>> _published_hint("Retell API error 404: not found", "a1")
+    'Retell API error 404: not found'
+    """
+    import re
+
+    if "create-agent-version" not in message and "is published" not in message:
+        return message
+    found = re.search(r"[Vv]ersion (\d+)", message)
+    source = f" --from-version {found.group(1)}" if found else ""
+    head = re.split(r";\s*create a new draft with create-agent-version.*$", message)[0]
+    return f"{head}; open a new draft to edit with: retell-dsl agents new-version {agent_id}{source}"
+
+
+@agents.command("new-version")
+def agents_new_version(
+    agent_id: str,
+    from_version: Annotated[
+        int | None,
+        typer.Option("--from-version", min=0, help="The version to copy (default: the latest one)."),
+    ] = None,
+    target: TargetOpt = "auto",
+    as_json: JsonOpt = False,
+) -> None:
+    """Open a new draft of an agent, a copy of one of its versions, to edit a published agent.
+
+    Published versions cannot change; `agents update` then edits the new draft (the latest
+    version) and `agents publish` makes it live.
+
+    Example: retell-dsl agents new-version agent_123 --from-version 2
+    """
+    import retell
+
+    from retell_dsl.cli.toolkit._common import make_client, print_json
+    from retell_dsl.errors import RetellDSLError
+    from retell_dsl.toolkit import error_message, to_json
+
+    if not agent_id.strip():
+        abort("agent_id: expected a non-empty agent id")
+    try:
+        client = make_client(target)
+        base = from_version if from_version is not None else client.agent.retrieve(agent_id).version
+        if base is None:
+            abort(f"agent {agent_id} reports no version to copy; pass --from-version")
+        draft = to_json(client.agent.create_version(agent_id, base_version=int(base)))
+    except (RetellDSLError, retell.RetellError, OSError) as exc:
+        abort(error_message(exc))
+    if as_json:
+        print_json(draft)
+        return
+    typer.echo(
+        f"Opened version {draft.get('version')} of {agent_id} as a draft, copied from version {base}; edit it "
+        f"with: retell-dsl agents update {agent_id} ... (then agents publish {agent_id})"
     )
+    detail_view("Agent", _AGENT_FIRST)(draft)
 
 
 @agents.command("publish")

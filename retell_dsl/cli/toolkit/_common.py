@@ -17,6 +17,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from retell_dsl.cli._words import count
+
 __all__ = [
     "EMULATOR_DB_ENV",
     "TARGET_ENV",
@@ -97,10 +99,12 @@ def execute(
     as_json: bool,
     render: Callable[[Any], None],
     limit: int | None = 0,
+    hint: Callable[[str], str] | None = None,
 ) -> Any:
     """Run one toolkit operation and print its result (JSON or ``render``); errors exit 1 in one line.
 
     ``limit`` other than 0 pages through a paginated list until that many items (``None``: all).
+    ``hint`` turns the error message into the line printed (to name the command that fixes it).
     """
     import retell
 
@@ -114,7 +118,8 @@ def execute(
         else:
             result = invoke(operation, client, arguments)
     except (RetellDSLError, retell.RetellError, OSError) as exc:
-        abort(error_message(exc))
+        message = error_message(exc)
+        abort(hint(message) if hint else message)
     if as_json:
         print_json(result)
     else:
@@ -209,7 +214,7 @@ def _spec_body(value: str) -> dict[str, Any]:
         errors = getattr(exc.issues, "errors", ())
         for issue in errors:
             typer.echo(str(issue), err=True)
-        abort(f"--file: {value} has {len(errors)} lint error(s), listed above")
+        abort(f"--file: {value} has {count(len(errors), 'lint error')}, listed above")
     try:
         return resolve_env(payload, os.environ)  # type: ignore[no-any-return]
     except RetellDSLError as exc:

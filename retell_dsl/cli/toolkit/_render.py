@@ -16,7 +16,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["Column", "console", "fit_widths", "render_call", "render_detail", "render_table", "when"]
+__all__ = [
+    "Column", "console", "fit_widths", "is_time_key", "render_call", "render_detail", "render_table", "when",
+]  # fmt: skip
 
 Column = tuple[str, Any]
 """A column: its header and the key (or a function of the row) that gives the cell."""
@@ -32,6 +34,15 @@ def when(ms: object) -> str:
     if not isinstance(ms, int | float) or isinstance(ms, bool):
         return ""
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def is_time_key(key: str) -> bool:
+    """Whether a field holds a millisecond timestamp (``start_timestamp``, ``expires_at``, ...).
+
+    >>> is_time_key("last_modification_timestamp"), is_time_key("expires_at"), is_time_key("duration_ms")
+    (True, True, False)
+    """
+    return key.endswith(("_timestamp", "_at"))
 
 
 def _cell(value: object) -> str:
@@ -55,7 +66,7 @@ def _is_id_column(cells: Sequence[str]) -> bool:
 
 def _table_cell(get: object, row: Mapping[str, Any]) -> str:
     value = get(row) if callable(get) else row.get(str(get))
-    if isinstance(get, str) and get.endswith("_timestamp"):
+    if isinstance(get, str) and is_time_key(get):
         return when(value)
     return _cell(value)
 
@@ -84,8 +95,8 @@ def render_table(
     """Print ``rows`` as a table; an empty list prints a short note instead.
 
     Ids are never wrapped or cut (people copy them into the next command); when the terminal is
-    too narrow, the other columns are shortened with an ellipsis. ``*_timestamp`` keys print as
-    UTC date and time.
+    too narrow, the other columns are shortened with an ellipsis. Timestamps (``*_timestamp``,
+    ``*_at``) print as UTC date and time.
     """
     out = console()
     if not rows:
@@ -125,8 +136,8 @@ def render_detail(title: str, obj: Mapping[str, Any], *, first: Sequence[str] = 
         if value is None or value in ([], {}):
             continue
         text = json.dumps(value, indent=2, ensure_ascii=False) if isinstance(value, dict | list) else _cell(value)
-        if key.endswith("_timestamp"):
-            text = f"{when(value)} ({value})"
+        if is_time_key(key) and when(value):
+            text = f"{when(value)} UTC ({value})"
         table.add_row(key, text)
     console().print(table)
 
