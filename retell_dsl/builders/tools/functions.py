@@ -25,6 +25,10 @@ from retell_dsl.builders.fields import DATA_FIELD_TYPES, DataField
 from retell_dsl.builders.tools.calls import SpeakingTool, Tool
 from retell_dsl.errors import InvalidArgument, InvalidSpec
 
+#: words written for an HTTP method by mistake → the method meant (for "did you mean")
+_METHOD_WORDS = {"send": "POST", "create": "POST", "submit": "POST", "fetch": "GET", "read": "GET",
+                 "update": "PATCH", "replace": "PUT", "remove": "DELETE"}  # fmt: skip
+
 __all__ = [
     "CodeTool",
     "CustomTool",
@@ -62,7 +66,8 @@ class CustomTool(SpeakingTool):
     def _check(self) -> None:
         SpeakingTool._check(self)
         require_str(self.url, f"CustomTool {self.name!r} url")
-        one_of(self.method, ("GET", "POST", "PUT", "PATCH", "DELETE"), f"CustomTool {self.name!r} method")
+        methods = ("GET", "POST", "PUT", "PATCH", "DELETE")
+        one_of(self.method, methods, f"CustomTool {self.name!r} method", aliases=_METHOD_WORDS)
         if self.parameters is not UNSET and not isinstance(self.parameters, Mapping):
             raise InvalidArgument(f"CustomTool {self.name!r} parameters must be a JSON-schema mapping")
 
