@@ -209,8 +209,8 @@ def near_misses(voice_id: str, known: object = None) -> tuple[str, ...]:
 
     ``known`` is an iterable of ids (default: the catalogue).
 
-    >>> near_misses("11labs-adrian")
-    ('11labs-Adrian',)
+    >>> near_misses("11labs-Jasonn")
+    ('11labs-Jason',)
     >>> near_misses("openai-Nova")
     ()
     """
