@@ -32,6 +32,7 @@ __all__ = [
     "ConfigurationError",
     "InvalidArgument",
     "InvalidSpec",
+    "PreflightFailed",
     "RetellDSLError",
     "SchemaError",
     "ValidationFailed",
@@ -130,6 +131,18 @@ class SchemaError(RetellDSLError, ValueError):
 
 class ConfigurationError(RetellDSLError, ValueError):
     """The environment or the command line asks for something inconsistent."""
+
+
+class PreflightFailed(RetellDSLError, ValueError):
+    """``apply`` found problems it can see before its first change; nothing was changed.
+
+    ``problems`` holds one line per problem.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        body = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"apply stopped before changing anything: {len(self.problems)} problem(s):\n{body}")
 
 
 class ValidationFailed(InvalidSpec):
