@@ -55,6 +55,7 @@ class Unset(enum.Enum):
 UNSET: Final = Unset.UNSET
 """Marks a field that was never set. Unset fields are omitted; an explicit ``None`` sends ``null``."""
 
+
 @dataclass(frozen=True, slots=True)
 class SourceLocation:
     """Where in the user's code a spec value was built."""
@@ -119,7 +120,7 @@ class _SpecMeta(type):
 def _signature_error(cls: type, message: str) -> None:
     """Raise the one-line InvalidArgument for a dataclass ``__init__`` TypeError it recognises."""
     __tracebackhide__ = True
-    fields = [f.name for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
+    fields = [f.name for f in dataclasses.fields(cls) if f.init]
     name = cls.__name__
     if m := _UNEXPECTED.fullmatch(message):
         given = m["name"]
@@ -247,9 +248,7 @@ def require_tuple_of(value: object, kind: type | tuple[type, ...], what: str) ->
     for i, item in enumerate(value):
         if not isinstance(item, kind):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise InvalidArgument(
-                f"{what}[{i}] must be {names}, got {type(item).__name__} {item!r}", code="RD701"
-            )
+            raise InvalidArgument(f"{what}[{i}] must be {names}, got {type(item).__name__} {item!r}", code="RD701")
 
 
 def require_mapping(value: object, what: str) -> None:
@@ -259,9 +258,7 @@ def require_mapping(value: object, what: str) -> None:
         raise InvalidArgument(f"{what} must be a mapping, got {type(value).__name__} {value!r}", code="RD701")
 
 
-def one_of(
-    value: object, allowed: tuple[object, ...], what: str, *, aliases: Mapping[str, str] | None = None
-) -> None:
+def one_of(value: object, allowed: tuple[object, ...], what: str, *, aliases: Mapping[str, str] | None = None) -> None:
     """Raise InvalidSpec unless ``value`` is UNSET or one of ``allowed`` (with a "did you mean")."""
     __tracebackhide__ = True
     if value is not UNSET and value not in allowed:

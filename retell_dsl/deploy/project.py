@@ -245,7 +245,9 @@ def preflight(plan: Plan, gw: Gateway, *, strict: bool) -> None:
             continue
         near = near_misses(voice, known)
         if near:
-            problems.append(f"{address} {field_name}: {voice!r} is not a voice of the target; did you mean {near[0]!r}?")
+            problems.append(
+                f"{address} {field_name}: {voice!r} is not a voice of the target; did you mean {near[0]!r}?"
+            )
         elif strict or provider_of(voice) is None:
             problems.append(
                 f"{address} {field_name}: {voice!r} is not a voice of the target (see `retell-dsl voices list`)"

@@ -57,8 +57,10 @@ def _voice(c: Collector, where: str, agent: Agent, voice: object, what: str) -> 
     if found.kind == "known":
         return
     if found.kind == "unknown":
-        hint = f"did you mean {found.near[0]!r}?" if found.near else (
-            "use an id from `retell-dsl voices list`, e.g. '11labs-Adrian', or a cloned 'custom_voice_…' id"
+        hint = (
+            f"did you mean {found.near[0]!r}?"
+            if found.near
+            else ("use an id from `retell-dsl voices list`, e.g. '11labs-Adrian', or a cloned 'custom_voice_…' id")
         )
         c.add("RD410", where, f"{what} {voice!r} is not a Retell voice", at=agent, hint=hint)
         return

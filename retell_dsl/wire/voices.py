@@ -86,7 +86,8 @@ PROVIDER_PREFIXES: Final[dict[str, str]] = {
 CUSTOM_PREFIX: Final = "custom_voice_"
 """Cloned voices and voices added from a provider's community library (``add-community-voice``)."""
 
-_M, _F = "male", "female"
+_M: Final = "male"
+_F: Final = "female"
 # (voice_id, name, gender, accent, age); the provider follows from the prefix
 _ROWS: tuple[tuple[str, str, Literal["male", "female"], str, str], ...] = (
     # ElevenLabs

@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 
 import retell_dsl
-from retell_dsl.validation import CODES
 from retell_dsl import (
     Agent,
     AgentBinding,
@@ -81,9 +80,14 @@ from retell_dsl import (
     Voicemail,
     when,
 )
+from retell_dsl.validation import CODES
 
 BUILDERS = Path(retell_dsl.__file__).parent / "builders"
-HERE = str(Path(__file__).resolve().relative_to(Path.cwd())) if Path(__file__).resolve().is_relative_to(Path.cwd()) else __file__
+HERE = (
+    str(Path(__file__).resolve().relative_to(Path.cwd()))
+    if Path(__file__).resolve().is_relative_to(Path.cwd())
+    else __file__
+)
 ERRORS = {"InvalidArgument", "InvalidSpec"}
 #: checks that cannot fail once construction succeeded, with the reason
 EXEMPT = {

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """A stack file with a builder mistake: every stack command prints one line ``file:line: ...``, exit 1."""
 
 from __future__ import annotations
@@ -18,13 +19,20 @@ flow = ConversationFlow(name="f").node(
 stack = Stack(name="s").add(flow)
 """
 
-BAD_VALUE = """\
-from retell_dsl import RetellLLM, Stack
+BAD_VALUES = """\
+from retell_dsl import Agent, RetellLLM, Stack
 
 
 def stack(env: str) -> Stack:
     llm = RetellLLM(name="desk").prompt("Hi")
-    return Stack(name="s").add(llm.greeting(speaker="agnt"))
+    llm = llm.begin("Hello", speaker="agnt")
+    return Stack(name="s").add(Agent(name="a", voice="11labs-Marisa", engine=llm).languages("en-us"))
+"""
+
+BAD_TIER = """\
+from retell_dsl import RetellLLM, Stack
+
+stack = Stack(name="s").add(RetellLLM(name="desk", model_tier="fsat"))
 """
 
 
@@ -49,11 +57,26 @@ def test_a_misspelt_keyword_is_one_line_with_the_users_line(project: Path, comma
     assert not (project / ".retell" / "state").exists()  # nothing was applied
 
 
-def test_a_bad_value_in_a_stack_function_names_the_line_of_the_fluent_call(project: Path) -> None:
-    (project / "app.py").write_text(BAD_VALUE)
+def test_a_bad_value_that_makes_the_spec_unusable_is_one_line_with_did_you_mean(project: Path) -> None:
+    (project / "app.py").write_text(BAD_TIER)
+    result = CliRunner().invoke(app, ["compile", "app.py"], env={"COLUMNS": "150"})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "app.py:3: RD703 RetellLLM 'desk' model_tier must be one of 'standard', 'fast', 'ultrafast'; got 'fsat'"
+        " (did you mean 'fast'?)"
+    ]
+
+
+def test_lint_lists_every_value_mistake_of_a_stack_function_at_once(project: Path) -> None:
+    (project / "app.py").write_text(BAD_VALUES)
     result = CliRunner().invoke(app, ["lint", "app.py"], env={"COLUMNS": "150"})
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "app.py:6: RD703 RetellLLM 'desk' start_speaker must be one of 'user', 'agent'; got 'agnt'"
-        " (did you mean 'agent'?)"
+        "app.py:7: error RD412 agent 'a' › language: language 'en-us' is not a locale Retell knows",
+        "    fix: did you mean 'en-US'? (retell_dsl.validation.languages() lists every locale)",
+        "app.py:7: error RD410 agent 'a' › voice: voice '11labs-Marisa' is not a Retell voice",
+        "    fix: did you mean '11labs-Marissa'?",
+        "app.py:6: error RD406 llm 'desk' › start_speaker: start_speaker is 'agnt'; it must be one of 'user', 'agent'",
+        "    fix: did you mean 'agent'?",
+        "3 error(s), 0 warning(s)",
     ]
