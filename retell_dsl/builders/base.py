@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import enum
+import inspect
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -106,6 +107,12 @@ class _SpecMeta(type):
     ``TypeError``) naming the user's file:line and the closest field. Only the exact messages of a
     generated dataclass ``__init__`` are translated; the normal path costs one extra call.
     """
+
+    @property
+    def __signature__(cls) -> inspect.Signature:
+        """The dataclass ``__init__``'s keywords (what ``inspect``, Hypothesis and IDEs read)."""
+        sig = inspect.signature(cls.__init__)  # type: ignore[misc]
+        return sig.replace(parameters=list(sig.parameters.values())[1:])
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         try:
