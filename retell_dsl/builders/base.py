@@ -120,11 +120,11 @@ class _SpecMeta(type):
         except TypeError as exc:
             if type(exc) is not TypeError:
                 raise
-            _signature_error(cls, str(exc))
+            _signature_error(cls, str(exc), kwargs.get("name"))
             raise
 
 
-def _signature_error(cls: type, message: str) -> None:
+def _signature_error(cls: type, message: str, spec_name: object = None) -> None:
     """Raise the one-line InvalidArgument for a dataclass ``__init__`` TypeError it recognises."""
     __tracebackhide__ = True
     fields = [f.name for f in dataclasses.fields(cls) if f.init]
@@ -132,8 +132,9 @@ def _signature_error(cls: type, message: str) -> None:
     if m := _UNEXPECTED.fullmatch(message):
         given = m["name"]
         hint = did_you_mean(given, fields) or f"{name} takes {', '.join(fields)}"
+        label = f"{name} {spec_name!r}" if isinstance(spec_name, str) else f"{name}()"
         raise InvalidArgument(
-            f"{name}() got an unexpected keyword argument {given!r}", code="RD705", hint=hint
+            f"{label} got an unexpected keyword argument {given!r}", code="RD705", hint=hint
         ) from None
     if m := _MISSING.fullmatch(message):
         raise InvalidArgument(f"{name}() needs {m['names']}", code="RD705") from None

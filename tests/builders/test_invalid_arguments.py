@@ -159,8 +159,8 @@ ROWS = [
     Row("custom llm url empty", call(CustomLLM, url=""), InvalidSpec, "CustomLLM url must not be empty"),
     Row("custom llm url scheme", call(CustomLLM, url="https://llm.example.com"), InvalidArgument, "CustomLLM url must be a ws:// or wss:// URL, got 'https://llm.example.com'"),
     Row("llm knowledge_bases", call(RetellLLM, name="l", knowledge_bases=(5,)), InvalidArgument, "RetellLLM 'l' knowledge_bases[0] must be KnowledgeBase or str, got int 5"),
-    Row("misspelt keyword", call(ConversationNode, name="n", promt="p"), InvalidArgument, "ConversationNode() got an unexpected keyword argument 'promt'", "did you mean 'prompt'?"),
-    Row("unknown keyword", call(EndCall, name="e", zzzzzz=1), InvalidArgument, "EndCall() got an unexpected keyword argument 'zzzzzz'", "EndCall takes name, description, extra, speak_during_execution, execution_message, execution_message_type, custom_sip_headers"),
+    Row("misspelt keyword", call(ConversationNode, name="n", promt="p"), InvalidArgument, "ConversationNode 'n' got an unexpected keyword argument 'promt'", "did you mean 'prompt'?"),
+    Row("unknown keyword", call(EndCall, name="e", zzzzzz=1), InvalidArgument, "EndCall 'e' got an unexpected keyword argument 'zzzzzz'", "EndCall takes name, description, extra, speak_during_execution, execution_message, execution_message_type, custom_sip_headers"),
     Row("missing keyword", call(EndNode), InvalidArgument, "EndNode() needs 'name'"),
     Row("positional argument", call(EndNode, "e"), InvalidArgument, "EndNode() takes keyword arguments only", "write EndNode(name=...)"),
     Row("llm model_tier", call(RetellLLM, name="l", model_tier="turbo"), InvalidSpec, "RetellLLM 'l' model_tier must be one of 'standard', 'fast', 'ultrafast'; got 'turbo'"),
@@ -307,7 +307,7 @@ def test_the_error_names_the_line_that_built_the_value() -> None:
         ConversationNode(name="n", promt="Say hi")  # type: ignore[call-arg]
     line = info2.tb.tb_lineno
     assert str(info2.value) == (
-        f"{HERE}:{line}: RD705 ConversationNode() got an unexpected keyword argument 'promt' (did you mean 'prompt'?)"
+        f"{HERE}:{line}: RD705 ConversationNode 'n' got an unexpected keyword argument 'promt' (did you mean 'prompt'?)"
     )
     with pytest.raises(InvalidArgument) as info3:
         Stack(name="s").add("llm")  # type: ignore[arg-type]

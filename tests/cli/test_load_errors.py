@@ -52,7 +52,7 @@ def test_a_misspelt_keyword_is_one_line_with_the_users_line(project: Path, comma
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if not line.startswith("target:")]
     assert lines == [
-        "app.py:4: RD705 ConversationNode() got an unexpected keyword argument 'promt' (did you mean 'prompt'?)"
+        "app.py:4: RD705 ConversationNode 'greet' got an unexpected keyword argument 'promt' (did you mean 'prompt'?)"
     ]
     assert not (project / ".retell" / "state").exists()  # nothing was applied
 
