@@ -18,15 +18,16 @@ True
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import enum
+import inspect
+import re
 import sys
-import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final, Self
 
-from retell_dsl.errors import InvalidArgument, InvalidSpec
+from retell_dsl.errors import InvalidArgument, InvalidSpec, user_frame
 
 __all__ = [
     "UNSET",
@@ -34,6 +35,7 @@ __all__ = [
     "SourceLocation",
     "Spec",
     "Unset",
+    "did_you_mean",
     "freeze",
     "thaw",
 ]
@@ -54,9 +56,6 @@ class Unset(enum.Enum):
 UNSET: Final = Unset.UNSET
 """Marks a field that was never set. Unset fields are omitted; an explicit ``None`` sends ``null``."""
 
-_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
-_DATACLASSES_FILE = dataclasses.__file__
-
 
 @dataclass(frozen=True, slots=True)
 class SourceLocation:
@@ -71,21 +70,78 @@ class SourceLocation:
 
 def capture_source() -> SourceLocation | None:
     """The first stack frame outside retell_dsl (and outside generated dataclass code)."""
-    frame: types.FrameType | None = sys._getframe(1)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        generated = filename == "<string>" and frame.f_code.co_name == "__init__"
-        if not (filename.startswith(_PACKAGE_DIR) or filename == _DATACLASSES_FILE or generated):
-            return SourceLocation(_short_path(filename), frame.f_lineno)
-        frame = frame.f_back
-    return None
+    found = user_frame(sys._getframe(1))
+    return SourceLocation(*found) if found else None
 
 
-def _short_path(filename: str) -> str:
-    try:
-        return str(Path(filename).relative_to(Path.cwd()))
-    except ValueError:
-        return filename
+def did_you_mean(value: object, candidates: Iterable[object], *, aliases: Mapping[str, str] | None = None) -> str:
+    """``"did you mean 'x'?"`` for the candidate closest to ``value`` (case-insensitive), or ``""``.
+
+    ``aliases`` maps words people write by mistake to the value they mean (``SEND`` → ``POST``).
+
+    >>> did_you_mean("SEND", ("GET", "POST"), aliases={"send": "POST"})
+    "did you mean 'POST'?"
+    >>> did_you_mean("promt", ("name", "prompt", "static_text"))
+    "did you mean 'prompt'?"
+    >>> did_you_mean("bot", ("user", "agent"))
+    ''
+    """
+    if not isinstance(value, str):
+        return ""
+    if aliases and value.strip().lower() in aliases:
+        return f"did you mean {aliases[value.strip().lower()]!r}?"
+    options = {str(c).lower(): c for c in candidates if isinstance(c, str)}
+    match = difflib.get_close_matches(value.strip().lower(), list(options), n=1, cutoff=0.6)
+    return f"did you mean {options[match[0]]!r}?" if match else ""
+
+
+_UNEXPECTED = re.compile(r".*__init__\(\) got an unexpected keyword argument '(?P<name>\w+)'")
+_MISSING = re.compile(r".*__init__\(\) missing \d+ required keyword-only arguments?: (?P<names>.+)")
+_POSITIONAL = re.compile(r".*__init__\(\) takes \d+ positional arguments? but \d+ (were|was) given")
+
+
+class _SpecMeta(type):
+    """Turns Python's ``TypeError`` for a misspelt, missing or positional argument into one line.
+
+    ``ConversationNode(promt=...)`` raises :class:`~retell_dsl.errors.InvalidArgument` (still a
+    ``TypeError``) naming the user's file:line and the closest field. Only the exact messages of a
+    generated dataclass ``__init__`` are translated; the normal path costs one extra call.
+    """
+
+    @property
+    def __signature__(cls) -> inspect.Signature:
+        """The dataclass ``__init__``'s keywords (what ``inspect``, Hypothesis and IDEs read)."""
+        sig = inspect.signature(cls.__init__)  # type: ignore[misc]
+        return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except TypeError as exc:
+            if type(exc) is not TypeError:
+                raise
+            _signature_error(cls, str(exc), kwargs.get("name"))
+            raise
+
+
+def _signature_error(cls: type, message: str, spec_name: object = None) -> None:
+    """Raise the one-line InvalidArgument for a dataclass ``__init__`` TypeError it recognises."""
+    __tracebackhide__ = True
+    fields = [f.name for f in dataclasses.fields(cls) if f.init]
+    name = cls.__name__
+    if m := _UNEXPECTED.fullmatch(message):
+        given = m["name"]
+        hint = did_you_mean(given, fields) or f"{name} takes {', '.join(fields)}"
+        label = f"{name} {spec_name!r}" if isinstance(spec_name, str) else f"{name}()"
+        raise InvalidArgument(
+            f"{label} got an unexpected keyword argument {given!r}", code="RD705", hint=hint
+        ) from None
+    if m := _MISSING.fullmatch(message):
+        raise InvalidArgument(f"{name}() needs {m['names']}", code="RD705") from None
+    if _POSITIONAL.fullmatch(message):
+        raise InvalidArgument(
+            f"{name}() takes keyword arguments only", code="RD705", hint=f"write {name}({fields[0]}=...)"
+        ) from None
 
 
 class FrozenMap(Mapping[str, Any]):
@@ -141,7 +197,7 @@ def thaw(value: Any) -> Any:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class Spec:
+class Spec(metaclass=_SpecMeta):
     """Base class of every builder value."""
 
     _source: SourceLocation | None = field(default=None, init=False, compare=False, repr=False)
@@ -187,32 +243,33 @@ def require_str(value: object, what: str, *, allow_empty: bool = False) -> None:
     """Raise InvalidArgument unless ``value`` is a (non-empty) string."""
     __tracebackhide__ = True
     if not isinstance(value, str):
-        raise InvalidArgument(f"{what} must be a string, got {type(value).__name__} {value!r}")
+        raise InvalidArgument(f"{what} must be a string, got {type(value).__name__} {value!r}", code="RD701")
     if not allow_empty and not value.strip():
-        raise InvalidSpec(f"{what} must not be empty")
+        raise InvalidSpec(f"{what} must not be empty", code="RD702")
 
 
 def require_tuple_of(value: object, kind: type | tuple[type, ...], what: str) -> None:
     """Raise InvalidArgument unless ``value`` is a tuple of ``kind`` items."""
     __tracebackhide__ = True
     if not isinstance(value, tuple):
-        raise InvalidArgument(f"{what} must be a tuple or list, got {type(value).__name__}")
+        raise InvalidArgument(f"{what} must be a tuple or list, got {type(value).__name__}", code="RD701")
     for i, item in enumerate(value):
         if not isinstance(item, kind):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise InvalidArgument(f"{what}[{i}] must be {names}, got {type(item).__name__} {item!r}")
+            raise InvalidArgument(f"{what}[{i}] must be {names}, got {type(item).__name__} {item!r}", code="RD701")
 
 
 def require_mapping(value: object, what: str) -> None:
     """Raise InvalidArgument unless ``value`` is a mapping (``extra=``, headers, ...)."""
     __tracebackhide__ = True
     if not isinstance(value, Mapping):
-        raise InvalidArgument(f"{what} must be a mapping, got {type(value).__name__} {value!r}")
+        raise InvalidArgument(f"{what} must be a mapping, got {type(value).__name__} {value!r}", code="RD701")
 
 
-def one_of(value: object, allowed: tuple[object, ...], what: str) -> None:
-    """Raise InvalidSpec unless ``value`` is UNSET or one of ``allowed``."""
+def one_of(value: object, allowed: tuple[object, ...], what: str, *, aliases: Mapping[str, str] | None = None) -> None:
+    """Raise InvalidSpec unless ``value`` is UNSET or one of ``allowed`` (with a "did you mean")."""
     __tracebackhide__ = True
     if value is not UNSET and value not in allowed:
         choices = ", ".join(repr(a) for a in allowed)
-        raise InvalidSpec(f"{what} must be one of {choices}; got {value!r}")
+        hint = did_you_mean(value, allowed, aliases=aliases)
+        raise InvalidSpec(f"{what} must be one of {choices}; got {value!r}", code="RD703", hint=hint)

@@ -18,9 +18,12 @@ from retell_dsl.errors import InvalidArgument
 if TYPE_CHECKING:
     from retell_dsl.builders.kb import KnowledgeBase
 
-__all__ = ["CustomLLM", "EngineSugar", "McpServer", "ModelTier"]
+__all__ = ["SPEAKERS", "CustomLLM", "EngineSugar", "McpServer", "ModelTier"]
 
 ModelTier = Literal["standard", "fast", "ultrafast"]
+SPEAKERS: tuple[str, ...] = ("user", "agent")
+"""Who speaks first (``start_speaker``); lint checks it (RD406)."""
+
 MODEL_TIERS = ("standard", "fast", "ultrafast")
 
 
@@ -126,7 +129,7 @@ def check_knowledge_bases(kbs: object, what: str) -> None:
 def check_engine(engine: Any, label: str) -> None:
     """Construction checks every response engine shares (Retell LLMs and conversation flows)."""
     __tracebackhide__ = True
-    one_of(engine.start_speaker, ("user", "agent"), f"{label} start_speaker")
+    # start_speaker outside SPEAKERS is kept and reported by lint (RD406), with the other issues
     check_model(engine.model_tier, engine.extra, label)
     require_tuple_of(engine.mcps, McpServer, f"{label} mcps")
     check_knowledge_bases(engine.knowledge_bases, label)

@@ -52,14 +52,23 @@ class Session:
 
 @contextmanager
 def errors_exit() -> Iterator[None]:
-    """Turn expected failures into a clear message and exit code 1 (never a traceback)."""
+    """Turn expected failures into a clear message and exit code 1 (never a traceback).
+
+    A builder's construction error (raised while the stack file is imported) names the user's line:
+    it is printed as one line ``app.py:12: RD705 ...``, the way lint prints issues.
+    """
     import retell
 
-    from retell_dsl.errors import RetellDSLError, ValidationFailed
+    from retell_dsl.errors import InvalidArgument, InvalidSpec, RetellDSLError, ValidationFailed
 
     try:
         yield
     except ValidationFailed as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except (InvalidArgument, InvalidSpec) as exc:
+        if not exc.source:
+            abort(str(exc))
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     except (RetellDSLError, retell.RetellError, OSError) as exc:

@@ -34,7 +34,8 @@ from retell_dsl.deploy.lost import check_lost_state
 from retell_dsl.deploy.plan import Desired, Plan, make_plan
 from retell_dsl.deploy.secrets import Secrets
 from retell_dsl.deploy.state import StateFile
-from retell_dsl.errors import ConfigurationError
+from retell_dsl.errors import ConfigurationError, PreflightFailed
+from retell_dsl.wire.voices import near_misses, provider_of
 
 if TYPE_CHECKING:
     from retell import Retell
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from retell_dsl.builders.stack import Stack
     from retell_dsl.compiler import CompiledStack
 
-__all__ = ["Project", "desired_of"]
+__all__ = ["Project", "desired_of", "preflight"]
 
 
 def desired_of(compiled: CompiledStack) -> list[Desired]:
@@ -139,15 +140,19 @@ class Project:
     ) -> ApplyResult:
         """Apply ``plan`` under the environment's lock (see the class docstring).
 
-        Raises :class:`StalePlan` if another apply ran since the plan was made, and
-        :class:`~retell_dsl.deploy.lost.RemoteDuplicates` when the state knows nothing of objects
-        Retell already has (unless ``allow_duplicates``); nothing is changed in either case.
+        Raises :class:`StalePlan` if another apply ran since the plan was made,
+        :class:`~retell_dsl.errors.PreflightFailed` when the target lacks a voice the plan uses (see
+        :func:`preflight`), and :class:`~retell_dsl.deploy.lost.RemoteDuplicates` when the state knows
+        nothing of objects Retell already has (unless ``allow_duplicates``); nothing is changed in
+        any of these cases. (The plan itself was made from a validated stack: ``plan`` compiles with
+        ``validate()``.)
         """
         with self.lock():
             state = StateFile.load(self.state_path, environment=self.environment, writable=True)
             try:
                 gw = gateway or self.gateway(client)
                 check_current(plan, gw, state, saved=saved, concurrency=self.concurrency)
+                preflight(plan, gw, strict=self.target == "live")
                 if not allow_duplicates:
                     check_lost_state(plan, gw, state)
                 state.secret_key(create=True)
@@ -203,3 +208,49 @@ class Project:
 def _holder(fd: int) -> str:
     raw = os.pread(fd, 32, 0).decode(errors="replace").strip()
     return f"pid {raw}" if raw.isdigit() else "another process"
+
+
+def _voices_of(plan: Plan) -> list[tuple[str, str, str]]:
+    """``(address, field, voice id)`` of every voice the plan's creates and updates send."""
+    out: list[tuple[str, str, str]] = []
+    for step in plan.steps:
+        if step.kind != "agent" or step.action not in {"create", "update", "replace"} or not step.payload:
+            continue
+        voice = step.payload.get("voice_id")
+        if isinstance(voice, str):
+            out.append((step.address, "voice_id", voice))
+        for i, fallback in enumerate(step.payload.get("fallback_voice_ids") or []):
+            if isinstance(fallback, str):
+                out.append((step.address, f"fallback_voice_ids[{i}]", fallback))
+    return out
+
+
+def preflight(plan: Plan, gw: Gateway, *, strict: bool) -> None:
+    """Check what can be checked before the first change; raise PreflightFailed listing every problem.
+
+    Voices: the target's ``list-voices`` (one request, only when the plan sends a voice). A voice
+    the target does not list is refused when it is a near miss of one it lists or has no
+    provider's form; with ``strict`` (live Retell, whose list is the account's own, cloned voices
+    included) every unlisted voice is refused. On the emulator an unlisted voice of a provider's
+    form passes, as the emulator accepts it.
+    """
+    used = _voices_of(plan)
+    if not used:
+        return
+    listed = gw.request("GET", "/list-voices", what="listing the target's voices") or []
+    known = [str(v.get("voice_id")) for v in listed if isinstance(v, Mapping)]
+    problems: list[str] = []
+    for address, field_name, voice in used:
+        if voice in known or "{{" in voice:
+            continue
+        near = near_misses(voice, known)
+        if near:
+            problems.append(
+                f"{address} {field_name}: {voice!r} is not a voice of the target; did you mean {near[0]!r}?"
+            )
+        elif strict or provider_of(voice) is None:
+            problems.append(
+                f"{address} {field_name}: {voice!r} is not a voice of the target (see `retell-dsl voices list`)"
+            )
+    if problems:
+        raise PreflightFailed(problems)

@@ -16,20 +16,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
+from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.batch import BatchCall
 from retell_dsl.builders.flow import ConversationFlow
 from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.llm import RetellLLM
-from retell_dsl.builders.stack import RESOURCE_TYPES, Ref, Resource, Stack
+from retell_dsl.builders.stack import RESOURCE_TYPES, Ref, Resource, Stack, kind_of
 from retell_dsl.builders.traverse import collect, dependencies
 from retell_dsl.compiler import raw_payload
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.validation._collect import Collector
+from retell_dsl.validation.choices import check_choices
 from retell_dsl.validation.components import check_shared_component, check_shared_references
 from retell_dsl.validation.flow import check_flow
 from retell_dsl.validation.issues import CODES, Issue, Issues, Severity, path
 from retell_dsl.validation.llm import check_llm
 from retell_dsl.validation.schema import check_schema, schema_for
+from retell_dsl.validation.speech import check_speech, languages
 from retell_dsl.validation.values import PROMPT_BUDGET, check_values
 from retell_dsl.validation.variables import SYSTEM_VARIABLES, check_variables
 
@@ -40,6 +43,7 @@ __all__ = [
     "Issue",
     "Issues",
     "Severity",
+    "languages",
     "schema_for",
     "validate",
 ]
@@ -87,8 +91,14 @@ def _check_resource(c: Collector, resource: Resource, variables: set[str], budge
     except Exception as exc:  # pragma: no cover - a compiler bug must not hide the other issues
         c.add("RD001", f"{Ref.to(resource).address}", f"could not compile: {exc!r}", at=resource)
         payload = None
+    own = Collector()
+    chosen = check_choices(own, resource)
+    language = check_speech(own, resource) if isinstance(resource, Agent) else False
     if payload is not None:
-        check_schema(c, resource, payload)
+        schema = Collector()
+        check_schema(schema, resource, payload)
+        c.issues.extend(i for i in schema.issues if not _covered(i, resource, chosen, language))
+    c.issues.extend(own.issues)
     check_values(c, resource, budget)
     if isinstance(resource, RetellLLM):
         check_llm(c, resource)
@@ -98,6 +108,19 @@ def _check_resource(c: Collector, resource: Resource, variables: set[str], budge
         check_variables(c, resource, variables)
     elif isinstance(resource, SharedComponent):
         check_shared_component(c, resource)
+
+
+def _covered(issue: Issue, resource: Resource, chosen: set[tuple[str, object]], language: bool) -> bool:
+    """Whether a schema RD001 repeats a mistake a clearer rule (RD406, RD412) already reported."""
+    if issue.code != "RD001":
+        return False
+    where = path(f"{kind_of(resource)} '{resource.name}'", "payload.")
+    if not issue.path.startswith(where):
+        return False
+    key = issue.path.rsplit(".", 1)[-1]
+    if language and key.split("[", 1)[0] == "language":
+        return True
+    return any(key == k and issue.message.endswith(f"string {v!r}") for k, v in chosen)
 
 
 def _marked(payload: object) -> Iterator[str]:

@@ -43,11 +43,26 @@ CODES: dict[str, tuple[Severity, str]] = {
     "RD403": ("error", "invalid chunk sizes"),
     "RD404": ("error", "agent weights do not sum to 1"),
     "RD405": ("error", "name too long"),
+    "RD406": ("error", "value is not one of the allowed values"),
+    "RD410": ("error", "unknown voice id (a near miss of a known voice, or no provider's form)"),
+    "RD411": ("warning", "voice id lint cannot know (a custom voice, or one not in the catalogue)"),
+    "RD412": ("error", "unknown language locale"),
     "RD501": ("warning", "prompt over the size budget"),
     "RD601": ("error", "two different resources share one address"),
     "RD602": ("warning", "reference cycle between resources"),
+    # raised at construction (InvalidArgument / InvalidSpec with file:line), never collected by validate()
+    "RD701": ("error", "argument of the wrong type (construction)"),
+    "RD702": ("error", "required value is empty (construction)"),
+    "RD703": ("error", "value is not one of the allowed values (construction)"),
+    "RD704": ("error", "arguments that contradict or miss each other (construction)"),
+    "RD705": ("error", "unknown, missing or positional keyword argument (construction)"),
 }
-"""Every issue code with its default severity and title. Codes are stable; new ones are added."""
+"""Every issue code with its default severity and title. Codes are stable; new ones are added.
+
+RD7xx are the codes of construction errors: a builder raises them at the user's call site (the
+object cannot be built), with the user's file:line and, for a misspelt value or keyword, a
+"did you mean". Everything ``validate()`` can check on a built value is an issue it collects instead.
+"""
 
 
 def path(*parts: str) -> str:

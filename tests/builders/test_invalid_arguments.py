@@ -82,8 +82,14 @@ from retell_dsl import (
     Voicemail,
     when,
 )
+from retell_dsl.validation import CODES
 
 BUILDERS = Path(retell_dsl.__file__).parent / "builders"
+HERE = (
+    str(Path(__file__).resolve().relative_to(Path.cwd()))
+    if Path(__file__).resolve().is_relative_to(Path.cwd())
+    else __file__
+)
 ERRORS = {"InvalidArgument", "InvalidSpec"}
 #: checks that cannot fail once construction succeeded, with the reason
 EXEMPT = {
@@ -115,6 +121,7 @@ class Row:
     build: Callable[[], Any]
     error: type[retell_dsl.RetellDSLError]
     message: str | re.Pattern[str]
+    hint: str = ""
 
 
 # fmt: off
@@ -126,7 +133,6 @@ ROWS = [
     Row("agent language", call(Agent, name="a", voice="v", engine=LLM, language=("en-US", 5)), InvalidArgument, "Agent 'a' language[1] must be str, got int 5"),
     Row("agent pronunciations", call(Agent, name="a", voice="v", engine=LLM, pronunciations=("ri",)), InvalidArgument, "Agent 'a' pronunciations[0] must be Pronunciation, got str 'ri'"),
     Row("agent analysis_fields", call(Agent, name="a", voice="v", engine=LLM, analysis_fields=(Pronunciation(word="a", phoneme="b"),)), InvalidArgument, "Agent 'a' analysis_fields[0] must be StringField or EnumField or BooleanField or NumberField or SystemPreset, got Pronunciation Pronunciation(word='a', phoneme='b')"),
-    Row("agent data_storage", call(Agent, name="a", voice="v", engine=LLM, data_storage="all"), InvalidSpec, "Agent 'a' data_storage must be one of 'everything', 'everything_except_pii', 'basic_attributes_only'; got 'all'"),
     Row("agent extra", call(Agent, name="a", voice="v", engine=LLM, extra=5), InvalidArgument, "Agent 'a' extra= must be a mapping, got int 5"),
     Row("chat agent name type", call(ChatAgent, name=5, engine=LLM), InvalidArgument, "ChatAgent name must be a string, got int 5"),
     Row("chat agent name empty", call(ChatAgent, name="", engine=LLM), InvalidSpec, "ChatAgent name must not be empty"),
@@ -167,7 +173,10 @@ ROWS = [
     Row("custom llm url empty", call(CustomLLM, url=""), InvalidSpec, "CustomLLM url must not be empty"),
     Row("custom llm url scheme", call(CustomLLM, url="https://llm.example.com"), InvalidArgument, "CustomLLM url must be a ws:// or wss:// URL, got 'https://llm.example.com'"),
     Row("llm knowledge_bases", call(RetellLLM, name="l", knowledge_bases=(5,)), InvalidArgument, "RetellLLM 'l' knowledge_bases[0] must be KnowledgeBase or str, got int 5"),
-    Row("llm start_speaker", call(RetellLLM, name="l", start_speaker="bot"), InvalidSpec, "RetellLLM 'l' start_speaker must be one of 'user', 'agent'; got 'bot'"),
+    Row("misspelt keyword", call(ConversationNode, name="n", promt="p"), InvalidArgument, "ConversationNode 'n' got an unexpected keyword argument 'promt'", "did you mean 'prompt'?"),
+    Row("unknown keyword", call(EndCall, name="e", zzzzzz=1), InvalidArgument, "EndCall 'e' got an unexpected keyword argument 'zzzzzz'", "EndCall takes name, description, extra, speak_during_execution, execution_message, execution_message_type, custom_sip_headers"),
+    Row("missing keyword", call(EndNode), InvalidArgument, "EndNode() needs 'name'"),
+    Row("positional argument", call(EndNode, "e"), InvalidArgument, "EndNode() takes keyword arguments only", "write EndNode(name=...)"),
     Row("llm model_tier", call(RetellLLM, name="l", model_tier="turbo"), InvalidSpec, "RetellLLM 'l' model_tier must be one of 'standard', 'fast', 'ultrafast'; got 'turbo'"),
     Row("llm mcps", call(RetellLLM, name="l", mcps=("x",)), InvalidArgument, "RetellLLM 'l' mcps[0] must be McpServer, got str 'x'"),
     Row("llm model and s2s", call(RetellLLM, name="l", model="gpt-4.1", s2s_model="gpt-realtime"), InvalidArgument, "RetellLLM 'l': set model= or s2s_model=, not both"),
@@ -175,7 +184,7 @@ ROWS = [
     Row("field name", call(StringField, name="", description="d"), InvalidSpec, "StringField name must not be empty"),
     Row("field description", call(StringField, name="n", description=5), InvalidArgument, "StringField 'n' description must be a string, got int 5"),
     Row("enum choices", call(EnumField, name="e", description="d"), InvalidSpec, "EnumField 'e' needs at least one choice"),
-    Row("system preset", call(SystemPreset, name="summary"), InvalidSpec, "SystemPreset name must be one of 'call_summary', 'call_successful', 'user_sentiment'; got 'summary'"),
+    Row("system preset", call(SystemPreset, name="summary"), InvalidSpec, "SystemPreset name must be one of 'call_summary', 'call_successful', 'user_sentiment'; got 'summary'", "did you mean 'call_summary'?"),
     Row("function node instruction", call(FunctionNode, name="f", tool="t", prompt="a", static_text="b"), InvalidSpec, "FunctionNode 'f': give prompt= or static_text=, not both"),
     Row("function node tool", call(FunctionNode, name="f", tool=""), InvalidSpec, "FunctionNode 'f' tool must not be empty"),
     Row("code node code", call(CodeNode, name="c", code=""), InvalidSpec, "CodeNode 'c' code must not be empty"),
@@ -260,7 +269,6 @@ ROWS = [
     Row("send sms sender", call(SendSMS, name="s", text="x", sender="pigeon"), InvalidSpec, "SendSMS 's' sender must be one of 'current_number', 'retell_long_code'; got 'pigeon'"),
     Row("send sms template", call(SendSMS, name="s", template="other"), InvalidSpec, "SendSMS 's' template must be one of 'info_collection'; got 'other'"),
     Row("custom tool url", call(CustomTool, name="c", url=""), InvalidSpec, "CustomTool 'c' url must not be empty"),
-    Row("custom tool method", call(CustomTool, name="c", url="https://x.example", method="FETCH"), InvalidSpec, "CustomTool 'c' method must be one of 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'; got 'FETCH'"),
     Row("custom tool parameters", call(CustomTool, name="c", url="https://x.example", parameters=5), InvalidArgument, "CustomTool 'c' parameters must be a JSON-schema mapping"),
     Row("from_function annotations", call(CustomTool.from_function, unresolvable, url="https://x.example"), InvalidArgument, re.compile(r"cannot read the annotations of <function unresolvable at 0x[0-9a-f]+>: name 'Nope' is not defined")),
     Row("from_model", call(CustomTool.from_model, int, name="x", url="https://x.example"), InvalidArgument, "from_model() needs a pydantic model class, got <class 'int'>"),
@@ -287,10 +295,46 @@ def test_invalid_arguments_raise_clear_errors(row: Row) -> None:
     exc = _raise(row)
     assert type(exc) is row.error
     assert isinstance(exc, BUILTIN[row.error]) and isinstance(exc, retell_dsl.RetellDSLError)
+    assert isinstance(exc, retell_dsl.InvalidArgument | retell_dsl.InvalidSpec)
     if isinstance(row.message, str):
-        assert str(exc) == row.message
+        assert exc.message == row.message
     else:
-        assert row.message.fullmatch(str(exc)), str(exc)
+        assert row.message.fullmatch(exc.message), exc.message
+    assert exc.hint == row.hint
+    # one line: the user's file:line (this file: the row's thunk), a stable code, the message, the hint
+    assert exc.source is not None and exc.source.startswith(f"{HERE}:"), exc.source
+    assert exc.code in CODES and CODES[exc.code][0] == "error"
+    hint = f" ({row.hint})" if row.hint else ""
+    assert str(exc) == f"{exc.source}: {exc.code} {exc.message}{hint}"
+    assert "\n" not in str(exc)
+
+
+def test_the_error_names_the_line_that_built_the_value() -> None:
+    with pytest.raises(InvalidSpec) as info:
+        RetellLLM(name="x", model_tier="fsat")  # type: ignore[arg-type]
+    line = info.tb.tb_lineno
+    assert str(info.value) == (
+        f"{HERE}:{line}: RD703 RetellLLM 'x' model_tier must be one of 'standard', 'fast', 'ultrafast'; got 'fsat'"
+        " (did you mean 'fast'?)"
+    )
+    with pytest.raises(InvalidArgument) as info2:
+        ConversationNode(name="n", promt="Say hi")  # type: ignore[call-arg]
+    line = info2.tb.tb_lineno
+    assert str(info2.value) == (
+        f"{HERE}:{line}: RD705 ConversationNode 'n' got an unexpected keyword argument 'promt' (did you mean 'prompt'?)"
+    )
+    with pytest.raises(InvalidArgument) as info3:
+        Stack(name="s").add("llm")  # type: ignore[arg-type]
+    assert info3.value.source == f"{HERE}:{info3.tb.tb_lineno}"
+    assert info3.value.code == "RD701"
+
+
+def test_errors_from_builders_pickle_with_their_location() -> None:
+    import pickle
+
+    exc = _raise(ROWS[0])
+    back = pickle.loads(pickle.dumps(exc))
+    assert (type(back), str(back)) == (type(exc), str(exc))
 
 
 def test_row_ids_are_unique() -> None:

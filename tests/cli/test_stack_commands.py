@@ -92,8 +92,9 @@ def test_plan_apply_cycle_with_detailed_exit_codes(project: Path) -> None:
     applied = run("apply", name, "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert "✓ create agent.Acme support" in applied.output
-    # 4 creates + 3 listings (agents, knowledge bases, numbers): nothing of those names exists yet
-    assert "Applied 4 steps with 7 requests." in applied.output
+    # 4 creates + 3 listings (agents, knowledge bases, numbers): nothing of those names exists yet,
+    # + 1 list-voices (the preflight checks the agent's voice before the first change)
+    assert "Applied 4 steps with 8 requests." in applied.output
     again = run("plan", name, "--detailed-exitcode")
     assert again.exit_code == 0 and "No changes." in again.output
 
@@ -174,6 +175,6 @@ def test_apply_and_destroy_json_results(project: Path) -> None:
         ["create:knowledge_base.help-center", "create:llm.support", "create:agent.Acme support",
          "create:phone_number.support line"]
     )  # fmt: skip
-    assert data["requests"] == 7  # 4 creates + 3 listings looking for unowned objects of the same names
+    assert data["requests"] == 8  # 4 creates + 3 listings looking for unowned objects of the same names + list-voices
     gone = CliRunner().invoke(app, ["destroy", name, "-y", "--force", "--json"], env={"COLUMNS": "150"})
     assert json.loads(gone.stdout)["done"][0].startswith("delete:")

@@ -514,11 +514,11 @@ RESOURCES: list[tuple[Any, object, dict[str, Any]]] = [
         },
     ),
     (
-        Agent(name="C", voice="v", engine=CustomLLM(url="wss://x.example")),
+        Agent(name="C", voice="openai-Alloy", engine=CustomLLM(url="wss://x.example")),
         agent_create_params.AgentCreateParams,
         {
             "agent_name": "C",
-            "voice_id": "v",
+            "voice_id": "openai-Alloy",
             "response_engine": {"type": "custom-llm", "llm_websocket_url": "wss://x.example"},
         },
     ),

@@ -20,12 +20,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from retell_dsl.builders.base import UNSET, Unset, one_of, require_str
+from retell_dsl.builders.base import UNSET, Unset, require_str
 from retell_dsl.builders.fields import DATA_FIELD_TYPES, DataField
 from retell_dsl.builders.tools.calls import SpeakingTool, Tool
 from retell_dsl.errors import InvalidArgument, InvalidSpec
 
+HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+"""The methods of a custom tool (lint reports any other, RD406)."""
+#: words written for an HTTP method by mistake → the method meant (for "did you mean")
+METHOD_WORDS = {"send": "POST", "create": "POST", "submit": "POST", "fetch": "GET", "read": "GET",
+                 "update": "PATCH", "replace": "PUT", "remove": "DELETE"}  # fmt: skip
+
 __all__ = [
+    "HTTP_METHODS",
+    "METHOD_WORDS",
     "CodeTool",
     "CustomTool",
     "ExtractVariables",
@@ -62,7 +70,6 @@ class CustomTool(SpeakingTool):
     def _check(self) -> None:
         SpeakingTool._check(self)
         require_str(self.url, f"CustomTool {self.name!r} url")
-        one_of(self.method, ("GET", "POST", "PUT", "PATCH", "DELETE"), f"CustomTool {self.name!r} method")
         if self.parameters is not UNSET and not isinstance(self.parameters, Mapping):
             raise InvalidArgument(f"CustomTool {self.name!r} parameters must be a JSON-schema mapping")
 

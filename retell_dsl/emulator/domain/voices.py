@@ -6,6 +6,7 @@ from retell_dsl.emulator.domain.voice_catalog import VOICES
 from retell_dsl.emulator.errors import bad_request, not_found
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
+from retell_dsl.wire.voices import provider_of
 
 __all__ = [
     "add_community_voice",
@@ -27,7 +28,17 @@ _PROVIDER_PREFIX = {
 
 
 def voice_exists(state: State, voice_id: str) -> bool:
-    """Whether ``voice_id`` is in the catalog or was added."""
+    """Whether an agent may use ``voice_id``: in the catalog, added, or of a known provider's form.
+
+    Retell's voice list is per account and grows (new provider voices, cloned ``custom_voice_*``
+    ids), so the emulator accepts every id of a provider's form the way Retell stores what an
+    export carries; ``get-voice`` still answers "not found" for one it does not list.
+    """
+    return _listed(state, voice_id) or provider_of(voice_id) is not None
+
+
+def _listed(state: State, voice_id: str) -> bool:
+    """Whether ``voice_id`` is in the catalog or was added (what ``list-voices`` shows)."""
     return voice_id in VOICES or state.store.get("voice", voice_id) is not None
 
 
@@ -51,7 +62,7 @@ def add_community_voice(state: State, provider: str, provider_voice_id: str, voi
     if not name:
         raise bad_request("voice_name must not be empty")
     voice_id = f"custom_voice_{_PROVIDER_PREFIX[provider]}_{provider_voice_id}"
-    if voice_exists(state, voice_id):
+    if _listed(state, voice_id):
         raise bad_request(f"Voice {provider_voice_id!r} was already added as {voice_id}")
     doc: Document = {"voice_id": voice_id, "voice_name": name, "provider": provider, "gender": "female"}
     state.store.put("voice", voice_id, doc)
