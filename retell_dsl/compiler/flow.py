@@ -130,11 +130,11 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
     ids = ids or {}
     tools = tools or {}
     nid = node.id if node.id is not UNSET else node_id(node.name)
-    out: JSON = {"id": nid, "type": node.TYPE, "name": node.name}
+    out: JSON = {"id": nid, "type": node.TYPE, "name": node.name} if node.named else {"id": nid, "type": node.TYPE}
     if isinstance(node, RoutedNode):
         if node.edges:
             out["edges"] = [
-                _edge(_edge_id(node, nid, f"edge-{i}"), e.to, condition(e.condition), ids)
+                merge_extra(_edge(_edge_id(node, nid, f"edge-{i}"), e.to, condition(e.condition), ids), e.extra)
                 for i, e in enumerate(node.edges)
             ]
         if node.else_to is not UNSET or isinstance(node, BranchNode | ComponentNode):

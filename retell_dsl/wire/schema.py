@@ -10,11 +10,28 @@ values outside a ``Literal`` enum, and unknown discriminators of tagged unions.
 Both the emulator (to answer 400 like the API) and the DSL compiler (to check
 its own output) use it, so the two can never disagree about the schema.
 
+**The policy: unknown is not invalid.** Retell stores and echoes keys it does not list and model
+or voice-model names newer (or older) than the SDK, so every issue carries a ``kind``:
+
+* ``"unknown_field"``: a key the SDK does not list (a newer or older API field);
+* ``"unknown_value"``: a value outside the SDK's enum of an *open catalogue*, one Retell extends
+  without an SDK release or still accepts after the SDK dropped it (:data:`OPEN_VALUE_FIELDS`:
+  model names, ``voice_model``), or an unknown ``type`` of a *tool* (:data:`OPEN_TAG_LISTS`,
+  tool types from other API versions, such as a flow tool of type ``transfer_call``);
+* ``"invalid"``: everything Retell is known to reject: wrong types of known fields, missing
+  required fields, values outside the other enums, unknown node or condition types.
+
+``issue.tolerated`` is true for the first two. Lint reports tolerated issues as warnings with a
+"did you mean", and the emulator (``check_payload(..., policy="lenient")``) stores and echoes them
+and says so; ``policy="strict"`` (the default) reports every issue, lenient ones included.
+
 >>> from retell.types import agent_publish_params
 >>> check_payload({"version": 1}, agent_publish_params.AgentPublishParams)
 []
 >>> [str(i) for i in check_payload({"versoin": 1}, agent_publish_params.AgentPublishParams)]
 ["versoin: unknown field (did you mean 'version'?)", 'version: missing required field']
+>>> [(i.kind, i.tolerated) for i in check_payload({"version": "1", "x": 1}, agent_publish_params.AgentPublishParams)]
+[('invalid', False), ('unknown_field', True)]
 """
 
 from __future__ import annotations
@@ -33,6 +50,8 @@ __all__ = [
     "MAX_HINTED_FIELDS",
     "MAX_LISTED_PROBLEMS",
     "MAX_PROBLEM_CHARS",
+    "OPEN_TAG_LISTS",
+    "OPEN_VALUE_FIELDS",
     "SchemaIssue",
     "alias_of",
     "check_payload",
@@ -47,6 +66,12 @@ MAX_LISTED_PROBLEMS = 20
 MAX_PROBLEM_CHARS = 200
 #: "did you mean" hints are computed for this many unknown keys per object (the rest are never shown).
 MAX_HINTED_FIELDS = MAX_LISTED_PROBLEMS
+#: Keys whose enum is an open catalogue Retell extends (or still honours) beyond the SDK's list.
+OPEN_VALUE_FIELDS = frozenset({"model", "s2s_model", "post_call_analysis_model", "voice_model"})
+#: Lists whose items' ``type`` tag may be one the SDK does not know (tools of other API versions).
+OPEN_TAG_LISTS = frozenset({"tools", "general_tools"})
+
+IssueKind = Literal["invalid", "unknown_field", "unknown_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +80,40 @@ class SchemaIssue:
 
     path: str
     message: str
+    kind: IssueKind = "invalid"
+
+    @property
+    def tolerated(self) -> bool:
+        """Whether Retell accepts it (stores and echoes it): an unknown field or open-catalogue value."""
+        return self.kind != "invalid"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-def check_payload(value: object, schema: object, *, path: str = "") -> list[SchemaIssue]:
+def check_payload(
+    value: object, schema: object, *, path: str = "", policy: Literal["strict", "lenient"] = "strict"
+) -> list[SchemaIssue]:
     """Return every way ``value`` fails to match ``schema`` (an SDK type), in document order.
 
-    An empty list means the payload is acceptable.
+    An empty list means the payload is acceptable. ``policy="lenient"`` leaves out what Retell
+    tolerates (``issue.tolerated``: see the module's policy), so only what Retell rejects remains.
     """
     issues: list[SchemaIssue] = []
     _node_for(schema).check(value, path, issues)
-    return issues
+    return [i for i in issues if not i.tolerated] if policy == "lenient" else issues
+
+
+def _last_key(path: str) -> str:
+    """``a.b[2].model`` → ``model``; ``tools[3]`` → ``tools``."""
+    return path.rsplit(".", 1)[-1].split("[", 1)[0]
+
+
+def _hint(value: object, choices: Iterable[object]) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def summarize_problems(problems: Iterable[object], *, limit: int = MAX_LISTED_PROBLEMS) -> str:
@@ -162,7 +208,13 @@ class _Literal(_Node):
         else:
             ok = any(value == v and type(value) is type(v) for v in self.values)
         if not ok:
-            issues.append(SchemaIssue(path, f"expected {self.label}; got {describe_value(value)}"))
+            open_value = isinstance(value, str) and _last_key(path) in OPEN_VALUE_FIELDS
+            if open_value:
+                hint = _hint(value, self.values)
+                message = f"unknown value {value!r}: not one of the {len(self.values)} retell-sdk lists{hint}"
+                issues.append(SchemaIssue(path, message, "unknown_value"))
+            else:
+                issues.append(SchemaIssue(path, f"expected {self.label}; got {describe_value(value)}"))
 
 
 class _List(_Node):
@@ -216,7 +268,7 @@ class _Struct(_Node):
                 unknown += 1
                 hint = difflib.get_close_matches(str(key), self.fields, n=1) if unknown <= MAX_HINTED_FIELDS else []
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-                issues.append(SchemaIssue(_join(path, str(key)), f"unknown field{extra}"))
+                issues.append(SchemaIssue(_join(path, str(key)), f"unknown field{extra}", "unknown_field"))
                 continue
             node.check(item, _join(path, key), issues)
         for key in self.required:
@@ -260,7 +312,12 @@ class _Union(_Node):
             if chosen is None:
                 allowed = ", ".join(repr(v) for v in self.by_tag)
                 got = "missing" if self.tag not in value else describe_value(tag_value)
-                issues.append(SchemaIssue(_join(path, self.tag), f"expected one of {allowed}; got {got}"))
+                where = _join(path, self.tag)
+                if isinstance(tag_value, str) and self.tag == "type" and _last_key(path) in OPEN_TAG_LISTS:
+                    message = f"unknown tool type {tag_value!r}: retell-sdk lists {allowed}{_hint(tag_value, self.by_tag)}"
+                    issues.append(SchemaIssue(where, message, "unknown_value"))
+                else:
+                    issues.append(SchemaIssue(where, f"expected one of {allowed}; got {got}"))
                 return
             chosen.check(value, path, issues)
             return
@@ -269,6 +326,9 @@ class _Union(_Node):
             found: list[SchemaIssue] = []
             option.check(value, path, found)
             if not found:
+                return
+            if all(i.tolerated for i in found):  # a known shape with fields Retell tolerates
+                issues.extend(found)
                 return
             if best is None or len(found) < len(best):
                 best = found
