@@ -16,8 +16,8 @@ or voice-model names newer (or older) than the SDK, so every issue carries a ``k
 * ``"unknown_field"``: a key the SDK does not list (a newer or older API field);
 * ``"unknown_value"``: a value outside the SDK's enum of an *open catalogue*, one Retell extends
   without an SDK release or still accepts after the SDK dropped it (:data:`OPEN_VALUE_FIELDS`:
-  model names, ``voice_model``), or an unknown ``type`` of a *tool* (:data:`OPEN_TAG_LISTS`,
-  tool types from other API versions, such as a flow tool of type ``transfer_call``);
+  model names, ``voice_model``), or a *tool* ``type`` the SDK lists only in another place or
+  version (:data:`OPEN_TAG_LISTS`, :data:`KNOWN_TOOL_TYPES`: a flow tool of type ``transfer_call``);
 * ``"invalid"``: everything Retell is known to reject: wrong types of known fields, missing
   required fields, values outside the other enums, unknown node or condition types.
 
@@ -50,6 +50,7 @@ __all__ = [
     "MAX_HINTED_FIELDS",
     "MAX_LISTED_PROBLEMS",
     "MAX_PROBLEM_CHARS",
+    "KNOWN_TOOL_TYPES",
     "OPEN_TAG_LISTS",
     "OPEN_VALUE_FIELDS",
     "SchemaIssue",
@@ -68,8 +69,15 @@ MAX_PROBLEM_CHARS = 200
 MAX_HINTED_FIELDS = MAX_LISTED_PROBLEMS
 #: Keys whose enum is an open catalogue Retell extends (or still honours) beyond the SDK's list.
 OPEN_VALUE_FIELDS = frozenset({"model", "s2s_model", "post_call_analysis_model", "voice_model"})
-#: Lists whose items' ``type`` tag may be one the SDK does not know (tools of other API versions).
+#: Lists whose items' ``type`` tag may be a tool type the SDK lists only elsewhere (another API
+#: version or another place): a flow's ``tools`` of type ``transfer_call``, as older flows have.
 OPEN_TAG_LISTS = frozenset({"tools", "general_tools"})
+#: Every tool type retell-sdk knows somewhere; a typo of one stays an error.
+KNOWN_TOOL_TYPES = frozenset({
+    "end_call", "transfer_call", "agent_swap", "check_availability_cal", "book_appointment_cal", "press_digit",
+    "send_sms", "custom", "code", "extract_dynamic_variable", "bridge_transfer", "cancel_transfer", "mcp",
+    "integration_app",
+})  # fmt: skip
 
 IssueKind = Literal["invalid", "unknown_field", "unknown_value"]
 
@@ -281,7 +289,9 @@ class _Union(_Node):
         self.options: list[_Node] = []
         self.nullable = False
         self.tag: str | None = None
-        self.by_tag: dict[object, _Node] = {}
+        #: tag value → the options with it (several when the SDK has overlapping shapes, such as
+        #: a special edge's ``{"type": "prompt", "prompt": str}`` next to ``prompt: "Always"``)
+        self.by_tag: dict[object, list[_Node]] = {}
 
     def finish(self) -> None:
         parts = [o.label for o in self.options]
@@ -292,13 +302,13 @@ class _Union(_Node):
         if len(structs) < 2 or len(structs) != len(self.options):
             return
         for candidate in ("type", "role", "mode"):
-            table: dict[object, _Node] = {}
+            table: dict[object, list[_Node]] = {}
             for s in structs:
                 lit = s.fields.get(candidate)
                 if candidate not in s.required or not isinstance(lit, _Literal):
                     break
                 for v in lit.values:
-                    table[v] = s
+                    table.setdefault(v, []).append(s)
             else:
                 self.tag, self.by_tag = candidate, table
                 return
@@ -313,13 +323,13 @@ class _Union(_Node):
                 allowed = ", ".join(repr(v) for v in self.by_tag)
                 got = "missing" if self.tag not in value else describe_value(tag_value)
                 where = _join(path, self.tag)
-                if isinstance(tag_value, str) and self.tag == "type" and _last_key(path) in OPEN_TAG_LISTS:
+                if self.tag == "type" and tag_value in KNOWN_TOOL_TYPES and _last_key(path) in OPEN_TAG_LISTS:
                     message = f"unknown tool type {tag_value!r}: retell-sdk lists {allowed}{_hint(tag_value, self.by_tag)}"
                     issues.append(SchemaIssue(where, message, "unknown_value"))
                 else:
                     issues.append(SchemaIssue(where, f"expected one of {allowed}; got {got}"))
                 return
-            chosen.check(value, path, issues)
+            _best_of(chosen, value, path, issues)
             return
         best: list[SchemaIssue] | None = None
         for option in self.options:
@@ -337,6 +347,20 @@ class _Union(_Node):
             issues.append(SchemaIssue(path, f"expected {self.label}, got {describe_value(value)}"))
         else:
             issues.extend(best or ())
+
+
+def _best_of(options: list[_Node], value: object, path: str, issues: list[SchemaIssue]) -> None:
+    """Check ``value`` against the first option it fits, else report the closest one's issues."""
+    best: list[SchemaIssue] | None = None
+    for option in options:
+        found: list[SchemaIssue] = []
+        option.check(value, path, found)
+        if all(i.tolerated for i in found):
+            issues.extend(found)
+            return
+        if best is None or len(found) < len(best):
+            best = found
+    issues.extend(best or ())
 
 
 # --------------------------------------------------------------------------- building

@@ -149,4 +149,5 @@ def test_schema_errors_name_the_field(api: Api) -> None:
         api.call("llm.create", extra_body={"general_prompt": 42, "temperature": 0.5})
     message = str(err.value)
     assert "general_prompt: expected a string or null, got number 42" in message
-    assert "temperature: unknown field" in message
+    # an unknown key is tolerated (Retell stores it), so only the real error is listed
+    assert "temperature" not in message

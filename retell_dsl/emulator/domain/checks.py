@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retell_dsl.emulator.domain.tolerance import tolerated
 from retell_dsl.emulator.domain.versions import MAX_VERSION
 from retell_dsl.emulator.state import State
 from retell_dsl.wire.flow import ONLY_EDGE_SLOTS, node_edges, sentinel_for
@@ -184,7 +185,12 @@ def check_flow(state: State, doc: Mapping[str, Any], *, nodes_key: str = "nodes"
             expected = sentinel_for(ntype, slot.slot)
             cond = edge.get("transition_condition") or {}
             if expected and slot.slot != "else_edge" and cond.get("prompt") != expected:
-                problems.append(f"{where}.{key} must have the prompt condition {expected!r}")
+                if isinstance(cond, Mapping) and cond.get("type") == "prompt" and isinstance(cond.get("prompt"), str):
+                    # retell-sdk types a special edge's condition as any prompt condition, and Retell takes
+                    # the edge by its slot: kept, with a warning (the literal is what the dashboard writes)
+                    tolerated([f"{where}.{key}: prompt condition {cond['prompt'][:40]!r} (Retell writes {expected!r})"])
+                else:
+                    problems.append(f"{where}.{key} must have the prompt condition {expected!r}")
         if ntype == "function" and node.get("tool_type") == "local" and node.get("tool_id") not in tool_ids:
             problems.append(f"{where}.tool_id {node.get('tool_id')!r} is not one of the flow's tools")
         shared = ntype == "component" and node.get("component_type") == "shared"
