@@ -46,8 +46,10 @@ class Outcome:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+    """The exception's first line, and for a multi-line report (lint, apply) its first detail too."""
+    text = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    head = f"{type(exc).__name__}: {' | '.join(text[:2])}"
+    return head if len(head) <= 400 else head[:397] + "..."
 
 
 def run_pipeline(data: Any, *, name: str = "export", workdir: Path | None = None) -> Outcome:

@@ -109,3 +109,17 @@ def test_a_special_edge_with_another_prompt_condition_is_kept(api: Api) -> None:
     bad = {**flow, "nodes": [{**flow["nodes"][0], "always_edge": {**flow["nodes"][0]["always_edge"],  # type: ignore[dict-item]
            "transition_condition": {"type": "equation", "equations": [], "operator": "&&"}}}, flow["nodes"][1]]}  # fmt: skip
     assert _post(api, "/create-conversation-flow", bad).status_code == 400
+
+
+def test_a_skip_response_edge_next_to_other_edges_is_kept(api: Api) -> None:
+    """Dashboard exports carry nodes with both (Retell takes the special edge): stored, with a warning."""
+    node = {
+        "id": "a", "type": "conversation", "instruction": {"type": "prompt", "text": "Hi"},
+        "edges": [{"id": "a.e", "destination_node_id": "b", "transition_condition": {"type": "prompt", "prompt": "x"}}],
+        "skip_response_edge": {"id": "a.skip", "destination_node_id": "b",
+                               "transition_condition": {"type": "prompt", "prompt": "Skip response"}},
+    }  # fmt: skip
+    flow = {"start_speaker": "agent", "start_node_id": "a", "nodes": [node, {"id": "b", "type": "end"}]}
+    resp = _post(api, "/create-conversation-flow", flow)
+    assert resp.status_code == 201, resp.text
+    assert "skip_response_edge is not the node's only outgoing edge" in resp.headers[WARNING_HEADER]
