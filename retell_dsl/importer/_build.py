@@ -40,8 +40,18 @@ def _unique(name: str, taken: set[str]) -> str:
     return out
 
 
-def build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, Any]]]:
-    """``(address, spec, remote id, payload)`` for every imported object, dependencies first."""
+def build_specs(f: Fetched, notes: list[str] | None = None) -> list[tuple[str, Resource, str | None, dict[str, Any]]]:
+    """``(address, spec, remote id, payload)`` for every imported object, dependencies first.
+
+    ``notes`` collects what the decompilers kept in ``extra=`` and why (each names its path).
+    """
+    from retell_dsl.importer._notes import collecting
+
+    with collecting(notes if notes is not None else []):
+        return _build_specs(f)
+
+
+def _build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, Any]]]:
     out: list[tuple[str, Resource, str | None, dict[str, Any]]] = []
     refs: dict[str, Resource] = {}
     names: dict[str, set[str]] = {}
