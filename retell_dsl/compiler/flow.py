@@ -174,7 +174,8 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
         put_all(out, node, _ACT_FIELDS)
         out["wait_for_result"] = node.wait_for_result
         if isinstance(node, FunctionNode):
-            out["tool_id"] = node.tool if node.shared else tools.get(node.tool) or tool_id(node.tool)
+            # tool "": a draft without a tool, stored by Retell as tool_id ""
+            out["tool_id"] = node.tool if node.shared or not node.tool else tools.get(node.tool) or tool_id(node.tool)
             out["tool_type"] = "shared" if node.shared else "local"
         elif isinstance(node, CodeNode):
             put_all(out, node, ("code", "response_variables", "timeout_ms"))
