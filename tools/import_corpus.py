@@ -52,8 +52,11 @@ def _first_line(exc: BaseException) -> str:
     return head if len(head) <= 400 else head[:397] + "..."
 
 
-def run_pipeline(data: Any, *, name: str = "export", workdir: Path | None = None) -> Outcome:
-    """Import ``data`` (a parsed export), compile it, apply it to an in-process emulator, plan again."""
+def run_pipeline(data: Any, *, name: str = "export", workdir: Path | None = None, emulator: Any = None) -> Outcome:
+    """Import ``data`` (a parsed export), compile it, apply it to an in-process emulator, plan again.
+
+    ``emulator`` is the :class:`~retell_dsl.emulator.Emulator` to apply to (a fresh one by default).
+    """
     from retell_dsl import Stack, compile
     from retell_dsl.deploy import Project
     from retell_dsl.emulator import Emulator
@@ -72,7 +75,7 @@ def run_pipeline(data: Any, *, name: str = "export", workdir: Path | None = None
         assert isinstance(stack, Stack)
         compile(stack)
         out.reached = stage = "apply"
-        emu = Emulator()
+        emu = emulator if emulator is not None else Emulator()
         client = emu.client()
         with tempfile.TemporaryDirectory() as tmp:
             project = Project(workdir or Path(tmp), environment="corpus")

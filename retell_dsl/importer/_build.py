@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from retell_dsl.builders.engine import CustomLLM
+from retell_dsl.builders.engine import CustomLLM, ExistingEngine
 from retell_dsl.builders.stack import Ref, Resource
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.importer._flow import decompile_flow
+from retell_dsl.importer._notes import note
 from retell_dsl.importer._resources import (
     decompile_agent,
     decompile_knowledge_base,
@@ -79,9 +80,14 @@ def _build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, 
             eng = refs[ek]
         elif (payload.get("response_engine") or {}).get("type") == "custom-llm":
             eng = CustomLLM(url=payload["response_engine"]["llm_websocket_url"])  # type: ignore[assignment]
+        elif (ref := engine_of(payload)) is not None:
+            kind = "retell-llm" if ref[0] == "llm" else "conversation-flow"
+            eng = ExistingEngine(kind=kind, id=ref[1])  # type: ignore[assignment]
+            note(f"agent {payload.get('agent_name') or key!r}: its {kind} {ref[1]} is not in the import;"
+                 " kept as an outside reference (ExistingEngine): it must exist where the stack is applied")  # fmt: skip
         else:
             raise InvalidArgument(
-                f"agent {payload.get('agent_name') or key!r} uses an engine that is not part of the import;"
+                f"agent {payload.get('agent_name') or key!r} has no response engine;"
                 " include its Retell LLM or conversation flow JSON"
             )
         agent_payload = dict(payload)

@@ -147,3 +147,22 @@ def test_the_script_prints_how_far_each_file_got(capsys: pytest.CaptureFixture[s
     assert "dashboard_flow_older_shapes.json: ok      plan clean" in out
     assert "invalid_states_without_starting_state.json: FAILED  at compile (reached: import)" in out
     assert out.rstrip().endswith("5 files: 5 import, 3 compile, 3 apply, 3 plan clean")
+
+
+def test_an_agent_whose_flow_is_not_in_the_file_keeps_the_flow_as_an_outside_reference(tmp_path: Path) -> None:
+    from retell_dsl.emulator import Emulator
+
+    emu = Emulator()
+    flow: Any = emu.client().post("/create-conversation-flow", cast_to=object, body={
+        "start_speaker": "agent", "start_node_id": "a", "model_config": {"type": "cascading", "primary": {"model": "gpt-4.1"}},
+        "nodes": [{"id": "a", "type": "end", "name": "Bye"}]})  # fmt: skip
+    export = {"agent_id": "agent_outside", "agent_name": "Outside", "voice_id": "11labs-Adrian", "version": 2,
+              "response_engine": {"type": "conversation-flow", "conversation_flow_id": flow["conversation_flow_id"],
+                                  "version": 0}}  # fmt: skip
+    imported = import_from_json(export)
+    assert "ExistingEngine(kind=\"conversation-flow\", id=" in imported.source
+    assert any("is not in the import; kept as an outside reference" in n for n in imported.notes)
+    [agent] = recompiled(imported).values()
+    assert agent["response_engine"] == {"type": "conversation-flow", "conversation_flow_id": flow["conversation_flow_id"]}
+    outcome = run_pipeline(export, name="outside", workdir=tmp_path, emulator=emu)
+    assert outcome.ok, outcome.line()
