@@ -10,6 +10,7 @@ not reach "plan clean". The same pipeline is :func:`run_pipeline`, which the cor
 
 from __future__ import annotations
 
+import builtins
 import json
 import sys
 import tempfile
@@ -69,8 +70,7 @@ def run_pipeline(data: Any, *, name: str = "export", workdir: Path | None = None
         out.notes = list(getattr(imported, "notes", ()))
         out.reached = stage = "compile"
         namespace: dict[str, Any] = {}
-        exec(__builtins__["compile"](imported.source, f"<{name}>", "exec") if isinstance(__builtins__, dict)  # noqa: S102
-             else __import__("builtins").compile(imported.source, f"<{name}>", "exec"), namespace)  # fmt: skip
+        exec(builtins.compile(imported.source, f"<{name}>", "exec"), namespace)
         stack = namespace["stack"]
         assert isinstance(stack, Stack)
         compile(stack)
@@ -85,7 +85,7 @@ def run_pipeline(data: Any, *, name: str = "export", workdir: Path | None = None
             if again.steps:
                 raise AssertionError(f"plan after apply still has {[(s.action, s.address) for s in again.steps]}")
         out.reached = "plan clean"
-    except Exception as exc:  # noqa: BLE001 — a report of every failure, whatever it is
+    except Exception as exc:  # a report of every failure, whatever it is
         out.failed, out.reason = stage, _first_line(exc)
         out.reached = STAGES[STAGES.index(stage) - 1] if stage != "import" else None
     return out

@@ -15,10 +15,10 @@ Each refusal is a 400 with Retell's error body naming the problem and where it i
 
 The bodies of stored objects (:data:`LENIENT_SCHEMAS`: agents, Retell LLMs, conversation flows,
 components, phone numbers; created or updated) are checked with the *lenient* policy of
-:func:`retell_dsl.wire.check_payload`, as Retell does: keys the SDK does not list and values of open catalogues (model names, voice models, tool
-types of other API versions) are stored and echoed, not refused. Each request that had some gets
-the header ``x-retell-emulator-warning`` (and a log line) naming them: see
-``retell_dsl.emulator.domain.tolerance``.
+:func:`retell_dsl.wire.check_payload`, as Retell does: keys the SDK does not list and values of
+open catalogues (model names, voice models, tool types of other API versions) are stored and
+echoed, not refused. Each request that had some gets the header ``x-retell-emulator-warning``
+(and a log line) naming them: see ``retell_dsl.emulator.domain.tolerance``.
 What Retell rejects (types of known fields, required fields, closed enums) is still a 400, and
 every other body (calls, chats, filters, tests) stays strict.
 
@@ -45,10 +45,10 @@ from retell_dsl.emulator.messages import EmuRequest
 from retell_dsl.wire import check_payload
 
 __all__ = [
+    "LENIENT_SCHEMAS",
     "MAX_DEPTH",
     "MAX_JSON_BODY_BYTES",
     "MAX_MULTIPART_BODY_BYTES",
-    "LENIENT_SCHEMAS",
     "MAX_SAFE_INTEGER",
     "body_limit",
     "json_body",

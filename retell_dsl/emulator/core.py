@@ -9,9 +9,9 @@ with a generic 500 (never a traceback).
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
-import dataclasses
 from dataclasses import dataclass
 
 from retell_dsl.emulator.body import body_limit, too_large
@@ -88,7 +88,9 @@ class Core:
             with tolerating() as seen, self.state.store.transaction():
                 response = route.handler(self.state, req, params)
             if seen:
-                response = dataclasses.replace(response, headers={**response.headers, WARNING_HEADER: warning_header(seen)})
+                response = dataclasses.replace(
+                    response, headers={**response.headers, WARNING_HEADER: warning_header(seen)}
+                )
             return response
         except ApiError as err:
             return error_response(err.status, err.message, err.headers)

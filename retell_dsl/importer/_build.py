@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from retell_dsl.builders.engine import CustomLLM, ExistingEngine
 from retell_dsl.builders.stack import Ref, Resource
@@ -81,10 +81,10 @@ def _build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, 
         elif (payload.get("response_engine") or {}).get("type") == "custom-llm":
             eng = CustomLLM(url=payload["response_engine"]["llm_websocket_url"])  # type: ignore[assignment]
         elif (ref := engine_of(payload)) is not None:
-            kind = "retell-llm" if ref[0] == "llm" else "conversation-flow"
-            eng = ExistingEngine(kind=kind, id=ref[1])  # type: ignore[assignment]
-            note(f"agent {payload.get('agent_name') or key!r}: its {kind} {ref[1]} is not in the import;"
-                 " kept as an outside reference (ExistingEngine): it must exist where the stack is applied")  # fmt: skip
+            ekind: Literal["retell-llm", "conversation-flow"] = "retell-llm" if ref[0] == "llm" else "conversation-flow"
+            eng = ExistingEngine(kind=ekind, id=ref[1])  # type: ignore[assignment]
+            note(f"agent {payload.get('agent_name') or key!r}: its {ekind} {ref[1]} is not in the import; kept"
+                 " as an outside reference (ExistingEngine): it must exist where the stack is applied")  # fmt: skip
         else:
             raise InvalidArgument(
                 f"agent {payload.get('agent_name') or key!r} has no response engine;"

@@ -135,7 +135,8 @@ def _edges(
         if extra:
             from retell_dsl.importer._notes import note
 
-            note(f"{ctx.where} › node {ctx.names[nid]!r} › edges[{i}]: {', '.join(sorted(extra))} kept in the edge's extra=")
+            keys = ", ".join(sorted(extra))
+            note(f"{ctx.where} > node {ctx.names[nid]!r} > edges[{i}]: {keys} kept in the edge's extra=")
         edges.append(Edge(to=dest, when=cond, extra=FrozenMap(extra)))
         if e.get("id") != f"{nid}.edge-{i}":
             edge_ids[f"edge-{i}"] = str(e.get("id"))
@@ -173,9 +174,9 @@ def decompile_node(data: Mapping[str, Any], ctx: _Ctx) -> Node | None:
     handled = {"type", "id", "name"}
     edge_ids: dict[str, str] = {}
     _edges(data, ctx, nid, kw=kw, handled=handled, edge_ids=edge_ids)
-    fields = {f.name for f in dataclasses.fields(cls)}
+    slots = {f.name for f in dataclasses.fields(cls)}
     for key, (field, suffix) in SPECIAL.items():
-        if field in fields:  # a special edge the node type does not have stays in extra= (as Retell stored it)
+        if field in slots:  # a special edge the node type does not have stays in extra= (as Retell stored it)
             _special(data, key, field, suffix=suffix, ctx=ctx, nid=nid, kw=kw, handled=handled, edge_ids=edge_ids)
     if cls in (TransferNode, AgentSwapNode):
         suffix = "transfer-failed" if cls is TransferNode else "swap-failed"
@@ -290,10 +291,10 @@ def _nodes(items: list[Any], tools: Mapping[str, str], refs: Mapping[str, Resour
         try:
             node = decompile_node(n, ctx) if isinstance(n, Mapping) else None
         except (InvalidArgument, InvalidSpec) as exc:  # a value the builders refuse (not a decompiler bug)
-            note(f"{where} › nodes[{i}]: {exc}; the flow's nodes stay whole in extra=")
+            note(f"{where} > nodes[{i}]: {exc}; the flow's nodes stay whole in extra=")
             return
         if node is None:
-            note(f"{where} › nodes[{i}]: node type {n.get('type') if isinstance(n, Mapping) else n!r} unknown; "
+            note(f"{where} > nodes[{i}]: node type {n.get('type') if isinstance(n, Mapping) else n!r} unknown; "
                  "the flow's nodes stay whole in extra=")  # fmt: skip
             return
         nodes.append(node)

@@ -4,9 +4,9 @@ The import collects them for one run (:func:`collecting`); :func:`note` adds one
 printed by ``retell-dsl import`` and written as comments at the top of the generated module.
 
 >>> with collecting([]) as seen:
-...     note("flow 'f' › node 'a' › edges[0]: key 'condition' kept in extra=")
+...     note("flow 'f' > node 'a' > edges[0]: key 'condition' kept in extra=")
 >>> seen
-["flow 'f' › node 'a' › edges[0]: key 'condition' kept in extra="]
+["flow 'f' > node 'a' > edges[0]: key 'condition' kept in extra="]
 """
 
 from __future__ import annotations

@@ -26,10 +26,10 @@ from retell_dsl.compiler.agent import compile_agent
 from retell_dsl.compiler.llm import compile_llm, mcp_server
 from retell_dsl.compiler.resources import compile_knowledge_base, compile_phone_number
 from retell_dsl.errors import InvalidArgument, InvalidSpec
-from retell_dsl.wire.upgrades import DEPRECATED_ENGINE_FIELDS
 from retell_dsl.importer._notes import note
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 from retell_dsl.importer._tools import decompile_field, decompile_tool
+from retell_dsl.wire.upgrades import DEPRECATED_ENGINE_FIELDS
 
 __all__ = [
     "decompile_agent",
@@ -138,7 +138,7 @@ def _state(data: Any, where: str) -> State | None:
             kw["tools"] = tools
             empty += ["tools"] if not tools else []
     if extra:
-        note(f"{where} › state {data['name']!r}: {', '.join(sorted(extra))} kept in the state's extra=")
+        note(f"{where} > state {data['name']!r}: {', '.join(sorted(extra))} kept in the state's extra=")
     return State(name=data["name"], empty_lists=tuple(empty), extra=extra, **kw)  # type: ignore[arg-type]
 
 

@@ -47,10 +47,10 @@ from typing import Any, Literal, Union
 import typing_extensions
 
 __all__ = [
+    "KNOWN_TOOL_TYPES",
     "MAX_HINTED_FIELDS",
     "MAX_LISTED_PROBLEMS",
     "MAX_PROBLEM_CHARS",
-    "KNOWN_TOOL_TYPES",
     "OPEN_TAG_LISTS",
     "OPEN_VALUE_FIELDS",
     "SchemaIssue",
@@ -324,7 +324,9 @@ class _Union(_Node):
                 got = "missing" if self.tag not in value else describe_value(tag_value)
                 where = _join(path, self.tag)
                 if self.tag == "type" and tag_value in KNOWN_TOOL_TYPES and _last_key(path) in OPEN_TAG_LISTS:
-                    message = f"unknown tool type {tag_value!r}: retell-sdk lists {allowed}{_hint(tag_value, self.by_tag)}"
+                    message = (
+                        f"unknown tool type {tag_value!r}: retell-sdk lists {allowed}{_hint(tag_value, self.by_tag)}"
+                    )
                     issues.append(SchemaIssue(where, message, "unknown_value"))
                 else:
                     issues.append(SchemaIssue(where, f"expected one of {allowed}; got {got}"))

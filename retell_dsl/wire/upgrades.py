@@ -118,7 +118,8 @@ def upgrade(kind: str, payload: Mapping[str, Any]) -> Upgraded:
                     warnings.append(f"{where}[{j}] of type {t['type']!r}: kept as written; Retell now expects "
                                     f"{_REMOVED_TOOL_TYPES[t['type']]}")  # fmt: skip
     if kind == "conversation_flow":
-        for j, t in enumerate(out.get("tools") if isinstance(out.get("tools"), list) else []):
+        flow_tools = out.get("tools")
+        for j, t in enumerate(flow_tools if isinstance(flow_tools, list) else []):
             if isinstance(t, Mapping) and t.get("type") in _NOT_FLOW_TOOL_TYPES:
                 warnings.append(f"tools[{j}] of type {t['type']!r}: kept as written; Retell now expects "
                                 f"{_NOT_FLOW_TOOL_TYPES[t['type']]}")  # fmt: skip
@@ -132,7 +133,9 @@ def _model_changes(kind: str, before: Mapping[str, Any], after: Mapping[str, Any
     gone = [k for k in DEPRECATED_ENGINE_FIELDS if k in before and k not in after]
     out: list[str] = []
     if gone:
-        how = "dropped (model_config is set, Retell ignores them)" if "model_config" in before else "became model_config"
+        how = (
+            "dropped (model_config is set, Retell ignores them)" if "model_config" in before else "became model_config"
+        )
         out.append(f"{', '.join(gone)}: {how} = {after.get('model_config')!r}" if "model_config" not in before
                    else f"{', '.join(gone)}: {how}")  # fmt: skip
     kept = [k for k in DEPRECATED_ENGINE_FIELDS if k in after]

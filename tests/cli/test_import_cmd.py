@@ -229,7 +229,9 @@ def test_imported_secrets_become_env_markers_and_never_reach_code_or_state(
     assert headers["Authorization"].startswith("$env:LOOKUP_AUTHORIZATION@hmac-sha256:")  # sealed, not the value
 
 
-def test_import_from_a_directory_imports_every_export_into_one_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_from_a_directory_imports_every_export_into_one_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = Path(__file__).parents[1] / "importer" / "corpus"
     exports = tmp_path / "exports"
     exports.mkdir()

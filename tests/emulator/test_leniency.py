@@ -68,7 +68,9 @@ def test_agent_fields_and_values_the_sdk_does_not_know_are_kept(api: Api, caplog
         resp = _post(api, "/create-agent", body)
     assert resp.status_code == 201, resp.text
     agent = resp.json()
-    assert {k: agent[k] for k in body if k != "response_engine"} == {k: v for k, v in body.items() if k != "response_engine"}
+    assert {k: agent[k] for k in body if k != "response_engine"} == {
+        k: v for k, v in body.items() if k != "response_engine"
+    }
     assert "voice_model: unknown value 'eleven_turbo_v2_5'" in resp.headers[WARNING_HEADER]
     assert any("accepted what retell-sdk does not know" in r.getMessage() for r in caplog.records)
 
@@ -94,7 +96,7 @@ def test_a_list_filter_stays_strict(api: Api) -> None:
 
 def test_a_special_edge_with_another_prompt_condition_is_kept(api: Api) -> None:
     """retell-sdk types special edges' conditions as any prompt condition: stored, with a warning."""
-    flow = {
+    flow: dict[str, Any] = {
         "start_speaker": "agent", "start_node_id": "a",
         "nodes": [
             {"id": "a", "type": "conversation", "instruction": {"type": "prompt", "text": "Hi"},
@@ -106,8 +108,10 @@ def test_a_special_edge_with_another_prompt_condition_is_kept(api: Api) -> None:
     resp = _post(api, "/create-conversation-flow", flow)
     assert resp.status_code == 201, resp.text
     assert "always_edge: prompt condition 'Whatever they say'" in resp.headers[WARNING_HEADER]
-    bad = {**flow, "nodes": [{**flow["nodes"][0], "always_edge": {**flow["nodes"][0]["always_edge"],  # type: ignore[dict-item]
-           "transition_condition": {"type": "equation", "equations": [], "operator": "&&"}}}, flow["nodes"][1]]}  # fmt: skip
+    first: dict[str, Any] = flow["nodes"][0]
+    equation = {"type": "equation", "equations": [], "operator": "&&"}
+    bad_first = {**first, "always_edge": {**first["always_edge"], "transition_condition": equation}}
+    bad = {**flow, "nodes": [bad_first, flow["nodes"][1]]}
     assert _post(api, "/create-conversation-flow", bad).status_code == 400
 
 

@@ -134,9 +134,9 @@ def test_drafts_and_dead_ends_are_warnings() -> None:
 @pytest.mark.parametrize(("name", "code"), sorted(INVALID.items()))
 def test_what_retell_rejects_stops_at_lint(name: str, code: str) -> None:
     stack = exec_source(import_from_json(_load(name)).source)
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(ValidationFailed):
         compile(stack)
-    assert [i.code for i in err.value.issues.errors] == [code]
+    assert [i.code for i in validate(stack).errors] == [code]
     outcome = run_pipeline(_load(name), name=name)
     assert (outcome.reached, outcome.failed) == ("import", "compile")
 
@@ -153,16 +153,20 @@ def test_an_agent_whose_flow_is_not_in_the_file_keeps_the_flow_as_an_outside_ref
     from retell_dsl.emulator import Emulator
 
     emu = Emulator()
-    flow: Any = emu.client().post("/create-conversation-flow", cast_to=object, body={
-        "start_speaker": "agent", "start_node_id": "a", "model_config": {"type": "cascading", "primary": {"model": "gpt-4.1"}},
-        "nodes": [{"id": "a", "type": "end", "name": "Bye"}]})  # fmt: skip
+    cfg = {"type": "cascading", "primary": {"model": "gpt-4.1"}}
+    body = {"start_speaker": "agent", "start_node_id": "a", "model_config": cfg,
+            "nodes": [{"id": "a", "type": "end", "name": "Bye"}]}  # fmt: skip
+    flow: Any = emu.client().post("/create-conversation-flow", cast_to=object, body=body)
     export = {"agent_id": "agent_outside", "agent_name": "Outside", "voice_id": "11labs-Adrian", "version": 2,
               "response_engine": {"type": "conversation-flow", "conversation_flow_id": flow["conversation_flow_id"],
                                   "version": 0}}  # fmt: skip
     imported = import_from_json(export)
-    assert "ExistingEngine(kind=\"conversation-flow\", id=" in imported.source
+    assert 'ExistingEngine(kind="conversation-flow", id=' in imported.source
     assert any("is not in the import; kept as an outside reference" in n for n in imported.notes)
     [agent] = recompiled(imported).values()
-    assert agent["response_engine"] == {"type": "conversation-flow", "conversation_flow_id": flow["conversation_flow_id"]}
+    assert agent["response_engine"] == {
+        "type": "conversation-flow",
+        "conversation_flow_id": flow["conversation_flow_id"],
+    }
     outcome = run_pipeline(export, name="outside", workdir=tmp_path, emulator=emu)
     assert outcome.ok, outcome.line()

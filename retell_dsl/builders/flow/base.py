@@ -69,9 +69,10 @@ class Node(Spec):
     """Base of every flow node: a unique ``name`` (its id is derived from it), overrides, ``extra``.
 
     ``named=False`` sends no ``name`` (flows created through the API often have none): ``name`` is
-    then only the DSL's handle for edges. ``id`` pins the node id instead (imported flows keep their ids); ``edge_ids`` pins the ids of
-    its edges by their derived suffix (``"edge-0"``, ``"else"``, ``"always"``, ``"skip-response"``,
-    ``"transfer-failed"``, ``"swap-failed"``, ``"sent"``, ``"send-failed"``).
+    then only the DSL's handle for edges. ``id`` pins the node id instead (imported flows keep
+    their ids); ``edge_ids`` pins the ids of its edges by their derived suffix (``"edge-0"``,
+    ``"else"``, ``"always"``, ``"skip-response"``, ``"transfer-failed"``, ``"swap-failed"``,
+    ``"sent"``, ``"send-failed"``).
 
     >>> from retell_dsl.builders.flow.talk import EndNode
     >>> EndNode(name="bye", id="node_17").id

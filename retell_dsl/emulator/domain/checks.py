@@ -193,7 +193,12 @@ def check_flow(state: State, doc: Mapping[str, Any], *, nodes_key: str = "nodes"
                     problems.append(f"{where}.{key} must have the prompt condition {expected!r}")
         # tool_id "": a draft Retell stores (no tool chosen yet); the node fails only when reached
         draft = node.get("tool_id") == ""
-        if ntype == "function" and node.get("tool_type") == "local" and not draft and node.get("tool_id") not in tool_ids:
+        if (
+            ntype == "function"
+            and node.get("tool_type") == "local"
+            and not draft
+            and node.get("tool_id") not in tool_ids
+        ):
             problems.append(f"{where}.tool_id {node.get('tool_id')!r} is not one of the flow's tools")
         shared = ntype == "component" and node.get("component_type") == "shared"
         if shared and state.store.get("component", str(node.get("component_id"))) is None:
