@@ -32,7 +32,7 @@ from retell_dsl.builders.base import (
     require_str,
     require_tuple_of,
 )
-from retell_dsl.builders.engine import CustomLLM
+from retell_dsl.builders.engine import CustomLLM, ExistingEngine
 from retell_dsl.builders.fields import ANALYSIS_FIELD_TYPES, AnalysisField
 from retell_dsl.builders.flow.flow import ConversationFlow
 from retell_dsl.builders.llm import RetellLLM
@@ -40,7 +40,7 @@ from retell_dsl.errors import InvalidArgument
 
 __all__ = ["DATA_STORAGE", "Agent", "Engine"]
 
-Engine = RetellLLM | ConversationFlow | CustomLLM
+Engine = RetellLLM | ConversationFlow | CustomLLM | ExistingEngine
 """An agent's response engine."""
 
 DataStorage = Literal["everything", "everything_except_pii", "basic_attributes_only"]
@@ -152,7 +152,7 @@ class Agent(Spec):
     def _check(self) -> None:
         require_str(self.name, "Agent name")
         require_str(self.voice, f"Agent {self.name!r} voice")
-        if not isinstance(self.engine, RetellLLM | ConversationFlow | CustomLLM):
+        if not isinstance(self.engine, RetellLLM | ConversationFlow | CustomLLM | ExistingEngine):
             raise InvalidArgument(
                 f"Agent {self.name!r} engine must be a RetellLLM, a ConversationFlow or a CustomLLM,"
                 f" got {self.engine!r}"

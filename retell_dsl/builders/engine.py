@@ -18,7 +18,7 @@ from retell_dsl.errors import InvalidArgument
 if TYPE_CHECKING:
     from retell_dsl.builders.kb import KnowledgeBase
 
-__all__ = ["SPEAKERS", "CustomLLM", "EngineSugar", "McpServer", "ModelTier"]
+__all__ = ["SPEAKERS", "CustomLLM", "EngineSugar", "ExistingEngine", "McpServer", "ModelTier"]
 
 ModelTier = Literal["standard", "fast", "ultrafast"]
 SPEAKERS: tuple[str, ...] = ("user", "agent")
@@ -60,6 +60,25 @@ class CustomLLM(Spec):
         require_str(self.url, "CustomLLM url")
         if not self.url.startswith(("ws://", "wss://")):
             raise InvalidArgument(f"CustomLLM url must be a ws:// or wss:// URL, got {self.url!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class ExistingEngine(Spec):
+    """A Retell LLM or conversation flow outside this stack, by remote id: the agent only points at it.
+
+    An agent export whose engine is not in the file imports with one (the stack does not manage the
+    engine, so it must exist where the stack is applied).
+
+    >>> ExistingEngine(kind="conversation-flow", id="conversation_flow_1").id
+    'conversation_flow_1'
+    """
+
+    kind: Literal["retell-llm", "conversation-flow"]
+    id: str
+
+    def _check(self) -> None:
+        one_of(self.kind, ("retell-llm", "conversation-flow"), "ExistingEngine kind")
+        require_str(self.id, "ExistingEngine id")
 
 
 class EngineSugar:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from retell_dsl.builders.base import UNSET, FrozenMap, Spec, Unset, require_str, require_tuple_of
+from retell_dsl.builders.base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
 from retell_dsl.builders.engine import EngineSugar, McpServer, ModelTier, check_engine
 from retell_dsl.builders.prompt import Prompt
 from retell_dsl.builders.tools import Tool
@@ -64,9 +64,14 @@ class State(Spec):
     prompt: str | Prompt | Unset = UNSET
     tools: tuple[Tool, ...] = ()
     edges: tuple[StateEdge, ...] = ()
+    #: Lists sent as ``[]`` when empty (Retell stores ``"tools": []`` as given; absent otherwise).
+    empty_lists: tuple[Literal["tools", "edges"], ...] = ()
+    #: Wire fields of this state the builder does not type, written last.
+    extra: Mapping[str, Any] = field(default_factory=FrozenMap)
 
     def _check(self) -> None:
         require_str(self.name, "State name")
+        require_mapping(self.extra, f"State {self.name!r} extra=")
         require_tuple_of(self.tools, Tool, f"State {self.name!r} tools")
         require_tuple_of(self.edges, StateEdge, f"State {self.name!r} edges")
 

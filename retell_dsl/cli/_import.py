@@ -28,8 +28,8 @@ FromJsonOpt = Annotated[
     Path | None,
     typer.Option(
         "--from-json",
-        help="A dashboard agent export (or plain agent / LLM / flow JSON, one object or a list); no API calls.",
-        dir_okay=False,
+        help="A dashboard agent export (or plain agent / LLM / flow JSON, one object or a list), or a directory"
+        " of them (every *.json, into one stack); no API calls.",
     ),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Where to write the generated Python module.")]
@@ -41,6 +41,20 @@ ForceOpt = Annotated[
     bool,
     typer.Option("--force", help="Overwrite an existing output file and replace conflicting state entries."),
 ]
+
+
+def _read_exports(path: Path) -> object:
+    """One export file, or every ``*.json`` of a directory (in name order) as one list of objects."""
+    if not path.is_dir():
+        return _read_json(path)
+    files = sorted(path.glob("*.json"))
+    if not files:
+        abort(f"--from-json: {str(path)!r} holds no *.json export")
+    items: list[object] = []
+    for file in files:
+        data = _read_json(file)
+        items += data if isinstance(data, list) else [data]
+    return items
 
 
 def _read_json(path: Path) -> object:
@@ -95,6 +109,7 @@ def summary(imported: Imported, *, origin: str, out: Path, adopted: list[str] | 
     width = max((len(r.address) for r in imported.resources), default=0)
     lines = [f"imported {count(len(imported.resources), 'object')} from {origin}:"]
     lines += [f"  {r.address:<{width}}  {r.remote_id or '(no id: apply will create it)'}" for r in imported.resources]
+    lines += [f"note: {n}" for n in imported.notes]
     lines.append(f"wrote {out} ({count(len(imported.source.splitlines()), 'line')})")
     if imported.secrets:
         lines.append(
@@ -129,6 +144,7 @@ def import_cmd(
 
         retell-dsl import --agent agent_123 --agent agent_456 -o app.py --env prod
         retell-dsl import --from-json export.json -o app.py
+        retell-dsl import --from-json exports/ -o app.py   # every export of the directory, one stack
         retell-dsl plan app.py --env prod   # then: no changes
     """
     from contextlib import nullcontext
@@ -145,7 +161,7 @@ def import_cmd(
     with errors_exit():
         if from_json is not None:
             origin = str(from_json)
-            imported = import_from_json(_read_json(from_json), stack_name=name, origin=from_json.name)
+            imported = import_from_json(_read_exports(from_json), stack_name=name, origin=from_json.name)
         else:
             origin = "agents " + ", ".join(agent or ())
             imported = _from_api(list(agent or ()), target=target, name=name)
@@ -177,6 +193,7 @@ def import_cmd(
             "adopted": adopted,
             "state": None if adopted is None else str(state_path),
             "secrets": sorted(imported.secrets),
+            "notes": list(imported.notes),
         }
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.chat_agent import ChatAgent
-from retell_dsl.builders.engine import CustomLLM
+from retell_dsl.builders.engine import CustomLLM, ExistingEngine
 from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id
 from retell_dsl.compiler.tools import compile_data_field
@@ -60,6 +60,11 @@ def response_engine(agent: Agent | ChatAgent) -> JSON:
     engine = agent.engine
     if isinstance(engine, CustomLLM):
         return {"type": "custom-llm", "llm_websocket_url": engine.url}
+    if isinstance(engine, ExistingEngine):  # outside the stack: its remote id as is
+        key = "llm_id" if engine.kind == "retell-llm" else "conversation_flow_id"
+        existing: JSON = {"type": engine.kind, key: engine.id}
+        put(existing, "version", agent.engine_version)
+        return existing
     if isinstance(engine, RetellLLM):
         out: JSON = {"type": "retell-llm", "llm_id": ref_or_id(engine)}
     else:

@@ -131,11 +131,11 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
     ids = ids or {}
     tools = tools or {}
     nid = node.id if node.id is not UNSET else node_id(node.name)
-    out: JSON = {"id": nid, "type": node.TYPE, "name": node.name}
+    out: JSON = {"id": nid, "type": node.TYPE, "name": node.name} if node.named else {"id": nid, "type": node.TYPE}
     if isinstance(node, RoutedNode):
         if node.edges:
             out["edges"] = [
-                _edge(_edge_id(node, nid, f"edge-{i}"), e.to, condition(e.condition), ids)
+                merge_extra(_edge(_edge_id(node, nid, f"edge-{i}"), e.to, condition(e.condition), ids), e.extra)
                 for i, e in enumerate(node.edges)
             ]
         if node.else_to is not UNSET or isinstance(node, BranchNode | ComponentNode):
@@ -175,7 +175,8 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
         put_all(out, node, _ACT_FIELDS)
         out["wait_for_result"] = node.wait_for_result
         if isinstance(node, FunctionNode):
-            out["tool_id"] = node.tool if node.shared else tools.get(node.tool) or tool_id(node.tool)
+            # tool "": a draft without a tool, stored by Retell as tool_id ""
+            out["tool_id"] = node.tool if node.shared or not node.tool else tools.get(node.tool) or tool_id(node.tool)
             out["tool_type"] = "shared" if node.shared else "local"
         elif isinstance(node, CodeNode):
             put_all(out, node, ("code", "response_variables", "timeout_ms"))

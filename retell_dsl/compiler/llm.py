@@ -21,7 +21,7 @@ def mcp_server(server: McpServer) -> JSON:
 def _state(state: State) -> JSON:
     out: JSON = {"name": state.name}
     put(out, "state_prompt", state.prompt)
-    if state.edges:
+    if state.edges or "edges" in state.empty_lists:
         edges = []
         for e in state.edges:
             edge: JSON = {"destination_state_name": e.to}
@@ -29,9 +29,9 @@ def _state(state: State) -> JSON:
             put(edge, "parameters", e.parameters)
             edges.append(edge)
         out["edges"] = edges
-    if state.tools:
+    if state.tools or "tools" in state.empty_lists:
         out["tools"] = [compile_tool(t) for t in state.tools]
-    return out
+    return merge_extra(out, state.extra)
 
 
 def compile_llm(llm: RetellLLM) -> JSON:

@@ -13,6 +13,15 @@ a JavaScript ``JSON.parse`` would refuse or what could not be stored faithfully:
 
 Each refusal is a 400 with Retell's error body naming the problem and where it is.
 
+The bodies of stored objects (:data:`LENIENT_SCHEMAS`: agents, Retell LLMs, conversation flows,
+components, phone numbers; created or updated) are checked with the *lenient* policy of
+:func:`retell_dsl.wire.check_payload`, as Retell does: keys the SDK does not list and values of
+open catalogues (model names, voice models, tool types of other API versions) are stored and
+echoed, not refused. Each request that had some gets the header ``x-retell-emulator-warning``
+(and a log line) naming them: see ``retell_dsl.emulator.domain.tolerance``.
+What Retell rejects (types of known fields, required fields, closed enums) is still a 400, and
+every other body (calls, chats, filters, tests) stays strict.
+
 >>> loads_strict(b'{"a": [1, 2.5, "x"]}')
 {'a': [1, 2.5, 'x']}
 >>> loads_strict(b'{"a": NaN}')
@@ -30,11 +39,13 @@ from collections.abc import Collection
 from itertools import accumulate
 from typing import Any
 
+from retell_dsl.emulator.domain.tolerance import tolerated
 from retell_dsl.emulator.errors import ApiError, bad_request
 from retell_dsl.emulator.messages import EmuRequest
 from retell_dsl.wire import check_payload
 
 __all__ = [
+    "LENIENT_SCHEMAS",
     "MAX_DEPTH",
     "MAX_JSON_BODY_BYTES",
     "MAX_MULTIPART_BODY_BYTES",
@@ -47,6 +58,15 @@ __all__ = [
     "query_str",
     "too_large",
 ]
+
+#: SDK request types (by name) of the objects Retell stores and echoes whole: unknown keys and
+#: open-catalogue values in them are tolerated (see ``retell_dsl.wire.schema``'s policy).
+LENIENT_SCHEMAS = frozenset({
+    "AgentCreateParams", "AgentUpdateParams", "ChatAgentCreateParams", "ChatAgentUpdateParams",
+    "LlmCreateParams", "LlmUpdateParams", "ConversationFlowCreateParams", "ConversationFlowUpdateParams",
+    "ConversationFlowComponentCreateParams", "ConversationFlowComponentUpdateParams",
+    "PhoneNumberCreateParams", "PhoneNumberImportParams", "PhoneNumberUpdateParams",
+})  # fmt: skip
 
 #: Deepest nesting of arrays and objects accepted in a JSON body (``[]`` is depth 1). Real Retell
 #: payloads (flows, tool parameter schemas, metadata) stay far below it.
@@ -173,7 +193,8 @@ def json_body(
     """Parse a JSON object body with :func:`loads_strict` and check it against ``schema`` (an SDK TypedDict).
 
     ``query_keys`` are fields the SDK type declares but sends in the query string;
-    they are not accepted in the body. Every problem is reported in one 400.
+    they are not accepted in the body. Every problem Retell rejects is reported in one 400; what it
+    tolerates (unknown keys, open-catalogue values) is kept and reported through :func:`tolerated`.
     """
     content_type = (req.header("content-type") or "").split(";")[0].strip().lower()
     if not req.body.strip():
@@ -189,8 +210,12 @@ def json_body(
         raise bad_request("Invalid request format: the body must be a JSON object")
     problems = [f"{key}: unknown field (it is a query parameter)" for key in data if key in query_keys]
     body_only = {k: v for k, v in data.items() if k not in query_keys}
-    issues = check_payload(body_only, schema)
-    problems.extend(str(i) for i in issues if i.path.split(".")[0].split("[")[0] not in query_keys)
+    lenient = getattr(schema, "__name__", "") in LENIENT_SCHEMAS
+    issues = [i for i in check_payload(body_only, schema) if i.path.split(".")[0].split("[")[0] not in query_keys]
+    problems.extend(str(i) for i in issues if not (lenient and i.tolerated))
+    issues = [i for i in issues if lenient and i.tolerated]
+    if not problems:
+        tolerated([str(i) for i in issues])
     if problems:
         raise bad_request(_INVALID, problems)
     return body_only

@@ -9,11 +9,13 @@ with a generic 500 (never a traceback).
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
 from dataclasses import dataclass
 
 from retell_dsl.emulator.body import body_limit, too_large
+from retell_dsl.emulator.domain.tolerance import WARNING_HEADER, tolerating, warning_header
 from retell_dsl.emulator.errors import ApiError, not_implemented
 from retell_dsl.emulator.faults import FaultDecision, Faults
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
@@ -83,8 +85,13 @@ class Core:
             return error_response(err.status, err.message)
         route, params = match
         try:
-            with self.state.store.transaction():
-                return route.handler(self.state, req, params)
+            with tolerating() as seen, self.state.store.transaction():
+                response = route.handler(self.state, req, params)
+            if seen:
+                response = dataclasses.replace(
+                    response, headers={**response.headers, WARNING_HEADER: warning_header(seen)}
+                )
+            return response
         except ApiError as err:
             return error_response(err.status, err.message, err.headers)
         except Exception:

@@ -5,9 +5,11 @@ bases those use and the phone numbers bound to them; ``import_from_json(data)`` 
 dashboard's agent export or plain API objects. Both return :class:`Imported`: the generated module
 and, per address, the remote id and payload, so ``adopt(state)`` can record them as owned.
 
-Every setting imports in one form: deprecated model fields become ``model_config`` (see
-``retell_dsl.importer._deprecated``), and a wire shape the builders cannot type is carried whole in
-``extra=``, never both typed and in ``extra=``.
+Every setting imports in one form: older shapes become current where the meaning is certain
+(deprecated model fields become ``model_config``; see ``retell_dsl.wire.upgrades``), and a wire
+value the builders cannot type is carried in ``extra=`` of the smallest spec holding it (one
+edge, one state, one node), never both typed and in ``extra=``. ``Imported.notes`` lists the
+upgrades made and the outdated shapes kept; the generated module carries them as comments.
 
 >>> imported = import_from_json({"llm_id": "llm_1", "general_prompt": "Be kind.", "version": 0})
 >>> "llm_1_llm = RetellLLM(name=\\"llm_1\\", general_prompt=\\"Be kind.\\")" in imported.source
@@ -56,6 +58,9 @@ class Imported:
     #: Secret values found (tool/MCP headers, SIP passwords), by the ``$env:`` variable now standing for
     #: each in ``source`` and the payloads. Kept only in memory: ``adopt`` records keyed digests.
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    #: What the import changed (upgrades of older shapes) or kept although Retell now expects another
+    #: shape, and which engines stayed outside references: one line each, also in ``source`` as comments.
+    notes: tuple[str, ...] = ()
 
     def adopt(self, state: StateFile) -> list[str]:
         """Record every object with a known remote id in ``state``; returns the adopted addresses."""
@@ -70,15 +75,16 @@ class Imported:
         return adopted
 
 
-def _finish(fetched: Fetched, *, stack_name: str, origin: str) -> Imported:
+def _finish(fetched: Fetched, *, stack_name: str, origin: str, notes: list[str] | None = None) -> Imported:
     fetched = copy.deepcopy(fetched)  # secrets are replaced in place: never in the caller's data
     payloads = [*fetched.kbs.values(), *(p for _, p in fetched.engines.values()), *fetched.agents.values()]
     secrets = extract_secrets([*payloads, *fetched.numbers.values()])
-    built = build_specs(fetched)
+    notes = list(notes or [])
+    built = build_specs(fetched, notes)
     specs = [(a, s, rid) for a, s, rid, _ in built]
-    source = generate(specs, stack_name=stack_name, origin=origin, call_variables=_call_variables(built))
+    source = generate(specs, stack_name=stack_name, origin=origin, call_variables=_call_variables(built), notes=notes)
     resources = tuple(ImportedResource(a, a.split(".", 1)[0], rid, p) for a, _, rid, p in built)
-    return Imported(source, resources, secrets)
+    return Imported(source, resources, secrets, tuple(notes))
 
 
 def _call_variables(built: list[tuple[str, Any, str | None, dict[str, Any]]]) -> list[str]:
@@ -131,9 +137,10 @@ def _phone_numbers(client: Retell) -> list[dict[str, Any]]:
 def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str = "imported") -> Imported:
     """Read agents (latest versions) and everything they use through ``client``; generate source."""
     f = Fetched({}, {}, {}, {}, {})
+    notes: list[str] = []
     for aid in agent_ids:
         kind, agent = _get_agent(client, aid)
-        f.agents[aid] = strip(kind, agent)
+        f.agents[aid] = strip(kind, agent, notes)
         if kind == "chat_agent":
             f.chat.add(aid)
         engine = engine_of(agent)
@@ -142,7 +149,7 @@ def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str =
             noun = "retell-llm" if engine[0] == "llm" else "conversation-flow"
             version = (agent.get("response_engine") or {}).get("version")
             query = f"?version={version}" if isinstance(version, int) else ""
-            f.engines[engine[1]] = (engine[0], strip(engine[0], _get(client, f"/get-{noun}/{engine[1]}{query}")))
+            f.engines[engine[1]] = (engine[0], strip(engine[0], _get(client, f"/get-{noun}/{engine[1]}{query}"), notes))
     for _, payload in f.engines.values():
         kb_ids = list(payload.get("knowledge_base_ids") or [])
         kb_ids += [k for n in payload.get("nodes") or [] for k in n.get("knowledge_base_ids") or []]
@@ -153,13 +160,14 @@ def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str =
         bound = {b.get("agent_id") for key in ("inbound_agents", "outbound_agents") for b in number.get(key) or []}
         if bound & set(agent_ids):
             f.numbers[str(number["phone_number"])] = phone_payload(number)
-    return _finish(f, stack_name=stack_name, origin=f"agents {', '.join(agent_ids)}")
+    return _finish(f, stack_name=stack_name, origin=f"agents {', '.join(agent_ids)}", notes=notes)
 
 
 def import_from_json(data: Any, *, stack_name: str = "imported", origin: str = "exported JSON") -> Imported:
     """Import the dashboard's agent export, or plain agent / LLM / flow JSON (one or a list)."""
     items = data if isinstance(data, list) else [data]
     f = Fetched({}, {}, {}, {}, {})
+    notes: list[str] = []
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
             raise InvalidArgument(f"expected JSON objects, got {type(item).__name__}")
@@ -168,22 +176,22 @@ def import_from_json(data: Any, *, stack_name: str = "imported", origin: str = "
         if nested:
             kind, engine = nested[0]
             eid = str(engine.get("llm_id" if kind == "llm" else "conversation_flow_id") or f"#engine-{i}")
-            f.engines[eid] = (kind, strip(kind, engine))
+            f.engines[eid] = (kind, strip(kind, engine, notes))
             agent = {k: v for k, v in item.items() if k not in ("retellLlmData", "conversationFlow")}
             key = agent_key(agent, i)
-            f.agents[key] = strip("agent", agent)
+            f.agents[key] = strip("agent", agent, notes)
             f.agent_engines[key] = eid
             continue
         kind = kind_of_json(item)
         if kind == "agent":
             key = agent_key(item, i)
-            f.agents[key] = strip("agent", item)
+            f.agents[key] = strip("agent", item, notes)
             engine_ref = engine_of(item)
             f.agent_engines[key] = engine_ref[1] if engine_ref else None
         else:
             id_key = "llm_id" if kind == "llm" else "conversation_flow_id"
-            f.engines[str(item.get(id_key) or f"#engine-{i}")] = (kind, strip(kind, item))
+            f.engines[str(item.get(id_key) or f"#engine-{i}")] = (kind, strip(kind, item, notes))
     for aid, engine_id in list(f.agent_engines.items()):
         if engine_id is not None and engine_id not in f.engines:
             f.agent_engines[aid] = None
-    return _finish(f, stack_name=stack_name, origin=origin)
+    return _finish(f, stack_name=stack_name, origin=origin, notes=notes)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from retell_dsl.builders.engine import CustomLLM
+from retell_dsl.builders.engine import CustomLLM, ExistingEngine
 from retell_dsl.builders.stack import Ref, Resource
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.importer._chat import decompile_chat_agent
 from retell_dsl.importer._flow import decompile_flow
+from retell_dsl.importer._notes import note
 from retell_dsl.importer._resources import (
     decompile_agent,
     decompile_knowledge_base,
@@ -43,8 +44,18 @@ def _unique(name: str, taken: set[str]) -> str:
     return out
 
 
-def build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, Any]]]:
-    """``(address, spec, remote id, payload)`` for every imported object, dependencies first."""
+def build_specs(f: Fetched, notes: list[str] | None = None) -> list[tuple[str, Resource, str | None, dict[str, Any]]]:
+    """``(address, spec, remote id, payload)`` for every imported object, dependencies first.
+
+    ``notes`` collects what the decompilers kept in ``extra=`` and why (each names its path).
+    """
+    from retell_dsl.importer._notes import collecting
+
+    with collecting(notes if notes is not None else []):
+        return _build_specs(f)
+
+
+def _build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, Any]]]:
     out: list[tuple[str, Resource, str | None, dict[str, Any]]] = []
     refs: dict[str, Resource] = {}
     names: dict[str, set[str]] = {}
@@ -72,9 +83,14 @@ def build_specs(f: Fetched) -> list[tuple[str, Resource, str | None, dict[str, A
             eng = refs[ek]
         elif (payload.get("response_engine") or {}).get("type") == "custom-llm":
             eng = CustomLLM(url=payload["response_engine"]["llm_websocket_url"])  # type: ignore[assignment]
+        elif (ref := engine_of(payload)) is not None:
+            ekind: Literal["retell-llm", "conversation-flow"] = "retell-llm" if ref[0] == "llm" else "conversation-flow"
+            eng = ExistingEngine(kind=ekind, id=ref[1])  # type: ignore[assignment]
+            note(f"agent {payload.get('agent_name') or key!r}: its {ekind} {ref[1]} is not in the import; kept"
+                 " as an outside reference (ExistingEngine): it must exist where the stack is applied")  # fmt: skip
         else:
             raise InvalidArgument(
-                f"agent {payload.get('agent_name') or key!r} uses an engine that is not part of the import;"
+                f"agent {payload.get('agent_name') or key!r} has no response engine;"
                 " include its Retell LLM or conversation flow JSON"
             )
         agent_payload = dict(payload)

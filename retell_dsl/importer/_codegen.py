@@ -110,6 +110,7 @@ def generate(
     stack_name: str,
     origin: str,
     call_variables: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> str:
     """The module source for ``(address, spec, remote id)`` triples given in dependency order.
 
@@ -143,6 +144,7 @@ def generate(
         "roots": roots,
         "noqa": "",
         "call_variables": [string(v) for v in call_variables],
+        "notes": [" ".join(n.split()) for n in notes],
     }
     source = _ENV.get_template("module.py.j2").render(context)
     noqa = _noqa(source)

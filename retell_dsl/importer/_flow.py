@@ -39,7 +39,8 @@ from retell_dsl.builders.flow import (
 from retell_dsl.builders.stack import Resource
 from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
 from retell_dsl.compiler.flow import compile_flow, compile_node, flow_tool_ids
-from retell_dsl.importer._deprecated import DEPRECATED_ENGINE_FIELDS
+from retell_dsl.errors import InvalidArgument, InvalidSpec
+from retell_dsl.importer._notes import note
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 from retell_dsl.importer._resources import engine_kwargs, kb_refs, resolve
 from retell_dsl.importer._tools import (
@@ -51,6 +52,7 @@ from retell_dsl.importer._tools import (
 )
 from retell_dsl.wire.flow import SENTINELS
 from retell_dsl.wire.ids import local_components, node_id, tool_id
+from retell_dsl.wire.upgrades import DEPRECATED_ENGINE_FIELDS
 
 __all__ = ["decompile_flow"]
 
@@ -83,8 +85,12 @@ class _Ctx:
         self.refs = refs  # remote id → imported spec
         self.components = dict(components)  # local component id → component name
         self.names: dict[str, str] = {}  # node id → unique DSL name
+        self.unnamed: set[str] = set()  # ids of nodes without a wire name (their DSL name is the id)
+        self.where = ""  # "flow 'f'" (or a component), for notes
         seen: set[str] = set()
         for n in nodes:
+            if not isinstance(n.get("name"), str) or not n.get("name"):
+                self.unnamed.add(str(n.get("id")))
             base = str(n.get("name") or n.get("id"))
             name, i = base, 2
             while name in seen:
@@ -115,13 +121,23 @@ def _global(data: Any) -> GlobalNode | None:
 def _edges(
     data: Mapping[str, Any], ctx: _Ctx, nid: str, *, kw: JSON, handled: set[str], edge_ids: dict[str, str]
 ) -> None:
+    raw = data.get("edges")
+    if not isinstance(raw, list) or not all(isinstance(e, Mapping) for e in raw):
+        return
     edges = []
-    for i, e in enumerate(data.get("edges") or []):
+    for i, e in enumerate(raw):
         cond = decompile_condition(e.get("transition_condition") or {})
         dest = ctx.names.get(str(e.get("destination_node_id")))
-        if cond is None or dest is None or set(e) - {"id", "transition_condition", "destination_node_id"}:
-            return
-        edges.append(Edge(to=dest, when=cond))
+        if cond is None or dest is None or not isinstance(e.get("id"), str):
+            return  # an edge the builders cannot hold: the node's edges stay whole in extra=
+        # per edge: keys the builder does not type stay in this edge's extra= only
+        extra = {k: v for k, v in e.items() if k not in ("id", "transition_condition", "destination_node_id")}
+        if extra:
+            from retell_dsl.importer._notes import note
+
+            keys = ", ".join(sorted(extra))
+            note(f"{ctx.where} > node {ctx.names[nid]!r} > edges[{i}]: {keys} kept in the edge's extra=")
+        edges.append(Edge(to=dest, when=cond, extra=FrozenMap(extra)))
         if e.get("id") != f"{nid}.edge-{i}":
             edge_ids[f"edge-{i}"] = str(e.get("id"))
     if edges:
@@ -158,8 +174,10 @@ def decompile_node(data: Mapping[str, Any], ctx: _Ctx) -> Node | None:
     handled = {"type", "id", "name"}
     edge_ids: dict[str, str] = {}
     _edges(data, ctx, nid, kw=kw, handled=handled, edge_ids=edge_ids)
+    slots = {f.name for f in dataclasses.fields(cls)}
     for key, (field, suffix) in SPECIAL.items():
-        _special(data, key, field, suffix=suffix, ctx=ctx, nid=nid, kw=kw, handled=handled, edge_ids=edge_ids)
+        if field in slots:  # a special edge the node type does not have stays in extra= (as Retell stored it)
+            _special(data, key, field, suffix=suffix, ctx=ctx, nid=nid, kw=kw, handled=handled, edge_ids=edge_ids)
     if cls in (TransferNode, AgentSwapNode):
         suffix = "transfer-failed" if cls is TransferNode else "swap-failed"
         _special(data, "edge", "failed_to", suffix=suffix, ctx=ctx, nid=nid, kw=kw, handled=handled, edge_ids=edge_ids)
@@ -244,6 +262,8 @@ def decompile_node(data: Mapping[str, Any], ctx: _Ctx) -> Node | None:
         kw["global_node"] = g
         handled.add("global_node_setting")
     copy_same_named(cls, data, handled, kw, deep=frozenset({"response_variables", "custom_sip_headers"}))
+    if nid in ctx.unnamed:
+        kw["named"] = False
     node = cls(name=name, id=nid if nid != node_id(name) else UNSET, edge_ids=edge_ids, **kw)
     ids = {v: k for k, v in ctx.names.items()}
     tool_map = {v: k for k, v in ctx.tools.items()}
@@ -263,11 +283,21 @@ def _tools(items: list[Any]) -> tuple[list[CustomTool | IntegrationAppTool], boo
 
 
 def _nodes(items: list[Any], tools: Mapping[str, str], refs: Mapping[str, Resource], *, components: Mapping[str, str],
-           kw: JSON, handled: set[str], start: Any) -> None:  # fmt: skip
+           kw: JSON, handled: set[str], start: Any, where: str = "flow") -> None:  # fmt: skip
     ctx = _Ctx(items, tools, refs, components)
-    nodes = [decompile_node(n, ctx) for n in items]
-    if None in nodes:
-        return
+    ctx.where = where
+    nodes = []
+    for i, n in enumerate(items):
+        try:
+            node = decompile_node(n, ctx) if isinstance(n, Mapping) else None
+        except (InvalidArgument, InvalidSpec) as exc:  # a value the builders refuse (not a decompiler bug)
+            note(f"{where} > nodes[{i}]: {exc}; the flow's nodes stay whole in extra=")
+            return
+        if node is None:
+            note(f"{where} > nodes[{i}]: node type {n.get('type') if isinstance(n, Mapping) else n!r} unknown; "
+                 "the flow's nodes stay whole in extra=")  # fmt: skip
+            return
+        nodes.append(node)
     kw["nodes"] = tuple(nodes)
     handled.add("nodes")
     if isinstance(start, str) and start in ctx.names:
@@ -283,7 +313,8 @@ def _component(data: Mapping[str, Any], flow_tools: Mapping[str, str], refs: Map
         kw["tools"] = tuple(tools)
         handled.add("tools")
     names = {v: k for k, v in {**flow_tools, **flow_tool_ids(tuple(tools))}.items()}
-    _nodes(data.get("nodes") or [], names, refs, components={}, kw=kw, handled=handled, start=data.get("start_node_id"))
+    _nodes(data.get("nodes") or [], names, refs, components={}, kw=kw, handled=handled, start=data.get("start_node_id"),
+           where=f"component {data.get('name')!r}")  # fmt: skip
     copy_same_named(Component, data, handled, kw)
     comp = Component(name=str(data.get("name", "component")), **kw)
     extra = {k: v for k, v in data.items() if k not in handled and k not in kw}
@@ -306,7 +337,7 @@ def decompile_flow(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Res
         handled.add("components")
     local = {cid: str(c.get("name", "component")) for cid, c in local_components(data).items()}
     _nodes(data.get("nodes") or [], {v: k for k, v in tool_ids.items()}, refs, components=local, kw=kw,
-           handled=handled, start=data.get("start_node_id"))  # fmt: skip
+           handled=handled, start=data.get("start_node_id"), where=f"flow {name!r}")  # fmt: skip
     copy_same_named(ConversationFlow, data, handled, kw)
     spec = ConversationFlow(name=name, **{k: v for k, v in kw.items() if v is not UNSET})
     return verified(spec, compile_flow, data, resolve=lambda p: resolve(p, refs))[0]

@@ -139,7 +139,10 @@ class Renderer:
             skip |= {"edges", "global_node", *(f for f, _ in _ROUTES)}
             edge_list: tuple[Edge, ...] = getattr(spec, "edges", ())
             for e in edge_list:
-                chain.append(("to", [_double_quoted(e.to), f"when={self.expr(e.when, indent + 4)}"]))
+                args = [_double_quoted(e.to), f"when={self.expr(e.when, indent + 4)}"]
+                if e.extra:  # keys of this one edge the builder does not type
+                    args.append(f"extra={self.expr(dict(e.extra), indent + 4)}")
+                chain.append(("to", args))
             for field, method in _ROUTES:
                 target = getattr(spec, field, UNSET)
                 if target is not UNSET:

@@ -26,9 +26,10 @@ from retell_dsl.compiler.agent import compile_agent
 from retell_dsl.compiler.llm import compile_llm, mcp_server
 from retell_dsl.compiler.resources import compile_knowledge_base, compile_phone_number
 from retell_dsl.errors import InvalidArgument, InvalidSpec
-from retell_dsl.importer._deprecated import DEPRECATED_ENGINE_FIELDS
+from retell_dsl.importer._notes import note
 from retell_dsl.importer._patch import JSON, copy_same_named, verified
 from retell_dsl.importer._tools import decompile_field, decompile_tool
+from retell_dsl.wire.upgrades import DEPRECATED_ENGINE_FIELDS
 
 __all__ = [
     "decompile_agent",
@@ -96,19 +97,49 @@ def engine_kwargs(data: Mapping[str, Any], refs: Mapping[str, Resource], handled
     return kw
 
 
-def _state(data: Mapping[str, Any]) -> State | None:
-    if set(data) - {"name", "state_prompt", "edges", "tools"}:
+def _state_edges(raw: Any) -> tuple[StateEdge, ...] | None:
+    if not isinstance(raw, list):
         return None
     edges = []
-    for e in data.get("edges") or []:
-        if set(e) - {"destination_state_name", "description", "parameters"} or "description" not in e:
+    for e in raw:
+        if not isinstance(e, Mapping) or set(e) - {"destination_state_name", "description", "parameters"}:
+            return None
+        if not isinstance(e.get("destination_state_name"), str) or not isinstance(e.get("description"), str):
             return None
         edges.append(StateEdge(to=e["destination_state_name"], description=e["description"],
                                parameters=e.get("parameters", UNSET)))  # fmt: skip
-    tools = tuple(decompile_tool(t) for t in data.get("tools") or [])
-    if not all(not isinstance(t, dict) for t in tools):
+    return tuple(edges)
+
+
+def _state(data: Any, where: str) -> State | None:
+    """One state; a field it cannot type stays in that state's ``extra=`` (never the whole list)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("name"), str):
         return None
-    return State(name=data["name"], prompt=data.get("state_prompt", UNSET), edges=tuple(edges), tools=tools)  # type: ignore[arg-type]
+    extra = {k: v for k, v in data.items() if k not in ("name", "state_prompt", "edges", "tools")}
+    kw: JSON = {}
+    empty: list[str] = []
+    if "state_prompt" in data:
+        if isinstance(data["state_prompt"], str):
+            kw["prompt"] = data["state_prompt"]
+        else:
+            extra["state_prompt"] = data["state_prompt"]
+    if "edges" in data:
+        edges = _state_edges(data["edges"])
+        if edges is None:
+            extra["edges"] = data["edges"]
+        else:
+            kw["edges"] = edges
+            empty += ["edges"] if not edges else []
+    if "tools" in data:
+        tools = tuple(decompile_tool(t) for t in data["tools"]) if isinstance(data["tools"], list) else None
+        if tools is None or any(isinstance(t, dict) for t in tools):
+            extra["tools"] = data["tools"]
+        else:
+            kw["tools"] = tools
+            empty += ["tools"] if not tools else []
+    if extra:
+        note(f"{where} > state {data['name']!r}: {', '.join(sorted(extra))} kept in the state's extra=")
+    return State(name=data["name"], empty_lists=tuple(empty), extra=extra, **kw)  # type: ignore[arg-type]
 
 
 def decompile_llm(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Resource]) -> RetellLLM:
@@ -120,7 +151,7 @@ def decompile_llm(data: Mapping[str, Any], *, name: str, refs: Mapping[str, Reso
     if tools and not any(isinstance(t, dict) for t in tools):
         kw["tools"] = tuple(tools)
         handled.add("general_tools")
-    states = [_state(s) for s in data.get("states") or []]
+    states = [_state(s, f"Retell LLM {name!r}") for s in data.get("states") or []]
     if states and all(s is not None for s in states):
         kw["states"] = tuple(states)
         handled.add("states")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.importer._deprecated import modernize
+from retell_dsl.wire.upgrades import upgrade
 
 __all__ = ["SERVER_FIELDS", "engine_of", "kb_payload", "kind_of_json", "phone_payload", "strip"]
 
@@ -20,13 +20,19 @@ SERVER_FIELDS = {
 }  # fmt: skip
 
 
-def strip(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def strip(kind: str, data: Mapping[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """The create-payload shape of a remote object (server-assigned fields and engine versions dropped).
 
-    Deprecated model fields of LLMs and flows take their current form (see ``_deprecated``), so
-    every setting imports once.
+    Older shapes take their current form where the meaning is certain (``retell_dsl.wire.upgrades``),
+    so every setting imports once; each change and each outdated shape kept is added to ``notes``.
     """
-    out = modernize(kind, {k: v for k, v in data.items() if k not in SERVER_FIELDS.get(kind, set())})
+    up = upgrade(kind, {k: v for k, v in data.items() if k not in SERVER_FIELDS.get(kind, set())})
+    out = up.payload
+    if notes is not None:
+        label = {"agent": "agent", "llm": "Retell LLM", "conversation_flow": "flow"}.get(kind, kind)
+        name = data.get("agent_name") or data.get("llm_id") or data.get("conversation_flow_id") or ""
+        where = f"{label} {name!r}" if name else label
+        notes += [f"{where}: upgraded: {c}" for c in up.changes] + [f"{where}: {w}" for w in up.warnings]
     engine = out.get("response_engine")
     if kind in ("agent", "chat_agent") and isinstance(engine, Mapping):
         out["response_engine"] = {k: v for k, v in engine.items() if k != "version"}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from retell_dsl.builders.base import UNSET, Spec, Unset
 from retell_dsl.builders.flow import (
     BranchNode,
+    CodeNode,
     Component,
     ComponentNode,
     ConversationFlow,
@@ -206,12 +207,28 @@ def _node_rules(  # noqa: PLR0917
         c.add(
             "RD104",
             here,
-            f"{type(node).__name__} {node.name!r} has no outgoing edge",
+            f"{type(node).__name__} {node.name!r} has no outgoing edge: a call that gets here stays here",
             at=node,
             hint="add .to(...)/.otherwise(...)/.always(...) or end the call with an EndNode",
         )
     _special_edges(c, here, node)
-    if isinstance(node, FunctionNode) and not node.shared and node.tool not in tool_names:
+    if isinstance(node, FunctionNode) and not node.tool.strip():
+        c.add(
+            "RD111",
+            here,
+            "function node has no tool: this node will fail when reached",
+            at=node,
+            hint="choose the tool it runs (FunctionNode(tool=...)), or remove the node",
+        )
+    elif isinstance(node, CodeNode) and not node.code.strip():
+        c.add(
+            "RD111",
+            here,
+            "code node has no code: this node will fail when reached",
+            at=node,
+            hint="write its JavaScript (CodeNode(code=...)), or remove the node",
+        )
+    elif isinstance(node, FunctionNode) and not node.shared and node.tool not in tool_names:
         c.add(
             "RD109",
             here,

@@ -61,11 +61,24 @@ def schema_for(resource: Resource) -> object:
 
 
 def check_schema(c: Collector, resource: Resource, payload: JSON) -> None:
-    """Every schema mismatch of the payload; unknown keys are warnings (they may be newer API fields)."""
+    """Every schema mismatch of the payload.
+
+    What Retell tolerates (``SchemaIssue.tolerated``: keys and open-catalogue values such as model
+    names the SDK does not list; see ``retell_dsl.wire.schema``) is a warning, RD002; what Retell
+    rejects is an error, RD001.
+    """
     where = f"{kind_of(resource)} '{resource.name}'"
     for issue in check_payload(payload, schema_for(resource)):
         here = path(where, f"payload.{issue.path}" if issue.path else "payload")
-        if issue.message.startswith("unknown field"):
+        if issue.kind == "unknown_value":
+            c.add(
+                "RD002",
+                here,
+                issue.message,
+                at=resource,
+                hint="Retell accepts values newer or older than retell-sdk; check the spelling, or ignore this warning",
+            )
+        elif issue.kind == "unknown_field":
             key = issue.path.rsplit(".", 1)[-1]
             c.add(
                 "RD002",

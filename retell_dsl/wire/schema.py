@@ -10,11 +10,28 @@ values outside a ``Literal`` enum, and unknown discriminators of tagged unions.
 Both the emulator (to answer 400 like the API) and the DSL compiler (to check
 its own output) use it, so the two can never disagree about the schema.
 
+**The policy: unknown is not invalid.** Retell stores and echoes keys it does not list and model
+or voice-model names newer (or older) than the SDK, so every issue carries a ``kind``:
+
+* ``"unknown_field"``: a key the SDK does not list (a newer or older API field);
+* ``"unknown_value"``: a value outside the SDK's enum of an *open catalogue*, one Retell extends
+  without an SDK release or still accepts after the SDK dropped it (:data:`OPEN_VALUE_FIELDS`:
+  model names, ``voice_model``), or a *tool* ``type`` the SDK lists only in another place or
+  version (:data:`OPEN_TAG_LISTS`, :data:`KNOWN_TOOL_TYPES`: a flow tool of type ``transfer_call``);
+* ``"invalid"``: everything Retell is known to reject: wrong types of known fields, missing
+  required fields, values outside the other enums, unknown node or condition types.
+
+``issue.tolerated`` is true for the first two. Lint reports tolerated issues as warnings with a
+"did you mean", and the emulator (``check_payload(..., policy="lenient")``) stores and echoes them
+and says so; ``policy="strict"`` (the default) reports every issue, lenient ones included.
+
 >>> from retell.types import agent_publish_params
 >>> check_payload({"version": 1}, agent_publish_params.AgentPublishParams)
 []
 >>> [str(i) for i in check_payload({"versoin": 1}, agent_publish_params.AgentPublishParams)]
 ["versoin: unknown field (did you mean 'version'?)", 'version: missing required field']
+>>> [(i.kind, i.tolerated) for i in check_payload({"version": "1", "x": 1}, agent_publish_params.AgentPublishParams)]
+[('invalid', False), ('unknown_field', True)]
 """
 
 from __future__ import annotations
@@ -30,9 +47,12 @@ from typing import Any, Literal, Union
 import typing_extensions
 
 __all__ = [
+    "KNOWN_TOOL_TYPES",
     "MAX_HINTED_FIELDS",
     "MAX_LISTED_PROBLEMS",
     "MAX_PROBLEM_CHARS",
+    "OPEN_TAG_LISTS",
+    "OPEN_VALUE_FIELDS",
     "SchemaIssue",
     "alias_of",
     "check_payload",
@@ -47,6 +67,19 @@ MAX_LISTED_PROBLEMS = 20
 MAX_PROBLEM_CHARS = 200
 #: "did you mean" hints are computed for this many unknown keys per object (the rest are never shown).
 MAX_HINTED_FIELDS = MAX_LISTED_PROBLEMS
+#: Keys whose enum is an open catalogue Retell extends (or still honours) beyond the SDK's list.
+OPEN_VALUE_FIELDS = frozenset({"model", "s2s_model", "post_call_analysis_model", "voice_model"})
+#: Lists whose items' ``type`` tag may be a tool type the SDK lists only elsewhere (another API
+#: version or another place): a flow's ``tools`` of type ``transfer_call``, as older flows have.
+OPEN_TAG_LISTS = frozenset({"tools", "general_tools"})
+#: Every tool type retell-sdk knows somewhere; a typo of one stays an error.
+KNOWN_TOOL_TYPES = frozenset({
+    "end_call", "transfer_call", "agent_swap", "check_availability_cal", "book_appointment_cal", "press_digit",
+    "send_sms", "custom", "code", "extract_dynamic_variable", "bridge_transfer", "cancel_transfer", "mcp",
+    "integration_app",
+})  # fmt: skip
+
+IssueKind = Literal["invalid", "unknown_field", "unknown_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +88,40 @@ class SchemaIssue:
 
     path: str
     message: str
+    kind: IssueKind = "invalid"
+
+    @property
+    def tolerated(self) -> bool:
+        """Whether Retell accepts it (stores and echoes it): an unknown field or open-catalogue value."""
+        return self.kind != "invalid"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-def check_payload(value: object, schema: object, *, path: str = "") -> list[SchemaIssue]:
+def check_payload(
+    value: object, schema: object, *, path: str = "", policy: Literal["strict", "lenient"] = "strict"
+) -> list[SchemaIssue]:
     """Return every way ``value`` fails to match ``schema`` (an SDK type), in document order.
 
-    An empty list means the payload is acceptable.
+    An empty list means the payload is acceptable. ``policy="lenient"`` leaves out what Retell
+    tolerates (``issue.tolerated``: see the module's policy), so only what Retell rejects remains.
     """
     issues: list[SchemaIssue] = []
     _node_for(schema).check(value, path, issues)
-    return issues
+    return [i for i in issues if not i.tolerated] if policy == "lenient" else issues
+
+
+def _last_key(path: str) -> str:
+    """``a.b[2].model`` → ``model``; ``tools[3]`` → ``tools``."""
+    return path.rsplit(".", 1)[-1].split("[", 1)[0]
+
+
+def _hint(value: object, choices: Iterable[object]) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def summarize_problems(problems: Iterable[object], *, limit: int = MAX_LISTED_PROBLEMS) -> str:
@@ -162,7 +216,13 @@ class _Literal(_Node):
         else:
             ok = any(value == v and type(value) is type(v) for v in self.values)
         if not ok:
-            issues.append(SchemaIssue(path, f"expected {self.label}; got {describe_value(value)}"))
+            open_value = isinstance(value, str) and _last_key(path) in OPEN_VALUE_FIELDS
+            if open_value:
+                hint = _hint(value, self.values)
+                message = f"unknown value {value!r}: not one of the {len(self.values)} retell-sdk lists{hint}"
+                issues.append(SchemaIssue(path, message, "unknown_value"))
+            else:
+                issues.append(SchemaIssue(path, f"expected {self.label}; got {describe_value(value)}"))
 
 
 class _List(_Node):
@@ -216,7 +276,7 @@ class _Struct(_Node):
                 unknown += 1
                 hint = difflib.get_close_matches(str(key), self.fields, n=1) if unknown <= MAX_HINTED_FIELDS else []
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-                issues.append(SchemaIssue(_join(path, str(key)), f"unknown field{extra}"))
+                issues.append(SchemaIssue(_join(path, str(key)), f"unknown field{extra}", "unknown_field"))
                 continue
             node.check(item, _join(path, key), issues)
         for key in self.required:
@@ -229,7 +289,9 @@ class _Union(_Node):
         self.options: list[_Node] = []
         self.nullable = False
         self.tag: str | None = None
-        self.by_tag: dict[object, _Node] = {}
+        #: tag value → the options with it (several when the SDK has overlapping shapes, such as
+        #: a special edge's ``{"type": "prompt", "prompt": str}`` next to ``prompt: "Always"``)
+        self.by_tag: dict[object, list[_Node]] = {}
 
     def finish(self) -> None:
         parts = [o.label for o in self.options]
@@ -240,13 +302,13 @@ class _Union(_Node):
         if len(structs) < 2 or len(structs) != len(self.options):
             return
         for candidate in ("type", "role", "mode"):
-            table: dict[object, _Node] = {}
+            table: dict[object, list[_Node]] = {}
             for s in structs:
                 lit = s.fields.get(candidate)
                 if candidate not in s.required or not isinstance(lit, _Literal):
                     break
                 for v in lit.values:
-                    table[v] = s
+                    table.setdefault(v, []).append(s)
             else:
                 self.tag, self.by_tag = candidate, table
                 return
@@ -260,15 +322,25 @@ class _Union(_Node):
             if chosen is None:
                 allowed = ", ".join(repr(v) for v in self.by_tag)
                 got = "missing" if self.tag not in value else describe_value(tag_value)
-                issues.append(SchemaIssue(_join(path, self.tag), f"expected one of {allowed}; got {got}"))
+                where = _join(path, self.tag)
+                if self.tag == "type" and tag_value in KNOWN_TOOL_TYPES and _last_key(path) in OPEN_TAG_LISTS:
+                    message = (
+                        f"unknown tool type {tag_value!r}: retell-sdk lists {allowed}{_hint(tag_value, self.by_tag)}"
+                    )
+                    issues.append(SchemaIssue(where, message, "unknown_value"))
+                else:
+                    issues.append(SchemaIssue(where, f"expected one of {allowed}; got {got}"))
                 return
-            chosen.check(value, path, issues)
+            _best_of(chosen, value, path, issues)
             return
         best: list[SchemaIssue] | None = None
         for option in self.options:
             found: list[SchemaIssue] = []
             option.check(value, path, found)
             if not found:
+                return
+            if all(i.tolerated for i in found):  # a known shape with fields Retell tolerates
+                issues.extend(found)
                 return
             if best is None or len(found) < len(best):
                 best = found
@@ -277,6 +349,20 @@ class _Union(_Node):
             issues.append(SchemaIssue(path, f"expected {self.label}, got {describe_value(value)}"))
         else:
             issues.extend(best or ())
+
+
+def _best_of(options: list[_Node], value: object, path: str, issues: list[SchemaIssue]) -> None:
+    """Check ``value`` against the first option it fits, else report the closest one's issues."""
+    best: list[SchemaIssue] | None = None
+    for option in options:
+        found: list[SchemaIssue] = []
+        option.check(value, path, found)
+        if all(i.tolerated for i in found):
+            issues.extend(found)
+            return
+        if best is None or len(found) < len(best):
+            best = found
+    issues.extend(best or ())
 
 
 # --------------------------------------------------------------------------- building

@@ -82,6 +82,7 @@ from retell_dsl import (
     Voicemail,
     when,
 )
+from retell_dsl.builders.engine import ExistingEngine
 from retell_dsl.validation import CODES
 
 BUILDERS = Path(retell_dsl.__file__).parent / "builders"
@@ -186,8 +187,13 @@ ROWS = [
     Row("enum choices", call(EnumField, name="e", description="d"), InvalidSpec, "EnumField 'e' needs at least one choice"),
     Row("system preset", call(SystemPreset, name="summary"), InvalidSpec, "SystemPreset name must be one of 'call_summary', 'call_successful', 'user_sentiment'; got 'summary'", "did you mean 'call_summary'?"),
     Row("function node instruction", call(FunctionNode, name="f", tool="t", prompt="a", static_text="b"), InvalidSpec, "FunctionNode 'f': give prompt= or static_text=, not both"),
-    Row("function node tool", call(FunctionNode, name="f", tool=""), InvalidSpec, "FunctionNode 'f' tool must not be empty"),
-    Row("code node code", call(CodeNode, name="c", code=""), InvalidSpec, "CodeNode 'c' code must not be empty"),
+    # tool="" / code="" are drafts Retell stores (lint RD111 warns); only a non-string is refused
+    Row("function node tool", call(FunctionNode, name="f", tool=3), InvalidArgument, "FunctionNode 'f' tool must be a string, got int 3"),
+    Row("code node code", call(CodeNode, name="c", code=None), InvalidArgument, "CodeNode 'c' code must be a string, got NoneType None"),
+    Row("edge extra", call(Edge, to="x", when="y", extra=[1]), InvalidArgument, "Edge to 'x' extra= must be a mapping, got tuple (1,)"),
+    Row("state extra", call(State, name="s", extra=[1]), InvalidArgument, "State 's' extra= must be a mapping, got tuple (1,)"),
+    Row("existing engine kind", call(ExistingEngine, kind="x", id="a"), InvalidSpec, "ExistingEngine kind must be one of 'retell-llm', 'conversation-flow'; got 'x'"),
+    Row("existing engine id", call(ExistingEngine, kind="retell-llm", id=""), InvalidSpec, "ExistingEngine id must not be empty"),
     Row("transfer node destination", call(TransferNode, name="t", destination=5), InvalidArgument, "TransferNode 't' destination must be an E.164 number string, a Var or Inferred(prompt=...), got 5"),
     Row("transfer node instruction", call(TransferNode, name="t", destination="+14155550100", prompt="a", static_text="b"), InvalidSpec, "TransferNode 't': give prompt= or static_text=, not both"),
     Row("agent swap node agent", call(AgentSwapNode, name="s", agent=5), InvalidArgument, "AgentSwapNode 's': agent must be an Agent or an agent id string, got 5"),

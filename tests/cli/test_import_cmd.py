@@ -227,3 +227,29 @@ def test_imported_secrets_become_env_markers_and_never_reach_code_or_state(
     state = StateFile.load(tmp_path / ".retell" / "state" / "default.json", environment="default")
     headers = state.get("llm.llm_exported").payload["general_tools"][0]["headers"]  # type: ignore[union-attr,index]
     assert headers["Authorization"].startswith("$env:LOOKUP_AUTHORIZATION@hmac-sha256:")  # sealed, not the value
+
+
+def test_import_from_a_directory_imports_every_export_into_one_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = Path(__file__).parents[1] / "importer" / "corpus"
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for name in ("dashboard_flow_older_shapes.json", "llm_states_empty_lists.json"):
+        (exports / name).write_text((corpus / name).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = _run(tmp_path / "emu.sqlite", "--from-json", str(exports), "-o", "app.py", "--no-adopt")
+    assert result.exit_code == 0, result.output
+    assert "imported 4 objects from " in result.stdout
+    assert "note: flow 'conversation_flow_corpus1': upgraded: model_temperature, model_choice" in result.stdout
+    stack = load_stack(str(tmp_path / "app.py"), "default")
+    assert sorted(r.address for r in compile(stack).resources) == [
+        "agent.Bakery desk", "agent.Support line", "conversation_flow.Bakery desk", "llm.Support line",
+    ]  # fmt: skip
+
+
+def test_import_from_an_empty_directory_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "none").mkdir()
+    result = _run(tmp_path / "emu.sqlite", "--from-json", str(tmp_path / "none"), "-o", "app.py", "--no-adopt")
+    assert result.exit_code != 0 and "holds no *.json export" in result.output

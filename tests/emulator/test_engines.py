@@ -125,7 +125,8 @@ def test_flow_graph_rules(api: Api) -> None:
     assert "nodes[2].id 'bye' is used by another node" in message
     assert "start_node_id 'start' is not a node id" in message
     assert "nodes[0] (greet).edges[0].destination_node_id 'ghost' is not a node id" in message
-    assert "nodes[3] (a).always_edge must be the node's only outgoing edge" in message
+    # a special edge next to other edges is stored by Retell (real exports carry it): not refused
+    assert "always_edge" not in message
     assert "nodes[4] (f).tool_id 'tool_1' is not one of the flow's tools" in message
     assert api.emu.dump().get("conversation_flow") is None
 
@@ -149,4 +150,5 @@ def test_schema_errors_name_the_field(api: Api) -> None:
         api.call("llm.create", extra_body={"general_prompt": 42, "temperature": 0.5})
     message = str(err.value)
     assert "general_prompt: expected a string or null, got number 42" in message
-    assert "temperature: unknown field" in message
+    # an unknown key is tolerated (Retell stores it), so only the real error is listed
+    assert "temperature" not in message

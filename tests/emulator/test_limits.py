@@ -184,11 +184,20 @@ UNKNOWN = {f"unknown_key_{i}": i for i in range(10_000)}
 
 
 def test_the_emulator_caps_a_message_about_10000_unknown_keys() -> None:
+    """Unknown keys are tolerated on stored objects (Retell keeps them), so the cap is on the warning header;
+    a list filter stays strict and caps its 400 message."""
     emu = Emulator()
     import json
 
+    from retell_dsl.emulator.domain.tolerance import WARNING_HEADER
+
     body = json.dumps({"general_prompt": "p", **UNKNOWN}).encode()
     resp = emu.handle(EmuRequest.build("POST", "/create-retell-llm", "", _headers(emu), body))
+    assert resp.status == 201
+    warning = resp.headers[WARNING_HEADER]
+    assert len(warning) <= 1000 and "unknown_key_0: unknown field" in warning and warning.endswith("(and 9995 more)")
+    body = json.dumps({"filter_criteria": dict.fromkeys(UNKNOWN, 1)}).encode()
+    resp = emu.handle(EmuRequest.build("POST", "/v3/list-calls", "", _headers(emu), body))
     assert resp.status == 400
     message = resp.json()["message"]
     assert len(message) < 3000, len(message)
@@ -216,8 +225,10 @@ def test_the_mcp_server_caps_a_tool_error_about_10000_unknown_keys() -> None:
 
 
 def test_a_megabyte_long_unknown_key_is_cut_in_the_message() -> None:
+    from retell_dsl.emulator.domain.tolerance import WARNING_HEADER
+
     emu = Emulator()
     body = b'{"general_prompt":"p","' + b"k" * 1_000_000 + b'":1}'
     resp = emu.handle(EmuRequest.build("POST", "/create-retell-llm", "", _headers(emu), body))
-    assert resp.status == 400
-    assert len(resp.json()["message"]) < 1000
+    assert resp.status == 201
+    assert len(resp.headers[WARNING_HEADER]) <= 1000

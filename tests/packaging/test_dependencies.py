@@ -15,7 +15,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_PARTY = {"retell_dsl", "pytest_retell", "tests", "examples"}
+FIRST_PARTY = {"retell_dsl", "pytest_retell", "tests", "examples", "tools"}
 
 
 def _normalize(name: str) -> str:

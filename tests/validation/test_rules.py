@@ -12,6 +12,7 @@ from retell_dsl import (
     AgentSwap,
     BatchCall,
     BranchNode,
+    CodeNode,
     ComponentNode,
     ConversationFlow,
     ConversationNode,
@@ -79,7 +80,8 @@ def test_rd104_non_terminal_dead_end() -> None:
     dead, n = ConversationNode(name="b", prompt="p"), line()
     flow = flow_of(ConversationNode(name="a", prompt="p").always("b"), dead, EndNode(name="end").make_global("x"))
     assert messages(flow, "RD104") == [
-        f"{HERE}:{n}: error RD104 flow 'f' › node 'b': ConversationNode 'b' has no outgoing edge\n"
+        f"{HERE}:{n}: warning RD104 flow 'f' › node 'b': ConversationNode 'b' has no outgoing edge:"
+        " a call that gets here stays here\n"
         "    fix: add .to(...)/.otherwise(...)/.always(...) or end the call with an EndNode"
     ]
 
@@ -88,9 +90,23 @@ def test_rd105_no_path_to_an_end() -> None:
     flow = ConversationFlow(name="f", nodes=(ConversationNode(name="a", prompt="p").always("a"),), start_node="a")
     n = line() - 1
     assert messages(flow, "RD105") == [
-        f"{HERE}:{n}: error RD105 flow 'f': no end, transfer or agent-swap node can be reached from 'a'\n"
+        f"{HERE}:{n}: warning RD105 flow 'f': no end, transfer or agent-swap node can be reached from 'a'\n"
         "    fix: add an EndNode (or TransferNode) and an edge that leads to it"
     ]
+
+
+def test_rd111_draft_nodes_are_warnings_not_construction_errors() -> None:
+    """Retell stores a function node without a tool and an empty code node (drafts): they fail when reached."""
+    fn, n = FunctionNode(name="fn", tool="").otherwise("code"), line()
+    code, m = CodeNode(name="code", code="").otherwise("end"), line()
+    flow = flow_of(ConversationNode(name="a", prompt="p").always("fn"), fn, code, EndNode(name="end"))
+    assert messages(flow, "RD111") == [
+        f"{HERE}:{m}: warning RD111 flow 'f' › node 'code': code node has no code: this node will fail when reached\n"
+        "    fix: write its JavaScript (CodeNode(code=...)), or remove the node",
+        f"{HERE}:{n}: warning RD111 flow 'f' › node 'fn': function node has no tool: this node will fail when reached\n"
+        "    fix: choose the tool it runs (FunctionNode(tool=...)), or remove the node",
+    ]
+    assert "RD109" not in validate(flow).codes and not validate(flow).errors
 
 
 def test_rd106_missing_start_node_and_starting_state() -> None:

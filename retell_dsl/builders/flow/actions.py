@@ -54,8 +54,13 @@ class _Acting(RoutedNode):
 class FunctionNode(_Acting):
     """Run a flow tool, named by its tool ``name`` (``shared=True`` for a shared tool id).
 
+    ``tool=""`` is a draft Retell stores as is (no tool chosen yet): lint warns that the node fails
+    when reached (RD111).
+
     >>> FunctionNode(name="lookup", tool="find_patient", wait_for_result=False).wait_for_result
     False
+    >>> FunctionNode(name="draft", tool="").tool
+    ''
     """
 
     TYPE: ClassVar[str] = "function"
@@ -64,12 +69,14 @@ class FunctionNode(_Acting):
 
     def _check(self) -> None:
         _Acting._check(self)
-        require_str(self.tool, f"FunctionNode {self.name!r} tool")
+        require_str(self.tool, f"FunctionNode {self.name!r} tool", allow_empty=True)  # "": a draft
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class CodeNode(_Acting):
     """Run JavaScript; ``response_variables`` maps dynamic variables to result paths.
+
+    ``code=""`` is a draft Retell stores as is: lint warns that the node fails when reached (RD111).
 
     >>> CodeNode(name="calc", code="return {total: 3}", response_variables={"total": "total"}).provides
     ('total',)
@@ -82,7 +89,7 @@ class CodeNode(_Acting):
 
     def _check(self) -> None:
         _Acting._check(self)
-        require_str(self.code, f"CodeNode {self.name!r} code")
+        require_str(self.code, f"CodeNode {self.name!r} code", allow_empty=True)  # "": a draft
 
     @property
     def provides(self) -> tuple[str, ...]:

@@ -32,10 +32,13 @@ class Edge(Spec):
 
     to: str
     when: Condition
+    #: Wire fields of this one edge the builder does not type (a newer API's key), written last.
+    extra: Mapping[str, Any] = field(default_factory=FrozenMap)
 
     def _check(self) -> None:
         require_str(self.to, "Edge to")
         as_condition(self.when)
+        require_mapping(self.extra, f"Edge to {self.to!r} extra=")
 
     @property
     def condition(self) -> PromptCondition | Equation:
@@ -65,9 +68,11 @@ class GlobalNode(Spec):
 class Node(Spec):
     """Base of every flow node: a unique ``name`` (its id is derived from it), overrides, ``extra``.
 
-    ``id`` pins the node id instead (imported flows keep their ids); ``edge_ids`` pins the ids of
-    its edges by their derived suffix (``"edge-0"``, ``"else"``, ``"always"``, ``"skip-response"``,
-    ``"transfer-failed"``, ``"swap-failed"``, ``"sent"``, ``"send-failed"``).
+    ``named=False`` sends no ``name`` (flows created through the API often have none): ``name`` is
+    then only the DSL's handle for edges. ``id`` pins the node id instead (imported flows keep
+    their ids); ``edge_ids`` pins the ids of its edges by their derived suffix (``"edge-0"``,
+    ``"else"``, ``"always"``, ``"skip-response"``, ``"transfer-failed"``, ``"swap-failed"``,
+    ``"sent"``, ``"send-failed"``).
 
     >>> from retell_dsl.builders.flow.talk import EndNode
     >>> EndNode(name="bye", id="node_17").id
@@ -77,6 +82,7 @@ class Node(Spec):
     TYPE: ClassVar[str] = ""
     TERMINAL: ClassVar[bool] = False
     name: str
+    named: bool = True
     id: str | Unset = UNSET
     edge_ids: Mapping[str, str] = field(default_factory=FrozenMap)
     model: str | Unset = UNSET
@@ -115,9 +121,10 @@ class RoutedNode(Node):
         Node._check(self)
         require_tuple_of(self.edges, Edge, f"{type(self).__name__} {self.name!r} edges")
 
-    def to(self, node: str, *, when: Condition) -> Self:
-        """Add an edge to the node named ``node`` taken when ``when`` holds."""
-        return self._replace(edges=(*self.edges, Edge(to=node, when=when)))
+    def to(self, node: str, *, when: Condition, extra: Mapping[str, Any] | None = None) -> Self:
+        """Add an edge to the node named ``node`` taken when ``when`` holds (``extra``: untyped wire keys)."""
+        edge = Edge(to=node, when=when, extra=FrozenMap(extra or {}))
+        return self._replace(edges=(*self.edges, edge))
 
     def with_edges(self, *edges: Edge) -> Self:
         """Replace all conditional edges."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retell_dsl.emulator.domain.tolerance import tolerated
 from retell_dsl.emulator.domain.versions import MAX_VERSION
 from retell_dsl.emulator.state import State
 from retell_dsl.wire.flow import ONLY_EDGE_SLOTS, node_edges, sentinel_for
@@ -184,14 +185,27 @@ def check_flow(state: State, doc: Mapping[str, Any], *, nodes_key: str = "nodes"
             expected = sentinel_for(ntype, slot.slot)
             cond = edge.get("transition_condition") or {}
             if expected and slot.slot != "else_edge" and cond.get("prompt") != expected:
-                problems.append(f"{where}.{key} must have the prompt condition {expected!r}")
-        if ntype == "function" and node.get("tool_type") == "local" and node.get("tool_id") not in tool_ids:
+                if isinstance(cond, Mapping) and cond.get("type") == "prompt" and isinstance(cond.get("prompt"), str):
+                    # retell-sdk types a special edge's condition as any prompt condition, and Retell takes
+                    # the edge by its slot: kept, with a warning (the literal is what the dashboard writes)
+                    tolerated([f"{where}.{key}: prompt condition {cond['prompt'][:40]!r} (Retell writes {expected!r})"])
+                else:
+                    problems.append(f"{where}.{key} must have the prompt condition {expected!r}")
+        # tool_id "": a draft Retell stores (no tool chosen yet); the node fails only when reached
+        draft = node.get("tool_id") == ""
+        if (
+            ntype == "function"
+            and node.get("tool_type") == "local"
+            and not draft
+            and node.get("tool_id") not in tool_ids
+        ):
             problems.append(f"{where}.tool_id {node.get('tool_id')!r} is not one of the flow's tools")
         shared = ntype == "component" and node.get("component_type") == "shared"
         if shared and state.store.get("component", str(node.get("component_id"))) is None:
             problems.append(f"{where}.component_id {node.get('component_id')!r} does not exist")
         for key in ONLY_EDGE_SLOTS:
             if node.get(key) and (node.get("edges") or node.get("else_edge")):
-                problems.append(f"{where}.{key} must be the node's only outgoing edge")
+                # Retell stores such nodes (dashboard exports carry them) and takes the special edge
+                tolerated([f"{where}.{key} is not the node's only outgoing edge (the others are never taken)"])
         problems.extend(f"{where}.{p}" for p in require_knowledge_bases(state, node.get("knowledge_base_ids")))
     return problems

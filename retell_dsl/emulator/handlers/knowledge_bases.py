@@ -62,7 +62,7 @@ def _read_texts(form: _Form, part: Part) -> None:
     items = value if isinstance(value, list) else [value]  # one object per repeated part is tolerated
     for item in items:
         i = len(form.texts)
-        issues = check_payload(item, KnowledgeBaseText, path=f"knowledge_base_texts[{i}]")
+        issues = check_payload(item, KnowledgeBaseText, path=f"knowledge_base_texts[{i}]", policy="lenient")
         if issues:
             form.problems.extend(str(issue) for issue in issues)
         elif not str(item["text"]).strip():
@@ -183,11 +183,13 @@ def create_knowledge_base(state: State, req: EmuRequest, params: dict[str, str])
 
 
 def add_knowledge_base_sources(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
-    """``POST /add-knowledge-base-sources/{kb_id}`` (multipart)."""
+    """``POST /add-knowledge-base-sources/{kb_id}`` (multipart).
+
+    Every part is optional in the API (retell-sdk's ``KnowledgeBaseAddSourcesParams``): a request
+    with no sources adds nothing and answers the knowledge base as it is.
+    """
     state.require(kbs.KIND, params["kb_id"])
     form = _read_form(req, ())
-    if not form.has_sources and not form.problems:
-        form.problems.append("give at least one of knowledge_base_texts, knowledge_base_urls, knowledge_base_files")
     _fail_on(form)
     doc, started = kbs.add_sources(state, params["kb_id"], form.sources())
     return json_response(201, kbs.render_knowledge_base(doc, state.now(), started=started))
