@@ -131,12 +131,40 @@ def demo(
         call = client.call.create_web_call(agent_id=agent_id, retell_llm_dynamic_variables={"patient_name": "Ana"})
         console.print(f"A web call to the agent: [cyan]{call.call_id}[/] (token expires {when(call.expires_at)} UTC).")
 
+        _step(console, 6, "The web call, joined by a scripted caller (the local conversation engine)")
+        _hold_call(console, target, call.call_id)
+
     console.print()
     if app.is_absolute():  # the copy shipped with the package: edit a copy of it, not the installed file
         edit = f"copy [bold]{app}[/] here, edit it and run [bold]retell-dsl plan {app.name} --env {env}[/]"
     else:
         edit = f"edit [bold]{app}[/] and run [bold]retell-dsl plan {app} --env {env}[/]"
     console.print(f"[green]Done.[/] Next: run [bold]retell-dsl demo[/] again (no changes), {edit}.")
+
+
+#: The simulated patient on the demo call (the emulator's caller JSON; see engine_port.CallSession.caller).
+DEMO_CALLER = {
+    "type": "script",
+    "steps": [
+        {"say": "Hi, this is Ana. I'd like to book a cleaning.", "within": 2},
+        {"say": "Next Tuesday, please: 2026-12-08.", "within": 2},
+        {"say": "Yes, that works. Thank you!", "within": 2},
+        {"hang_up": True},
+    ],
+}
+
+
+def _hold_call(console: Console, target: Any, call_id: str) -> None:
+    """Join the call with :data:`DEMO_CALLER`, then show it as ``calls get`` does (and what it needed)."""
+    from retell_dsl.cli.toolkit._render import render_call
+    from retell_dsl.toolkit import invoke
+
+    emulator = target.emulator
+    emulator.join_web_call(call_id, caller=DEMO_CALLER, wait=True, timeout_s=60)
+    render_call(invoke("get_call", target.client(), {"call_id": call_id}))
+    notes = getattr(emulator.engine, "call_notes", {}).get(call_id, ())
+    for note in notes:  # e.g. which node needs a model and how to configure one (never an invented reply)
+        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
 
 
 def _all_resources(stack: Any) -> list[Any]:

@@ -66,9 +66,9 @@ class _Async:
             max_turns=e.max_turns,
         )
 
-    async def call(self, snapshot: AgentSnapshot, session: CallSession) -> None:
+    async def call(self, snapshot: AgentSnapshot, session: CallSession) -> tuple[str, ...]:
         e = self.engine
-        await voice.run_call(
+        return await voice.run_call(
             e.factory,
             snapshot,
             session,
@@ -127,6 +127,8 @@ class LocalEngine:
         self.call_timeout_s = call_timeout_s
         self.max_turns = max_turns
         self.chats = chats.ChatBook(self.factory, self.model, capacity=max_live_chats)
+        #: What a person needs to know about a call (by id) the engine held: why it failed, why it has no analysis.
+        self.call_notes: dict[str, tuple[str, ...]] = {}
         # one bound for any single port call: the longest thing it may legitimately do, plus slack
         self._bound = max(test_timeout_s, call_timeout_s, self.limits.turn_timeout_s) + 60
         self._sync: Synchronous[_Async] | None = None  # started on first use (a thread and a loop)
@@ -187,8 +189,10 @@ class LocalEngine:
         return result
 
     def run_call(self, agent: AgentSnapshot, session: CallSession) -> None:
-        """Hold a voice call and record it on ``session`` (bounded by ``call_timeout_s``)."""
-        self._loop.run(self._loop.wrapped.call, agent, session)
+        """Hold a voice call and record it on ``session`` (bounded by ``call_timeout_s``); see :attr:`call_notes`."""
+        call_id = str(session.call.get("call_id"))
+        notes: tuple[str, ...] = self._loop.run(self._loop.wrapped.call, agent, session)
+        self.call_notes[call_id] = notes
 
     def close(self) -> None:
         """Stop the private event loop (live chats are forgotten); the next call starts a new one."""

@@ -22,7 +22,7 @@ from retell_dsl.emulator.engine_port import AgentSnapshot, CallSession
 from retell_dsl.sim.analysis import analyze_call_events
 from retell_dsl.sim.callers import caller_from_json
 from retell_dsl.sim.drive import converse
-from retell_dsl.sim.events import Ended
+from retell_dsl.sim.events import Ended, EngineFailed
 from retell_dsl.sim.models import Model
 from retell_dsl.sim.outputs import collected_dynamic_variables
 from retell_dsl.sim.runtime import CallFacts, ManualClock, Session
@@ -60,8 +60,8 @@ async def run_call(
     analysis_model: Model,
     timeout_s: float,
     max_turns: int,
-) -> None:
-    """Hold the call, record it on ``port`` and end it."""
+) -> tuple[str, ...]:
+    """Hold the call, record it on ``port`` and end it; return notes a person needs (why it failed, no analysis)."""
     call = port.call
     variables = {str(k): str(v) for k, v in (call.get("retell_llm_dynamic_variables") or {}).items()}
     facts = _facts(snapshot, call)
@@ -73,7 +73,7 @@ async def run_call(
     if spec is None:
         if facts.call_type != "phone_call":
             port.end("error_user_not_joined")
-            return
+            return ("nobody joined the web call",)
         await session.start()
         limit = snapshot.agent.get("end_call_after_silence_ms")
         await session.silence(limit if isinstance(limit, int) and limit > 0 else DEFAULT_SILENCE_MS)
@@ -94,3 +94,7 @@ async def run_call(
         collected_dynamic_variables=collected_dynamic_variables(events, variables),
         call_analysis=result.analysis,
     )
+    notes = [e.message for e in events if isinstance(e, EngineFailed)]
+    if result.error:
+        notes.append(f"post-call analysis: {result.error}")
+    return tuple(notes)

@@ -116,3 +116,18 @@ def test_bad_caller_json_is_refused_and_the_call_ends(spec: dict[str, Any], mess
     with pytest.raises(InvalidArgument, match=message):
         emu.run_call(call_id, caller=spec)
     assert client.call.retrieve(call_id).call_status != "ongoing"
+
+
+def test_a_call_that_needs_a_model_notes_what_to_configure() -> None:
+    engine = LocalEngine(NoModel())
+    emu = Emulator(clock=ManualClock(), engine=engine)
+    client = emu.client(_strict_response_validation=True)
+    greet = {"id": "greet", "type": "conversation", "instruction": {"type": "prompt", "text": "Greet the caller."}}
+    flow = client.conversation_flow.create(start_speaker="agent", start_node_id="greet", nodes=[greet])  # type: ignore[list-item]
+    engine_ref = {"type": "conversation-flow", "conversation_flow_id": flow.conversation_flow_id}
+    agent = client.agent.create(response_engine=engine_ref, voice_id="11labs-Adrian")  # type: ignore[arg-type]
+    call_id = client.call.create_web_call(agent_id=agent.agent_id).call_id
+    emu.run_call(call_id, caller={"type": "script", "steps": [{"say": "Hello"}]})
+    assert client.call.retrieve(call_id).disconnection_reason == "error_llm_websocket_open"
+    (note, *_) = engine.call_notes[call_id]
+    assert "greet" in note and "OPENAI_BASE_URL" in note

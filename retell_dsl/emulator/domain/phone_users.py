@@ -45,12 +45,15 @@ def _step_problems(i: int, step: object) -> list[str]:
     if not isinstance(step, Mapping):
         return [f"{where} must be an object like {{'say': 'Hello'}}"]
     kinds = [k for k in step if k in _STEP_KINDS]
-    extra = sorted(k for k in step if k not in _STEP_KINDS and k != "after")
+    extra = sorted(k for k in step if k not in _STEP_KINDS and k not in ("after", "within"))
     if len(kinds) != 1 or extra:
         return [f"{where} must have exactly one of {', '.join(map(repr, _STEP_KINDS))}, got {sorted(map(str, step))}"]
     kind, value = kinds[0], step[kinds[0]]
-    if "after" in step and (kind != "say" or not isinstance(step["after"], str)):
-        return [f"{where}.after must be a string, and only on a 'say' step"]
+    if "after" in step and not (isinstance(step["after"], str) and step["after"]):
+        return [f"{where}.after must be a non-empty string (text the agent says, or /regex/)"]
+    within = step.get("within", 1)
+    if isinstance(within, bool) or not isinstance(within, int) or within < 1:
+        return [f"{where}.within must be a positive integer (agent turns to wait), got {within!r}"]
     if kind == "say" and not isinstance(value, str):
         return [f"{where}.say must be a string"]
     if kind == "press" and not (isinstance(value, str) and value and set(value) <= _DTMF):
