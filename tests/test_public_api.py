@@ -18,7 +18,7 @@ import retell_dsl
 from retell_dsl.naming import PUBLIC
 
 FACADE = Path(retell_dsl.__file__)
-NAMESPACES = ["retell_dsl.deploy", "retell_dsl.emulator", "retell_dsl.target", "retell_dsl.toolkit"]
+NAMESPACES = ["retell_dsl.deploy", "retell_dsl.emulator", "retell_dsl.sim", "retell_dsl.target", "retell_dsl.toolkit"]
 
 
 def _isort_key(name: str) -> tuple[int, str]:

@@ -23,6 +23,7 @@ PUBLIC_MODULES = (
     "retell_dsl.emulator",
     "retell_dsl.target",
     "retell_dsl.toolkit",
+    "retell_dsl.sim",
     "pytest_retell",
 )
 _BLOCK = re.compile(r"```python\n(.*?)```", re.S)
