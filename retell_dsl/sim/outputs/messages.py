@@ -48,7 +48,15 @@ from retell_dsl.sim.events import (
     Utterance,
 )
 
-__all__ = ["SPEAKER_LABELS", "chat_messages", "chat_transcript", "message_id", "messages_since", "transcript_lines"]
+__all__ = [
+    "SPEAKER_LABELS",
+    "chat_messages",
+    "chat_transcript",
+    "message_id",
+    "messages_since",
+    "tool_or_node_item",
+    "transcript_lines",
+]
 
 #: How Retell labels a speaker in a plain-text ``transcript``.
 SPEAKER_LABELS = {"agent": "Agent", "user": "User", "transfer_target": "Transfer target"}
@@ -63,11 +71,12 @@ def message_id(conversation_id: str, position: int) -> str:
     return f"msg_{conversation_id}_{position}"
 
 
-def _body(event: Event) -> dict[str, Any] | None:
-    if isinstance(event, Utterance):
-        if event.role not in ("agent", "user"):
-            return None
-        return {"role": event.role, "content": event.content}
+def tool_or_node_item(event: Event) -> dict[str, Any] | None:
+    """The item a tool call, its result or a node transition is, in chats and calls alike (else None).
+
+    >>> tool_or_node_item(ToolReturned(at_ms=0, tool_call_id="t1", content="ok"))
+    {'role': 'tool_call_result', 'tool_call_id': 't1', 'content': 'ok', 'successful': True}
+    """
     if isinstance(event, ToolInvoked):
         return {
             "role": "tool_call_invocation",
@@ -92,6 +101,16 @@ def _body(event: Event) -> dict[str, Any] | None:
             "new_node_name": event.new_node_name,
             "transition_type": event.transition_type,
         }
+    return None
+
+
+def _body(event: Event) -> dict[str, Any] | None:
+    if isinstance(event, Utterance):
+        if event.role not in ("agent", "user"):
+            return None
+        return {"role": event.role, "content": event.content}
+    if isinstance(event, ToolInvoked | ToolReturned | NodeTransition):
+        return tool_or_node_item(event)
     if isinstance(event, StateTransition):
         body: dict[str, Any] = {"role": "state_transition"}
         if event.former_state is not None:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from retell_dsl.sim.events import Dtmf, Event, NodeTransition, SmsSent, ToolInvoked, ToolReturned, Utterance
-from retell_dsl.sim.outputs.messages import transcript_lines
+from retell_dsl.sim.outputs.messages import tool_or_node_item, transcript_lines
 from retell_dsl.sim.outputs.speech import DEFAULT_RATE, SpeakingRate, words
 
 __all__ = ["transcript", "transcript_object", "transcript_with_tool_calls", "utterance_item"]
@@ -66,30 +66,8 @@ def transcript_object(events: Iterable[Event], rate: SpeakingRate = DEFAULT_RATE
 def _item(event: Event, rate: SpeakingRate) -> dict[str, Any] | None:
     if isinstance(event, Utterance):
         return utterance_item(event, rate) if event.content.strip() else None
-    if isinstance(event, ToolInvoked):
-        return {
-            "role": "tool_call_invocation",
-            "tool_call_id": event.tool_call_id,
-            "name": event.name,
-            "arguments": event.arguments,
-            "type": event.type,
-        }
-    if isinstance(event, ToolReturned):
-        return {
-            "role": "tool_call_result",
-            "tool_call_id": event.tool_call_id,
-            "content": event.content,
-            "successful": event.successful,
-        }
-    if isinstance(event, NodeTransition):
-        return {
-            "role": "node_transition",
-            "former_node_id": event.former_node_id,
-            "former_node_name": event.former_node_name,
-            "new_node_id": event.new_node_id,
-            "new_node_name": event.new_node_name,
-            "transition_type": event.transition_type,
-        }
+    if isinstance(event, ToolInvoked | ToolReturned | NodeTransition):
+        return tool_or_node_item(event)
     if isinstance(event, Dtmf):
         return {"role": "dtmf", "digit": event.digit} if event.by == "user" else None
     if isinstance(event, SmsSent):  # Retell's ``sms`` item is a message received from the user; the
