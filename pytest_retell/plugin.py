@@ -26,16 +26,15 @@ Markers (namespaced, so they never clash with a project's own markers):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from pytest_retell.deploying import Deployments
     from retell_dsl.conversations import ChatConversation, ModelSwitch, ScriptedModel, ToolMocks
     from retell_dsl.target import Target
-
-    from pytest_retell.deploying import Deployments
 
 __all__ = [
     "LIVE_MARKER",
@@ -55,17 +54,25 @@ __all__ = [
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
 _FAILED = pytest.StashKey[bool]()
+#: The conversations a test opened (their transcripts go to its report with verbose transcripts).
+_OPENED = pytest.StashKey[list[Any]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """The ``--retell-*`` options and their ini twins."""
     group = parser.getgroup("retell", "Retell agents (retell-dsl)")
-    group.addoption("--retell-target", choices=TARGETS, default=None,
-                    help="where conversations run: emulator (default, in process) or live (needs RETELL_API_KEY)")  # fmt: skip
-    group.addoption("--retell-model", default=None, metavar="NAME",
-                    help="OpenAI-compatible model (on OPENAI_BASE_URL) for the local engine's unscripted turns")  # fmt: skip
-    group.addoption("--retell-verbose-transcripts", action="store_true", default=None,
-                    help="attach every conversation's transcript to its test's report")  # fmt: skip
+    group.addoption(
+        "--retell-target", choices=TARGETS, default=None,
+        help="where conversations run: emulator (default, in process) or live (needs RETELL_API_KEY)",
+    )  # fmt: skip
+    group.addoption(
+        "--retell-model", default=None, metavar="NAME",
+        help="OpenAI-compatible model (on OPENAI_BASE_URL) for the local engine's unscripted turns",
+    )  # fmt: skip
+    group.addoption(
+        "--retell-verbose-transcripts", action="store_true", default=None,
+        help="attach every conversation's transcript to its test's report",
+    )  # fmt: skip
     parser.addini("retell_target", "default --retell-target (emulator or live)", default="emulator")
     parser.addini("retell_model", "default --retell-model", default="")
     parser.addini("retell_verbose_transcripts", "default --retell-verbose-transcripts", type="bool", default=False)
@@ -97,8 +104,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
-    """Remember whether the test body failed (teardown checks then stay quiet)."""
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach transcripts (``--retell-verbose-transcripts``); remember whether the test body failed."""
+    if call.when == "call" and option(item.config, "verbose_transcripts"):
+        for conversation in item.stash.get(_OPENED, []):
+            try:
+                result = conversation.result()
+                text = result.render()
+            except Exception as exc:  # the report must not turn into an INTERNALERROR
+                text = f"(the transcript could not be read: {type(exc).__name__}: {exc})"
+                name = getattr(conversation, "chat_id", "?")
+            else:
+                name = result.id
+            item.add_report_section("call", f"retell transcript {name}", text)
     report: pytest.TestReport = yield
     if report.when == "call" and report.failed:
         item.stash[_FAILED] = True
@@ -175,10 +195,9 @@ def retell_tool_mocks(
         pytest.skip("tool mocks answer tools in the emulator's engine: live Retell calls the real tools")
     mocks = _retell_mocks
     yield mocks
-    if unused := mocks.unused():
-        if _passed(request):
-            listed = "\n".join(f"  - {m.describe()}" for m in unused)
-            pytest.fail(f"{len(unused)} tool mock(s) were never used by a conversation:\n{listed}", pytrace=False)
+    if (unused := mocks.unused()) and _passed(request):
+        listed = "\n".join(f"  - {m.describe()}" for m in unused)
+        pytest.fail(f"{len(unused)} tool mock(s) were never used by a conversation:\n{listed}", pytrace=False)
 
 
 @pytest.fixture
@@ -231,7 +250,7 @@ def retell_chat(
     """
     from retell_dsl.conversations import chat
 
-    opened: list[ChatConversation] = []
+    opened: list[ChatConversation] = request.node.stash.setdefault(_OPENED, [])
 
     def open_chat(deployed: Any, agent: str | None = None, **options: Any) -> ChatConversation:
         __tracebackhide__ = True
@@ -240,11 +259,8 @@ def retell_chat(
         return conversation
 
     yield open_chat
-    verbose = option(request.config, "verbose_transcripts")
     for conversation in opened:
-        result = conversation.end()
-        if verbose:
-            request.node.add_report_section("call", f"retell transcript {result.id}", result.render())
+        conversation.end()
 
 
 @pytest.fixture

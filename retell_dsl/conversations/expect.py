@@ -15,7 +15,7 @@ Expect(at=2 of 2)
 Traceback (most recent call last):
 ...
 AssertionError: expected the next event to be an agent message containing 'bye'
-  actual: node begin? -> greet
+  actual: node ? -> greet
 ...
 """
 
@@ -47,13 +47,14 @@ def args_match(actual: Mapping[str, Any], subset: Mapping[str, Any]) -> bool:
         if isinstance(want, Mapping) and isinstance(got, Mapping):
             if not args_match(got, want):
                 return False
-        elif got != want or type(got) is not type(want) and isinstance(want, bool | str):
+        elif got != want or (type(got) is not type(want) and isinstance(want, bool | str)):
             return False
     return True
 
 
 def _text_test(contains: str | None, matches: str | re.Pattern[str] | None) -> tuple[str, Callable[[str], bool]]:
-    parts, tests = [], []
+    parts: list[str] = []
+    tests: list[Callable[[str], bool]] = []
     if contains is not None:
         parts.append(f"containing {contains!r}")
         tests.append(lambda t: contains.lower() in t.lower())
@@ -107,7 +108,9 @@ class Expect:
 
     # -- the cursor ------------------------------------------------------------------------
     @staticmethod
-    def _message(role: str, contains: str | None, matches: str | re.Pattern[str] | None) -> tuple[str, Callable[[Event], bool]]:
+    def _message(
+        role: str, contains: str | None, matches: str | re.Pattern[str] | None
+    ) -> tuple[str, Callable[[Event], bool]]:
         what, test = _text_test(contains, matches)
         label = f"an {role} message" if role == "agent" else f"a {role} message"
         return f"{label} {what}".rstrip(), lambda e: e.kind == "message" and e.role == role and test(e.text)

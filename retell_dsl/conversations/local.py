@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from retell_dsl.errors import ConfigurationError
 from retell_dsl.sim.models import Model, NoModel, OpenAICompatible, default_model
@@ -68,11 +68,11 @@ class ToolMocks:
         args: Mapping[str, Any] | None = None,
         call: Callable[[Mapping[str, Any], Mapping[str, Any]], Any] | None = None,
     ) -> MockedTool:
-        """Answer calls of ``tool`` (whose arguments include ``args``, if given) with ``output`` or ``call(args, call)``."""
+        """Answer calls of ``tool`` (args including ``args``, if given) with ``output`` or ``call(args, call)``."""
         if (output is None) == (call is None):
             raise ConfigurationError(f"a mock of tool {tool!r} takes exactly one of output= or call=")
         text = output if isinstance(output, str) else json.dumps(output)
-        match = "partial_match" if args else "any"
+        match: Literal["any", "partial_match"] = "partial_match" if args else "any"
         entry = MockedTool(ToolMock(tool_name=tool, output=text, match=match, args=dict(args or {})), output, call)
         self.mocks.append(entry)
         if self._table is not None:

@@ -57,7 +57,8 @@ class Event:
     def describe(self) -> str:
         """One line for a transcript.
 
-        >>> Event(index=0, kind="tool_call", role="tool_call_invocation", name="t", args={"a": 1}, result="ok").describe()
+        >>> call = Event(index=0, kind="tool_call", role="tool_call_invocation", name="t", args={"a": 1}, result="ok")
+        >>> call.describe()
         'tool t({"a": 1}) -> ok'
         """
         if self.kind == "message":
@@ -103,7 +104,9 @@ def events_of(
             name = raw.get("new_node_name") or raw.get("new_node_id") or ""
             source = raw.get("former_node_name") or raw.get("former_node_id")
             node = name
-            events.append(Event(index=at, kind="transition", role=role, name=name, source=source, node=node, state=state))
+            events.append(
+                Event(index=at, kind="transition", role=role, name=name, source=source, node=node, state=state)
+            )
         elif role == "state_transition":
             name = raw.get("new_state_name") or ""
             source, state = raw.get("former_state_name"), name
@@ -118,9 +121,13 @@ def events_of(
             )  # fmt: skip
         elif role == "tool_call_result" and str(raw.get("tool_call_id")) in calls:
             i = calls.pop(str(raw.get("tool_call_id")))
-            events[i] = dataclasses.replace(events[i], result=str(raw.get("content", "")), successful=raw.get("successful"))
+            events[i] = dataclasses.replace(
+                events[i], result=str(raw.get("content", "")), successful=raw.get("successful")
+            )
         elif role in ("agent", "user"):
-            events.append(Event(index=at, kind="message", role=role, text=str(raw.get("content", "")), node=node, state=state))
+            events.append(
+                Event(index=at, kind="message", role=role, text=str(raw.get("content", "")), node=node, state=state)
+            )
         else:
             text = str(raw.get("content", ""))
             events.append(Event(index=at, kind="other", role=role, text=text, node=node, state=state))

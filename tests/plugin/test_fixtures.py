@@ -1,0 +1,162 @@
+"""The plugin end to end through ``pytester``: deploy, chat, assert, teardown checks, bad input, ini options."""
+
+from __future__ import annotations
+
+import pytest
+
+FAILING = """
+from test_shop import stack, Rule
+
+def test_wrong_expectation(retell_deploy, retell_chat, retell_model, retell_tool_mocks):
+    retell_model.add(
+        Rule(node="greet", purpose="prompt_condition").transition("look up"),
+        Rule(node="look up", purpose="tool_arguments").call("lookup_order", {"order": "B2"}),
+    )
+    retell_tool_mocks.add("lookup_order", {"status": "lost"})
+    chat = retell_chat(retell_deploy(stack))
+    chat.send("B2 please")
+    result = chat.end()
+    result.expect.skip_until(transition="look up").next_tool_call("lookup_order", args={"order": "A17"})
+"""
+
+
+def test_a_users_conversation_test_passes(shop: pytest.Pytester) -> None:
+    result = shop.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["test_shop.py::test_order_status PASSED*"])
+
+
+def test_a_failing_expectation_prints_the_marked_transcript(shop: pytest.Pytester) -> None:
+    shop.makepyfile(test_failing=FAILING)
+    result = shop.runpytest("test_failing.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E       AssertionError: expected the next event to be a call of tool 'lookup_order' with args ⊇ "
+            '{"order": "A17"}',
+            'E         actual: tool lookup_order({"order": "B2"}) -> {"status":"lost"}',
+            "E         at: event 4 (node 'look up') of chat chat_*",
+            "E       transcript:",
+            "E            0 node begin -> greet  [[]node: greet[]]",
+            "E            1 agent: Hi! What is your order number?  [[]node: greet[]]",
+            "E            2 user: B2 please  [[]node: greet[]]",
+            "E            3 node greet -> look up  [[]node: look up[]]",
+            'E       >>>  4 tool lookup_order({"order": "B2"}) -> {"status":"lost"}  [[]node: look up[]]',
+            "E            5 node look up -> bye  [[]node: bye[]]",
+        ]
+    )
+    assert "plugin.py" not in result.stdout.str() and "expect.py" not in result.stdout.str()  # helpers hidden
+    # the test failed already: its unused rule/mock checks stay quiet
+    assert "never used" not in result.stdout.str()
+
+
+def test_an_unused_tool_mock_fails_the_test_at_teardown(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_mocks="""
+        from test_shop import stack, Rule
+
+        def test_mock_nobody_calls(retell_deploy, retell_chat, retell_tool_mocks):
+            retell_tool_mocks.add("refund_order", {"ok": True}, args={"order": "A17"})
+            chat = retell_chat(retell_deploy(stack))
+            assert chat.chat_id.startswith("chat_")
+        """
+    )
+    result = shop.runpytest("test_mocks.py")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_mock_nobody_calls*",
+            "1 tool mock(s) were never used by a conversation:",
+            '  - refund_order (args ⊇ {"order": "A17"}) -> {*ok*: True}',
+        ]
+    )
+
+
+def test_an_unused_scripted_rule_fails_the_test_at_teardown(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_rules="""
+        from test_shop import stack, Rule
+
+        def test_rule_nobody_hits(retell_deploy, retell_chat, retell_model):
+            retell_model.add(Rule(node="bye", purpose="reply").say("See you!"))
+            retell_chat(retell_deploy(stack))
+        """
+    )
+    result = shop.runpytest("test_rules.py")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_rule_nobody_hits*", "1 scripted rule(s) were never used:", "  - node='bye'*"]
+    )
+
+
+def test_an_invalid_stack_fails_with_the_lint_error_at_the_users_line(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_bad="""
+        from retell_dsl import ChatAgent, ConversationFlow, ConversationNode, Stack
+
+        flow = ConversationFlow(name="broken", start_speaker="agent", model="gpt-4.1").node(
+            ConversationNode(name="greet", static_text="Hi")
+        )
+
+        def test_deploys_a_broken_stack(retell_deploy):
+            retell_deploy(Stack(name="broken").add(ChatAgent(name="c", engine=flow)))
+        """
+    )
+    result = shop.runpytest("test_bad.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["retell_deploy: the stack is invalid", "*test_bad.py:3: error RD106 flow 'broken': the flow has no start node"]
+    )
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_options_come_from_the_ini_file(shop: pytest.Pytester) -> None:
+    shop.makeini("[pytest]\nretell_target = emulator\nretell_verbose_transcripts = true\n")
+    result = shop.runpytest("-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*retell transcript chat_*", "     2 user: It's A17  [[]node: greet[]]"])
+
+
+def test_no_transcripts_are_attached_without_the_option(shop: pytest.Pytester) -> None:
+    result = shop.runpytest("-rA")
+    result.assert_outcomes(passed=1)
+    assert "retell transcript" not in result.stdout.str()
+
+
+def test_the_flag_wins_over_the_ini_file(shop: pytest.Pytester) -> None:
+    shop.makeini("[pytest]\nretell_target = live\n")
+    result = shop.runpytest("--retell-target", "emulator")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_live_target_without_a_key_says_what_to_set(shop: pytest.Pytester) -> None:
+    shop.makeini("[pytest]\nretell_target = live\n")
+    result = shop.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*--retell-target: --target live needs RETELL_API_KEY in the environment*"])
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_a_bad_ini_target_is_a_usage_error(shop: pytest.Pytester) -> None:
+    shop.makeini("[pytest]\nretell_target = staging\n")
+    result = shop.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*retell_target = 'staging' in the ini file: use emulator or live*"])
+
+
+def test_a_model_name_without_a_server_says_what_to_set(shop: pytest.Pytester) -> None:
+    result = shop.runpytest("--retell-model", "llama3")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*--retell-model 'llama3' needs OPENAI_BASE_URL*"])
+
+
+def test_the_options_are_listed_in_one_group(shop: pytest.Pytester) -> None:
+    result = shop.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "Retell agents (retell-dsl):",
+            "  --retell-target=*",
+            "  --retell-model=NAME*",
+            "  --retell-verbose-transcripts*",
+        ]
+    )
