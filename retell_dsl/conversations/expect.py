@@ -215,9 +215,15 @@ class Expect:
         return self._whole(r.end_reason == reason, f"the {r.kind} to end by {reason!r}", f"end reason {r.end_reason!r}")
 
     def transferred_to(self, destination: str) -> Expect:
+        """A transfer succeeded whose tool or node name, arguments or result mention ``destination``."""
         __tracebackhide__ = True
-        seen = [e for e in self.result.transfers if destination in json.dumps(dict(e.args)) + (e.result or "")]
-        return self._whole(bool(seen), f"a transfer to {destination!r}", f"{len(self.result.transfers)} transfer(s)")
+        tries = self.result.transfers
+        seen = [e for e in tries if destination in e.name + json.dumps(dict(e.args)) + (e.result or "")]
+        done = [e for e in seen if e.successful is not False]
+        actual = f"{len(tries)} transfer(s)" + (
+            f", {len(seen) - len(done)} to it failed" if len(seen) > len(done) else ""
+        )
+        return self._whole(bool(done), f"a transfer to {destination!r}", actual, seen[0].index if seen else None)
 
     def variable(self, name: str, equals: Any) -> Expect:
         __tracebackhide__ = True

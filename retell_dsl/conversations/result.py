@@ -47,6 +47,8 @@ class Event:
     role: str
     text: str = ""
     name: str = ""
+    #: A tool call's Retell tool type (``custom``, ``transfer_call``, ``end_call``, ...), when given.
+    tool_type: str | None = None
     args: Mapping[str, Any] = field(default_factory=dict)
     result: str | None = None
     successful: bool | None = None
@@ -116,7 +118,7 @@ def events_of(
         elif role == "tool_call_invocation":
             calls[str(raw.get("tool_call_id"))] = len(events)
             events.append(
-                Event(index=at, kind="tool_call", role=role, name=str(raw.get("name", "")),
+                Event(index=at, kind="tool_call", role=role, name=str(raw.get("name", "")), tool_type=raw.get("type"),
                       args=_parse_args(raw.get("arguments")), node=node, state=state)
             )  # fmt: skip
         elif role == "tool_call_result" and str(raw.get("tool_call_id")) in calls:
@@ -208,8 +210,8 @@ class CallResult:
 
     @property
     def transfers(self) -> tuple[Event, ...]:
-        """Tool calls that transfer the call (``transfer_call`` / transfer node tools)."""
-        return tuple(e for e in self.tool_calls if "transfer" in e.name)
+        """The transfer attempts: tool calls of type ``transfer_call`` (transfer tools and nodes), or named so."""
+        return tuple(e for e in self.tool_calls if e.tool_type == "transfer_call" or e.name == "transfer_call")
 
     def variable(self, name: str) -> Any:
         """A collected dynamic variable (``None`` if it was not collected)."""

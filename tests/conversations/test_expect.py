@@ -216,3 +216,26 @@ def test_a_model_name_needs_a_server_and_uses_it() -> None:
     model = configured_model("llama3", {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
     assert type(model).__name__ == "OpenAICompatible"
     assert type(configured_model(None, {})).__name__ == "NoModel"
+
+
+def test_a_failed_transfer_is_not_a_transfer() -> None:
+    failed = CallResult.from_call(
+        {
+            **CALL,
+            "transcript_with_tool_calls": [
+                {
+                    "role": "tool_call_invocation",
+                    "tool_call_id": "t",
+                    "name": "desk",
+                    "arguments": "{}",
+                    "type": "transfer_call",
+                },
+                {"role": "tool_call_result", "tool_call_id": "t", "content": "Transfer failed", "successful": False},
+            ],
+        }
+    )
+    assert [e.name for e in failed.transfers] == ["desk"]
+    with pytest.raises(
+        AssertionError, match=r"(?s)a transfer to 'desk'\n  actual: 1 transfer\(s\), 1 to it failed.*>>>  0"
+    ):
+        failed.expect.transferred_to("desk")
