@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from examples.clinic_receptionist import stack
-from retell_dsl.conversations import Rule, ScriptedModel, ToolMocks
+from pytest_retell import Rule, ScriptedModel, ToolMocks
 
 AGENT = "Bright Smiles receptionist"
 GREETING = Rule(node="greet", purpose="reply").say("Hi there, how can I help?")
