@@ -249,12 +249,17 @@ def retell_chat(
     are ended after the test.
     """
     from retell_dsl.conversations import chat
+    from retell_dsl.errors import ConfigurationError
 
     opened: list[ChatConversation] = request.node.stash.setdefault(_OPENED, [])
 
     def open_chat(deployed: Any, agent: str | None = None, **options: Any) -> ChatConversation:
         __tracebackhide__ = True
-        conversation = chat(deployed.client, deployed.chat_agent_id(agent), **options)
+        try:
+            agent_id = deployed.chat_agent_id(agent)
+        except ConfigurationError as exc:
+            pytest.fail(f"retell_chat: {exc}", pytrace=False)
+        conversation = chat(deployed.client, agent_id, **options)
         opened.append(conversation)
         return conversation
 
@@ -267,9 +272,15 @@ def retell_chat(
 def retell_playground(retell_target: Target, _retell_switch: ModelSwitch | None) -> Callable[..., Any]:
     """``retell_playground(deployed, "agent", start_at_node=..., state=..., tool_mocks=[...])``: playground turns."""
     from retell_dsl.conversations import playground
+    from retell_dsl.errors import ConfigurationError
 
     def open_playground(deployed: Any, agent: str | None = None, **options: Any) -> Any:
-        return playground(deployed.client, deployed.chat_agent_id(agent), **options)
+        __tracebackhide__ = True
+        try:
+            agent_id = deployed.chat_agent_id(agent)
+        except ConfigurationError as exc:
+            pytest.fail(f"retell_playground: {exc}", pytrace=False)
+        return playground(deployed.client, agent_id, **options)
 
     return open_playground
 
@@ -281,9 +292,13 @@ def retell_web_call(retell_target: Target, _retell_switch: ModelSwitch | None) -
     The caller is the emulator's simulated caller JSON; on live Retell this is not supported yet.
     """
     from retell_dsl.conversations import web_call
+    from retell_dsl.errors import ConfigurationError
 
     def hold(deployed: Any, agent: str, **options: Any) -> Any:
         __tracebackhide__ = True
-        return web_call(retell_target, deployed.id(f"agent.{agent}"), **options)
+        try:
+            return web_call(retell_target, deployed.id(f"agent.{agent}"), **options)
+        except ConfigurationError as exc:
+            pytest.fail(f"retell_web_call: {exc}", pytrace=False)
 
     return hold

@@ -13,6 +13,7 @@ def test_wrong_expectation(retell_deploy, retell_chat, retell_model, retell_tool
         Rule(node="look up", purpose="tool_arguments").call("lookup_order", {"order": "B2"}),
     )
     retell_tool_mocks.add("lookup_order", {"status": "lost"})
+    retell_tool_mocks.add("refund_order", {"ok": True})  # unused, but the test has failed already
     chat = retell_chat(retell_deploy(stack))
     chat.send("B2 please")
     result = chat.end()
@@ -43,11 +44,12 @@ def test_a_failing_expectation_prints_the_marked_transcript(shop: pytest.Pyteste
             "E            3 node greet -> look up  [[]node: look up[]]",
             'E       >>>  4 tool lookup_order({"order": "B2"}) -> {"status":"lost"}  [[]node: look up[]]',
             "E            5 node look up -> bye  [[]node: bye[]]",
+            "E            6 agent: Your order has shipped. Bye!  [[]node: bye[]]",
         ]
     )
     assert "plugin.py" not in result.stdout.str() and "expect.py" not in result.stdout.str()  # helpers hidden
-    # the test failed already: its unused rule/mock checks stay quiet
-    assert "never used" not in result.stdout.str()
+    # the test failed already: its unused mock check stays quiet (no teardown error on top)
+    assert "never used" not in result.stdout.str() and "ERROR at teardown" not in result.stdout.str()
 
 
 def test_an_unused_tool_mock_fails_the_test_at_teardown(shop: pytest.Pytester) -> None:
@@ -159,4 +161,42 @@ def test_the_options_are_listed_in_one_group(shop: pytest.Pytester) -> None:
             "  --retell-model=NAME*",
             "  --retell-verbose-transcripts*",
         ]
+    )
+
+
+def test_a_stack_is_deployed_once_per_session(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_twice="""
+        from test_shop import stack
+
+        seen = []
+
+        def test_first(retell_deploy):
+            seen.append(retell_deploy(stack).ids)
+
+        def test_second(retell_deploy, retell_target):
+            assert retell_deploy(stack).ids == seen[0]
+            flows = retell_target.client().conversation_flow.list()
+            assert len(flows.items) == 1
+            assert sorted(seen[0]) == ["chat_agent.shop chat", "conversation_flow.shop"]
+        """
+    )
+    result = shop.runpytest("test_twice.py")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_chat_with_an_agent_the_stack_lacks_says_which_it_has(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_missing="""
+        from test_shop import stack
+
+        def test_missing_agent(retell_deploy, retell_chat):
+            retell_chat(retell_deploy(stack), "front desk")
+        """
+    )
+    result = shop.runpytest("test_missing.py")
+    result.assert_outcomes(failed=1)
+    assert "deploying.py" not in result.stdout.str()
+    result.stdout.fnmatch_lines(
+        ["retell_chat: stack 'shop' has no agent named 'front desk': chat agents ['shop chat'], voice agents []"]
     )
