@@ -141,7 +141,8 @@ def retell_target(pytestconfig: pytest.Config) -> Target:
     try:
         return resolve_target(option(pytestconfig, "target"), emulator_db=":memory:")
     except ConfigurationError as exc:
-        pytest.fail(f"--retell-target: {exc}", pytrace=False)
+        problem = f"--retell-target: {exc}"
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -168,9 +169,10 @@ def retell_deploy(_retell_deployments: Deployments) -> Callable[..., Any]:
         try:
             return _retell_deployments.deploy(stack, environ=environ)
         except ValidationFailed as exc:
-            pytest.fail(f"retell_deploy: the stack is invalid\n{exc}", pytrace=False)
+            problem = f"retell_deploy: the stack is invalid\n{exc}"
         except RetellDSLError as exc:
-            pytest.fail(f"retell_deploy: {type(exc).__name__}: {exc}", pytrace=False)
+            problem = f"retell_deploy: {type(exc).__name__}: {exc}"
+        pytest.fail(problem, pytrace=False)  # outside the handler: no chained traceback
 
     return deploy
 
@@ -214,10 +216,13 @@ def _retell_switch(
     try:
         fallback = configured_model(option(pytestconfig, "model") or None)
     except ConfigurationError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    engine, switch = plug_engine(retell_target, _retell_mocks, fallback)
-    yield switch
-    engine.close()
+        problem = str(exc)
+    else:
+        engine, switch = plug_engine(retell_target, _retell_mocks, fallback)
+        yield switch
+        engine.close()
+        return
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture
@@ -258,10 +263,12 @@ def retell_chat(
         try:
             agent_id = deployed.chat_agent_id(agent)
         except ConfigurationError as exc:
-            pytest.fail(f"retell_chat: {exc}", pytrace=False)
-        conversation = chat(deployed.client, agent_id, **options)
-        opened.append(conversation)
-        return conversation
+            problem = f"retell_chat: {exc}"
+        else:
+            conversation = chat(deployed.client, agent_id, **options)
+            opened.append(conversation)
+            return conversation
+        pytest.fail(problem, pytrace=False)
 
     yield open_chat
     for conversation in opened:
@@ -277,10 +284,10 @@ def retell_playground(retell_target: Target, _retell_switch: ModelSwitch | None)
     def open_playground(deployed: Any, agent: str | None = None, **options: Any) -> Any:
         __tracebackhide__ = True
         try:
-            agent_id = deployed.chat_agent_id(agent)
+            return playground(deployed.client, deployed.chat_agent_id(agent), **options)
         except ConfigurationError as exc:
-            pytest.fail(f"retell_playground: {exc}", pytrace=False)
-        return playground(deployed.client, agent_id, **options)
+            problem = f"retell_playground: {exc}"
+        pytest.fail(problem, pytrace=False)
 
     return open_playground
 
@@ -299,6 +306,7 @@ def retell_web_call(retell_target: Target, _retell_switch: ModelSwitch | None) -
         try:
             return web_call(retell_target, deployed.id(f"agent.{agent}"), **options)
         except ConfigurationError as exc:
-            pytest.fail(f"retell_web_call: {exc}", pytrace=False)
+            problem = f"retell_web_call: {exc}"
+        pytest.fail(problem, pytrace=False)
 
     return hold

@@ -110,6 +110,7 @@ def test_an_invalid_stack_fails_with_the_lint_error_at_the_users_line(shop: pyte
         ["retell_deploy: the stack is invalid", "*test_bad.py:3: error RD106 flow 'broken': the flow has no start node"]
     )
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert "During handling" not in result.stdout.str()
 
 
 def test_options_come_from_the_ini_file(shop: pytest.Pytester) -> None:
@@ -200,3 +201,45 @@ def test_a_chat_with_an_agent_the_stack_lacks_says_which_it_has(shop: pytest.Pyt
     result.stdout.fnmatch_lines(
         ["retell_chat: stack 'shop' has no agent named 'front desk': chat agents ['shop chat'], voice agents []"]
     )
+
+
+def test_web_calls_and_playground_turns_through_the_fixtures(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_voice="""
+        from retell_dsl import Agent, Stack
+        from test_shop import flow, Rule
+
+        voice = Stack(name="shop voice").add(Agent(name="shop line", voice="11labs-Adrian", engine=flow))
+        RULES = (
+            Rule(node="greet", purpose="prompt_condition", user="A17").transition("look up"),
+            Rule(node="look up", purpose="tool_arguments").call("lookup_order", {"order": "A17"}),
+        )
+
+        def test_web_call(retell_deploy, retell_web_call, retell_model, retell_tool_mocks):
+            retell_model.add(*RULES)
+            retell_tool_mocks.add("lookup_order", {"status": "shipped"})
+            caller = {"type": "script", "steps": [{"say": "It's A17", "after": "order number?"}]}
+            result = retell_web_call(retell_deploy(voice), "shop line", caller=caller)
+            result.expect.ended_by("agent_hangup").path("greet", "look up", "bye")
+            assert result.kind == "call"
+
+        def test_playground(retell_deploy, retell_playground, retell_model):
+            retell_model.add(*RULES)
+            mock = {"tool_name": "lookup_order", "input_match_rule": {"type": "any"}, "output": '{"status": "late"}'}
+            session = retell_playground(retell_deploy(voice), "shop line", start_at_node="greet", tool_mocks=[mock])
+            assert session.send("It's A17").ended
+            session.result().expect.skip_until(tool="lookup_order").next_transition(to="bye")
+
+        def test_web_call_to_a_chat_agent(retell_deploy, retell_web_call):
+            from test_shop import stack
+            retell_web_call(retell_deploy(stack), "shop chat", caller={"type": "script", "steps": []})
+        """
+    )
+    result = shop.runpytest("test_voice.py")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "retell_web_call: stack 'shop' has no 'agent.shop chat'; it has ['chat_agent.shop chat', 'conversation_flow.shop']"
+        ]
+    )
+    assert "During handling" not in result.stdout.str()
