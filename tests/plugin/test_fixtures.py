@@ -239,7 +239,8 @@ def test_web_calls_and_playground_turns_through_the_fixtures(shop: pytest.Pytest
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "retell_web_call: stack 'shop' has no 'agent.shop chat'; it has ['chat_agent.shop chat', 'conversation_flow.shop']"
+            "retell_web_call: stack 'shop' has no 'agent.shop chat'; "
+            "it has ['chat_agent.shop chat', 'conversation_flow.shop']"
         ]
     )
     assert "During handling" not in result.stdout.str()
