@@ -56,6 +56,8 @@ TARGETS = ("emulator", "live")
 _FAILED = pytest.StashKey[bool]()
 #: The conversations a test opened (their transcripts go to its report with verbose transcripts).
 _OPENED = pytest.StashKey[list[Any]]()
+#: The engine's model switch of a test (its model errors go to the report).
+_SWITCH = pytest.StashKey[Any]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -119,6 +121,9 @@ def pytest_runtest_makereport(
             else:
                 name = result.id
             item.add_report_section("call", f"retell transcript {name}", text)
+    switch = item.stash.get(_SWITCH, None)
+    if call.when == "call" and switch is not None and switch.errors:
+        item.add_report_section("call", "retell model errors", "\n\n".join(switch.errors))
     report: pytest.TestReport = yield
     if report.when == "call" and report.failed:
         item.stash[_FAILED] = True
@@ -204,7 +209,7 @@ def retell_tool_mocks(
 
 @pytest.fixture
 def _retell_switch(
-    pytestconfig: pytest.Config, retell_target: Target, _retell_mocks: ToolMocks
+    request: pytest.FixtureRequest, pytestconfig: pytest.Config, retell_target: Target, _retell_mocks: ToolMocks
 ) -> Iterator[ModelSwitch | None]:
     """The engine of this test (emulator targets): plugged fresh, closed after."""
     from retell_dsl.conversations import configured_model, plug_engine
@@ -219,6 +224,7 @@ def _retell_switch(
         problem = str(exc)
     else:
         engine, switch = plug_engine(retell_target, _retell_mocks, fallback)
+        request.node.stash[_SWITCH] = switch
         yield switch
         engine.close()
         return
@@ -231,16 +237,21 @@ def retell_model(request: pytest.FixtureRequest, _retell_switch: ModelSwitch | N
 
     A rule no conversation used fails the test at teardown, listing it.
     """
-    from retell_dsl.conversations import ScriptedModel
+    from retell_dsl.conversations import ScriptedModel, ScriptIncomplete
 
     if _retell_switch is None:
         pytest.skip("a scripted model drives the emulator's engine: live Retell runs its own LLM")
     model = ScriptedModel()
     _retell_switch.current = model
     yield model
-    if (unused := model.unused_rules()) and _passed(request):
-        listed = "\n".join(f"  - {rule.describe()}" for rule in unused)
-        pytest.fail(f"{len(unused)} scripted rule(s) were never used:\n{listed}", pytrace=False)
+    if _passed(request):
+        try:
+            model.assert_complete()  # unused rules, and times=N rules used fewer than N times
+        except ScriptIncomplete as exc:
+            problem = str(exc)
+        else:
+            return
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture

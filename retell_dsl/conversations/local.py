@@ -101,17 +101,26 @@ class ToolMocks:
 
 
 class ModelSwitch:
-    """The engine's model: the test's scripted model when it has one, else the configured model."""
+    """The engine's model: the test's scripted model when it has one, else the configured model.
+
+    ``errors`` records every model failure (e.g. a request no scripted rule matches), which ends
+    a conversation with Retell's reason but no words on the wire: a test report can show them.
+    """
 
     def __init__(self, fallback: Model) -> None:
         self.fallback = fallback
         self.current: Model | None = None
+        self.errors: list[str] = []
 
     def __repr__(self) -> str:
         return f"model for this test: {self.current or self.fallback!r}"
 
     async def complete(self, request: Any) -> Any:
-        return await (self.current or self.fallback).complete(request)
+        try:
+            return await (self.current or self.fallback).complete(request)
+        except Exception as exc:
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            raise
 
 
 def configured_model(name: str | None = None, environ: Mapping[str, str] | None = None) -> Model:

@@ -87,7 +87,11 @@ def test_an_unused_scripted_rule_fails_the_test_at_teardown(shop: pytest.Pyteste
     result = shop.runpytest("test_rules.py")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
-        ["*ERROR at teardown of test_rule_nobody_hits*", "1 scripted rule(s) were never used:", "  - node='bye'*"]
+        [
+            "*ERROR at teardown of test_rule_nobody_hits*",
+            "1 scripted rule(s) not used up:",
+            "  1. node='bye', purpose='reply' → say 'See you!' (used 0/unlimited)",
+        ]
     )
 
 
@@ -244,3 +248,25 @@ def test_web_calls_and_playground_turns_through_the_fixtures(shop: pytest.Pytest
         ]
     )
     assert "During handling" not in result.stdout.str()
+
+
+def test_a_conversation_the_model_could_not_answer_shows_why(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_unscripted="""
+        from test_shop import stack
+
+        def test_no_rule_for_the_turn(retell_deploy, retell_chat, retell_model):
+            chat = retell_chat(retell_deploy(stack))
+            chat.send("hello")
+            chat.end().expect.skip_until(transition="look up")
+        """
+    )
+    result = shop.runpytest("test_unscripted.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*Captured retell model errors call*",
+            "ScriptMismatch: node 'greet' (greet): no scripted rule matches this request (purpose 'prompt_condition')",
+            "  last user turn: 'hello'",
+        ]
+    )
