@@ -1,0 +1,104 @@
+"""The clinic receptionist's regression suite, written with pytest-retell as the clinic's team would.
+
+The stack has a voice agent only; ``retell_chat`` chats with its conversation flow. Each test
+scripts the agent's LLM turns with ``retell_model`` and answers ``check_availability`` with
+``retell_tool_mocks``: both must be used up, or the test fails at teardown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from examples.clinic_receptionist import stack
+from pytest_retell import Rule, ScriptedModel, ToolMocks
+
+AGENT = "Bright Smiles receptionist"
+GREETING = Rule(node="greet", purpose="reply").say("Hi there, how can I help?")
+WANTS_TO_BOOK = Rule(node="greet", purpose="prompt_condition", user="book").transition("collect date")
+MAY_FIRST = Rule(node="collect date", purpose="extraction").call(
+    "extract_dynamic_variables", {"preferred_date": "2024-05-01"}
+)
+CHECK_MAY_FIRST = Rule(node="check slots", purpose="tool_arguments").call("check_availability", {"date": "2024-05-01"})
+
+
+def test_a_caller_books_the_first_open_slot(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel,
+    retell_tool_mocks: ToolMocks,
+) -> None:  # fmt: skip
+    retell_model.add(
+        GREETING, WANTS_TO_BOOK, MAY_FIRST, CHECK_MAY_FIRST,
+        Rule(node="offer slot", purpose="reply").say("I have 9:00 on May 1st. Does that work?"),
+        Rule(node="offer slot", purpose="prompt_condition", user="yes").transition("send confirmation"),
+        Rule(node="goodbye", purpose="reply").say("Thanks for calling, goodbye!"),
+    )  # fmt: skip
+    retell_tool_mocks.add("check_availability", {"slots": ["9:00", "11:30"]}, args={"date": "2024-05-01"})
+    chat = retell_chat(retell_deploy(stack), AGENT, dynamic_variables={"patient_name": "Ann"})
+    assert "9:00 on May 1st" in chat.send("I'd like to book a cleaning on May 1st").text
+    chat.send("yes, that works")
+    result = chat.end()
+    (
+        result.expect.next_transition(to="greet")
+        .next_message(contains="how can I help")
+        .next_transition(to="collect date")
+        .skip_until(tool="check_availability", args={"date": "2024-05-01"})
+        .next_transition(to="route slots")
+        .next_transition(to="offer slot")
+        .next_message(matches=r"9:00 .* Does that work\?")
+        .skip_until(transition="goodbye")
+        .next_message(contains="goodbye")
+        .no_more_events()
+    )
+    result.expect.called("check_availability", times=1).never_visited("no slots").never_visited("front desk")
+    result.expect.variable("first_open_slot", "9:00").variable("preferred_date", "2024-05-01")
+    result.expect.ended_by("agent_hangup")
+
+
+def test_a_full_day_sends_the_caller_back_to_pick_another_date(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel,
+    retell_tool_mocks: ToolMocks,
+) -> None:  # fmt: skip
+    retell_model.add(GREETING, WANTS_TO_BOOK, MAY_FIRST, CHECK_MAY_FIRST)
+    retell_tool_mocks.add("check_availability", {"slots": []})
+    chat = retell_chat(retell_deploy(stack), AGENT)
+    turn = chat.send("Can I book May 1st?")
+    assert turn.text.endswith("Sorry, that day is full. Which other day works?")
+    result = chat.result()
+    assert result.path == ["greet", "collect date", "check slots", "route slots", "no slots"]
+    result.expect.never_visited("offer slot").variable("first_open_slot", None)
+    assert result.status == "ongoing"
+
+
+def test_a_transfer_that_fails_falls_back_to_goodbye(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel
+) -> None:
+    retell_model.add(
+        GREETING,
+        Rule(node="greet", purpose="prompt_condition", user="person").transition("front desk"),
+        Rule(node="goodbye", purpose="reply").say("Sorry, nobody is free. Please call back later, goodbye!"),
+    )
+    chat = retell_chat(retell_deploy(stack), AGENT)
+    chat.send("Can I talk to a person about my bill?")
+    result = chat.end()
+    result.expect.skip_until(transition="front desk").next_tool_call("front desk").next_transition(to="goodbye")
+    (transfer,) = result.transfers
+    assert transfer.successful is False and "Transfer failed" in (transfer.result or "")
+    result.expect.never_called("check_availability").ended_by("agent_hangup")
+
+
+def test_the_availability_service_failing_offers_no_slot(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel,
+    retell_tool_mocks: ToolMocks,
+) -> None:  # fmt: skip
+    def unavailable(args: Any, call: Any) -> Any:
+        raise ConnectionError("calendar service is down")
+
+    retell_model.add(GREETING, WANTS_TO_BOOK, MAY_FIRST, CHECK_MAY_FIRST)
+    retell_tool_mocks.add("check_availability", call=unavailable)
+    chat = retell_chat(retell_deploy(stack), AGENT)
+    chat.send("I want to book May 1st")
+    result = chat.result()
+    (check,) = result.tool_calls
+    assert check.successful is False
+    result.expect.skip_until(tool="check_availability").next_transition(to="route slots").next_transition(to="no slots")
+    result.expect.variable("first_open_slot", None).never_visited("offer slot")
