@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from typing import Any
 
 import pytest
 
 from retell_dsl.sim.events import AgentSwapped, EngineFailed, Event, SmsSent, TransferAttempted
-from retell_dsl.sim.runtime import AgentEngine, CallFacts, Session
+from retell_dsl.sim.runtime import AgentEngine
 from tests.sim.runtime_helpers import (
+    BYE,
+    LOOKUP,
+    MOCK,
+    PHONE,
     agent,
     always,
     edge,
@@ -22,33 +25,12 @@ from tests.sim.runtime_helpers import (
     moved,
     node,
     returned,
+    run,
     session,
     static,
     user,
     vars_set,
 )
-
-PHONE = CallFacts(call_type="phone_call", from_number="+14155550111", to_number="+14155550100")
-LOOKUP = {
-    "type": "custom",
-    "tool_id": "t1",
-    "name": "lookup",
-    "url": "https://tools.example/l",
-    "response_variables": {"status": "s"},
-}
-MOCK = [{"tool_name": "lookup", "input_match_rule": {"type": "any"}, "output": '{"s": "ok"}'}]
-BYE = node("bye", "end", instruction=static("Bye"))
-
-
-def run(s: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await s.start())
-        for turn in turns:
-            out += await s.user_says(turn)
-        return out
-
-    return asyncio.run(go())
-
 
 # each case: (flow, session kwargs, user turns, expected events); no model anywhere (NoModel raises if asked)
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...], list[Event]]] = {
