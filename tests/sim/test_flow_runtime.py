@@ -32,20 +32,27 @@ from tests.sim.runtime_helpers import (
     vars_set,
 )
 
+
+def hi_then_bye(greeting: str, heard: str, edge_id: str) -> list[Event]:
+    """The events of a call where node ``hi`` says ``greeting``, the user says ``heard`` and the flow
+    moves over ``edge_id`` to ``BYE``, which says "Bye" and hangs up."""
+    return [
+        moved("begin", "hi"),
+        agent(greeting, "hi"),
+        user(heard),
+        moved("hi", "bye", edge_id),
+        agent("Bye", "bye"),
+        ended("agent_hangup"),
+    ]
+
+
 # each case: (flow, session kwargs, user turns, expected events); no model anywhere (NoModel raises if asked)
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...], list[Event]]] = {
     "conversation static text, always edge": (
         flow(node("hi", instruction=static("Hi {{ name }}"), always_edge=always("a", "bye")), BYE),
         {"variables": {"name": "Ann"}},
         ("yo",),
-        [
-            moved("begin", "hi"),
-            agent("Hi Ann", "hi"),
-            user("yo"),
-            moved("hi", "bye", "a"),
-            agent("Bye", "bye"),
-            ended("agent_hangup"),
-        ],
+        hi_then_bye("Hi Ann", "yo", "a"),
     ),
     "skip response edge leaves without waiting": (
         flow(node("hi", instruction=static("Hi"), skip_response_edge=edge("s", "bye", "Skip response")), BYE),
@@ -70,14 +77,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...], list[Eve
         ),
         {"variables": {"n": "3"}},
         ("go",),
-        [
-            moved("begin", "hi"),
-            agent("Hi", "hi"),
-            user("go"),
-            moved("hi", "bye", "e1"),
-            agent("Bye", "bye"),
-            ended("agent_hangup"),
-        ],
+        hi_then_bye("Hi", "go", "e1"),
     ),
     "numeric operator on text is false, else edge": (
         flow(
@@ -92,14 +92,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...], list[Eve
         ),
         {"variables": {"n": "ten"}},
         ("go",),
-        [
-            moved("begin", "hi"),
-            agent("Hi", "hi"),
-            user("go"),
-            moved("hi", "bye", "x"),
-            agent("Bye", "bye"),
-            ended("agent_hangup"),
-        ],
+        hi_then_bye("Hi", "go", "x"),
     ),
     "function node mocked, response variables, branch": (
         flow(
