@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
 from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
+from retell_dsl.builders.agent_sugar import DATA_STORAGE, AgentSugar, DataStorage
 from retell_dsl.builders.base import (
     UNSET,
     FrozenMap,
@@ -43,13 +44,9 @@ __all__ = ["DATA_STORAGE", "Agent", "Engine"]
 Engine = RetellLLM | ConversationFlow | CustomLLM | ExistingEngine
 """An agent's response engine."""
 
-DataStorage = Literal["everything", "everything_except_pii", "basic_attributes_only"]
-DATA_STORAGE: tuple[str, ...] = ("everything", "everything_except_pii", "basic_attributes_only")
-"""The values of ``data_storage`` (lint reports any other, RD406)."""
-
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class Agent(Spec):
+class Agent(Spec, AgentSugar):
     """A Retell voice agent. ``name`` is sent as ``agent_name`` and addresses it in a Stack.
 
     Constructor keywords are the field names. A fluent method sets a group of related fields and
@@ -262,39 +259,6 @@ class Agent(Spec):
         """Caller key presses."""
         return self._set(allow_user_dtmf=allow, allow_dtmf_interruption=interrupt, dtmf_options=options)
 
-    def webhook(
-        self, url: str | None, *, events: tuple[str, ...] | Unset = UNSET, timeout_ms: int | Unset = UNSET
-    ) -> Self:
-        """Agent-level webhook URL, events and timeout."""
-        return self._set(webhook_url=url, webhook_events=events, webhook_timeout_ms=timeout_ms)
-
-    def analyze(self, *fields: AnalysisField, model: str | Unset = UNSET) -> Self:
-        """Add post-call analysis fields (and optionally choose the analysis model)."""
-        return self._set(analysis_fields=(*self.analysis_fields, *fields), analysis_model=model)
-
-    def privacy(
-        self,
-        *,
-        storage: DataStorage | Unset = UNSET,
-        retention_days: int | Unset | None = UNSET,
-        pii: tuple[str, ...] | Unset = UNSET,
-        signed_urls: bool | Unset = UNSET,
-    ) -> Self:
-        """Data storage, retention, PII scrubbing categories and signed URLs."""
-        return self._set(
-            data_storage=storage,
-            data_retention_days=retention_days,
-            pii_categories=pii,
-            opt_in_signed_url=signed_urls,
-        )
-
     def version(self, title: str, description: str | Unset = UNSET) -> Self:
         """Title (and description) of the version this spec becomes."""
         return self._set(version_title=title, version_description=description)
-
-    def with_extra(self, **fields: Any) -> Self:
-        """Add API fields the DSL does not model (checked against the SDK schema by validate)."""
-        return self._replace(extra={**self.extra, **fields})
-
-    def _set(self, **changes: Any) -> Self:
-        return self._replace(**{k: v for k, v in changes.items() if v is not UNSET})

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Self
+from typing import Any, Self
 
+from retell_dsl.builders.agent_sugar import DATA_STORAGE, AgentSugar, DataStorage
 from retell_dsl.builders.base import (
     UNSET,
     FrozenMap,
@@ -47,12 +48,10 @@ from retell_dsl.errors import InvalidArgument
 __all__ = ["ChatAgent"]
 
 ChatEngine = RetellLLM | ConversationFlow | CustomLLM
-DataStorage = Literal["everything", "everything_except_pii", "basic_attributes_only"]
-_STORAGE = ("everything", "everything_except_pii", "basic_attributes_only")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class ChatAgent(Spec):
+class ChatAgent(Spec, AgentSugar):
     """A Retell chat agent. ``name`` is sent as ``agent_name`` and addresses it in a Stack
     (``"chat_agent.<name>"``).
 
@@ -115,7 +114,7 @@ class ChatAgent(Spec):
         if self.language is not UNSET:
             require_str(self.language, f"ChatAgent {self.name!r} language")
         require_tuple_of(self.analysis_fields, ANALYSIS_FIELD_TYPES, f"ChatAgent {self.name!r} analysis_fields")
-        one_of(self.data_storage, _STORAGE, f"ChatAgent {self.name!r} data_storage")
+        one_of(self.data_storage, DATA_STORAGE, f"ChatAgent {self.name!r} data_storage")
         require_mapping(self.extra, f"ChatAgent {self.name!r} extra=")
 
     # ------------------------------------------------------------------ fluent sugar
@@ -133,39 +132,6 @@ class ChatAgent(Spec):
         """Close the chat after the user is silent for ``silence_ms``, with ``auto_close_message``."""
         return self._set(end_chat_after_silence_ms=silence_ms, auto_close_message=auto_close_message)
 
-    def webhook(
-        self, url: str | None, *, events: tuple[str, ...] | Unset = UNSET, timeout_ms: int | Unset = UNSET
-    ) -> Self:
-        """Agent-level webhook URL, events (``chat_started``, ``chat_ended`` ...) and timeout."""
-        return self._set(webhook_url=url, webhook_events=events, webhook_timeout_ms=timeout_ms)
-
-    def analyze(self, *fields: AnalysisField, model: str | Unset = UNSET) -> Self:
-        """Add post-chat analysis fields (and optionally choose the analysis model)."""
-        return self._set(analysis_fields=(*self.analysis_fields, *fields), analysis_model=model)
-
-    def privacy(
-        self,
-        *,
-        storage: DataStorage | Unset = UNSET,
-        retention_days: int | Unset | None = UNSET,
-        pii: tuple[str, ...] | Unset = UNSET,
-        signed_urls: bool | Unset = UNSET,
-    ) -> Self:
-        """Data storage, retention, PII scrubbing categories and signed URLs."""
-        return self._set(
-            data_storage=storage,
-            data_retention_days=retention_days,
-            pii_categories=pii,
-            opt_in_signed_url=signed_urls,
-        )
-
     def version(self, title: str) -> Self:
         """Title of the version this spec becomes (sent with publish)."""
         return self._replace(version_title=title)
-
-    def with_extra(self, **fields: Any) -> Self:
-        """Add API fields the DSL does not model (checked against the SDK schema by validate)."""
-        return self._replace(extra={**self.extra, **fields})
-
-    def _set(self, **changes: Any) -> Self:
-        return self._replace(**{k: v for k, v in changes.items() if v is not UNSET})

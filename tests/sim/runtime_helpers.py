@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from retell_dsl.sim.events import Event, ModelUsed
 from retell_dsl.sim.models import Model, NoModel
 from retell_dsl.sim.runtime import CallFacts, Limits, ManualClock, Session
 
-__all__ = ["always", "edge", "else_", "eq", "flow", "node", "prompt", "session", "static"]
+__all__ = [
+    "BYE",
+    "LOOKUP",
+    "MOCK",
+    "PHONE",
+    "always",
+    "edge",
+    "else_",
+    "eq",
+    "flow",
+    "node",
+    "prompt",
+    "run",
+    "run_without_models",
+    "session",
+    "static",
+]
 
 
 def static(text: str) -> dict[str, str]:
@@ -58,6 +76,42 @@ def session(engine: dict[str, Any], model: Model | None = None, **kwargs: Any) -
     kwargs.setdefault("facts", CallFacts())
     kwargs.setdefault("limits", Limits(turn_timeout_s=60))
     return Session(agent=kwargs.pop("agent", {}), engine=engine, model=model or NoModel(), **kwargs)
+
+
+def run(s: Session, *turns: str, skip: tuple[type[Event], ...] = ()) -> list[Event]:
+    """Start ``s``, say each user turn, and return every event but those of the ``skip`` types."""
+
+    async def go() -> list[Event]:
+        out = list(await s.start())
+        for turn in turns:
+            out += await s.user_says(turn)
+        return [e for e in out if not isinstance(e, skip)]
+
+    return asyncio.run(go())
+
+
+def run_without_models(s: Session, *turns: str) -> list[Event]:
+    """:func:`run`, leaving out the ``ModelUsed`` events."""
+    return run(s, *turns, skip=(ModelUsed,))
+
+
+PHONE = CallFacts(call_type="phone_call", from_number="+14155550111", to_number="+14155550100")
+"""An inbound phone call."""
+
+LOOKUP = {
+    "type": "custom",
+    "tool_id": "t1",
+    "name": "lookup",
+    "url": "https://tools.example/l",
+    "response_variables": {"status": "s"},
+}
+"""A custom tool that sets ``status`` from the response's ``s``."""
+
+MOCK = [{"tool_name": "lookup", "input_match_rule": {"type": "any"}, "output": '{"s": "ok"}'}]
+"""A tool mock answering every ``lookup`` call with ``{"s": "ok"}``."""
+
+BYE = node("bye", "end", instruction=static("Bye"))
+"""An end node saying "Bye"."""
 
 
 # -- expected events (all at_ms=0 under a ManualClock that nobody advances) -----------------

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
-from retell_dsl.sim.events import EngineFailed, Event
-from retell_dsl.sim.runtime import Session
+from retell_dsl.sim.events import EngineFailed
 from retell_dsl.sim.tools import JsPolicy, ToolRunner
 from tests.sim.runtime_helpers import (
+    BYE,
+    LOOKUP,
     agent,
     edge,
     else_,
@@ -22,30 +22,11 @@ from tests.sim.runtime_helpers import (
     node,
     prompt,
     returned,
+    run,
     session,
     static,
     vars_set,
 )
-
-LOOKUP = {
-    "type": "custom",
-    "tool_id": "t1",
-    "name": "lookup",
-    "url": "https://tools.example/l",
-    "response_variables": {"status": "s"},
-}
-BYE = node("bye", "end", instruction=static("Bye"))
-
-
-def run(s: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await s.start())
-        for turn in turns:
-            out += await s.user_says(turn)
-        return out
-
-    return asyncio.run(go())
-
 
 # each case: (flow, session kwargs, user turns, expected events); no model anywhere (NoModel raises if asked)
 

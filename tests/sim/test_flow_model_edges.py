@@ -7,8 +7,11 @@ import dataclasses
 
 from retell_dsl.sim.events import Dtmf, Event
 from retell_dsl.sim.models import Rule, ScriptedModel
-from retell_dsl.sim.runtime import CallFacts, Session
 from tests.sim.runtime_helpers import (
+    BYE,
+    LOOKUP,
+    MOCK,
+    PHONE,
     agent,
     always,
     edge,
@@ -21,33 +24,12 @@ from tests.sim.runtime_helpers import (
     node,
     prompt,
     returned,
+    run,
     session,
     static,
     user,
     vars_set,
 )
-
-PHONE = CallFacts(call_type="phone_call", from_number="+14155550111", to_number="+14155550100")
-LOOKUP = {
-    "type": "custom",
-    "tool_id": "t1",
-    "name": "lookup",
-    "url": "https://tools.example/l",
-    "response_variables": {"status": "s"},
-}
-MOCK = [{"tool_name": "lookup", "input_match_rule": {"type": "any"}, "output": '{"s": "ok"}'}]
-BYE = node("bye", "end", instruction=static("Bye"))
-
-
-def run(s: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await s.start())
-        for turn in turns:
-            out += await s.user_says(turn)
-        return out
-
-    return asyncio.run(go())
-
 
 # each case: (flow, session kwargs, user turns, expected events); no model anywhere (NoModel raises if asked)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from typing import Any
 
 import pytest
 
 from retell_dsl.sim.events import AgentSwapped, EngineFailed, Event, SmsSent, TransferAttempted
-from retell_dsl.sim.runtime import AgentEngine, CallFacts, Session
+from retell_dsl.sim.runtime import AgentEngine
 from tests.sim.runtime_helpers import (
+    BYE,
+    LOOKUP,
+    MOCK,
+    PHONE,
     agent,
     always,
     edge,
@@ -22,32 +25,25 @@ from tests.sim.runtime_helpers import (
     moved,
     node,
     returned,
+    run,
     session,
     static,
     user,
     vars_set,
 )
 
-PHONE = CallFacts(call_type="phone_call", from_number="+14155550111", to_number="+14155550100")
-LOOKUP = {
-    "type": "custom",
-    "tool_id": "t1",
-    "name": "lookup",
-    "url": "https://tools.example/l",
-    "response_variables": {"status": "s"},
-}
-MOCK = [{"tool_name": "lookup", "input_match_rule": {"type": "any"}, "output": '{"s": "ok"}'}]
-BYE = node("bye", "end", instruction=static("Bye"))
 
-
-def run(s: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await s.start())
-        for turn in turns:
-            out += await s.user_says(turn)
-        return out
-
-    return asyncio.run(go())
+def hi_then_bye(greeting: str, heard: str, edge_id: str) -> list[Event]:
+    """The events of a call where node ``hi`` says ``greeting``, the user says ``heard`` and the flow
+    moves over ``edge_id`` to ``BYE``, which says "Bye" and hangs up."""
+    return [
+        moved("begin", "hi"),
+        agent(greeting, "hi"),
+        user(heard),
+        moved("hi", "bye", edge_id),
+        agent("Bye", "bye"),
+        ended("agent_hangup"),
+    ]
 
 
 # each case: (flow, session kwargs, user turns, expected events); no model anywhere (NoModel raises if asked)
@@ -56,14 +52,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...], list[Eve
         flow(node("hi", instruction=static("Hi {{ name }}"), always_edge=always("a", "bye")), BYE),
         {"variables": {"name": "Ann"}},
         ("yo",),
-        [
-            moved("begin", "hi"),
-            agent("Hi Ann", "hi"),
-            user("yo"),
-            moved("hi", "bye", "a"),
-            agent("Bye", "bye"),
-            ended("agent_hangup"),
-        ],
+        hi_then_bye("Hi Ann", "yo", "a"),
     ),
     "skip response edge leaves without waiting": (
         flow(node("hi", instruction=static("Hi"), skip_response_edge=edge("s", "bye", "Skip response")), BYE),
@@ -88,14 +77,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...], list[Eve
         ),
         {"variables": {"n": "3"}},
         ("go",),
-        [
-            moved("begin", "hi"),
-            agent("Hi", "hi"),
-            user("go"),
-            moved("hi", "bye", "e1"),
-            agent("Bye", "bye"),
-            ended("agent_hangup"),
-        ],
+        hi_then_bye("Hi", "go", "e1"),
     ),
     "numeric operator on text is false, else edge": (
         flow(
@@ -110,14 +92,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...], list[Eve
         ),
         {"variables": {"n": "ten"}},
         ("go",),
-        [
-            moved("begin", "hi"),
-            agent("Hi", "hi"),
-            user("go"),
-            moved("hi", "bye", "x"),
-            agent("Bye", "bye"),
-            ended("agent_hangup"),
-        ],
+        hi_then_bye("Hi", "go", "x"),
     ),
     "function node mocked, response variables, branch": (
         flow(

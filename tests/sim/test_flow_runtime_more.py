@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
-from retell_dsl.sim.events import AgentSwapped, Event, ModelUsed, TransferAttempted
+from retell_dsl.sim.events import AgentSwapped, Event, TransferAttempted
 from retell_dsl.sim.models import Message, Rule, ScriptedModel
-from retell_dsl.sim.runtime import AgentEngine, CallFacts, Session
+from retell_dsl.sim.runtime import AgentEngine
 from tests.sim.runtime_helpers import (
+    BYE,
+    PHONE,
     agent,
     edge,
     else_,
@@ -27,19 +29,7 @@ from tests.sim.runtime_helpers import (
     user,
     vars_set,
 )
-
-BYE = node("bye", "end", instruction=static("Bye"))
-PHONE = CallFacts(call_type="phone_call", from_number="+14155550111", to_number="+14155550100")
-
-
-def run(s: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await s.start())
-        for turn in turns:
-            out += await s.user_says(turn)
-        return [e for e in out if not isinstance(e, ModelUsed)]
-
-    return asyncio.run(go())
+from tests.sim.runtime_helpers import run_without_models as run
 
 
 def test_subagent_node_calls_its_tools_over_several_steps() -> None:

@@ -13,26 +13,14 @@ from retell_dsl.sim.events import (
     Dtmf,
     EngineFailed,
     Event,
-    ModelUsed,
     SmsSent,
     StateTransition,
     TransferAttempted,
 )
 from retell_dsl.sim.models import Rule, ScriptedModel
-from retell_dsl.sim.runtime import AgentEngine, CallFacts, Limits, Session
-from tests.sim.runtime_helpers import agent, ended, invoked, returned, session, user, vars_set
-
-PHONE = CallFacts(call_type="phone_call", from_number="+14155550111", to_number="+14155550100")
-
-
-def run(s: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await s.start())
-        for turn in turns:
-            out += await s.user_says(turn)
-        return [e for e in out if not isinstance(e, ModelUsed)]
-
-    return asyncio.run(go())
+from retell_dsl.sim.runtime import AgentEngine, CallFacts, Limits
+from tests.sim.runtime_helpers import PHONE, agent, ended, invoked, returned, session, user, vars_set
+from tests.sim.runtime_helpers import run_without_models as run
 
 
 def moved(former: str | None, new: str) -> StateTransition:

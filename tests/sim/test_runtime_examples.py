@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import retell_dsl
@@ -11,7 +10,6 @@ from retell_dsl.sim.events import (
     Ended,
     Event,
     KnowledgeRetrieved,
-    ModelUsed,
     NodeTransition,
     SmsSent,
     StateTransition,
@@ -23,6 +21,7 @@ from retell_dsl.sim.events import (
 from retell_dsl.sim.kb import KnowledgeBaseIndex, Source
 from retell_dsl.sim.models import Rule, ScriptedModel
 from retell_dsl.sim.runtime import CallFacts, ManualClock, Session
+from tests.sim.runtime_helpers import run_without_models as play
 
 PHONE_IN = CallFacts(call_type="phone_call", call_id="call_1", from_number="+14155550111", to_number="+14155550100")
 
@@ -44,14 +43,11 @@ def payloads(stack: Any) -> dict[str, Any]:
     return {r["address"]: resolve(r["payload"]) for r in resources}
 
 
-def play(session: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await session.start())
-        for turn in turns:
-            out += await session.user_says(turn)
-        return [e for e in out if not isinstance(e, ModelUsed)]
-
-    return asyncio.run(go())
+def call(wire: dict[str, Any], agent: str, engine: str, model: ScriptedModel, **kwargs: Any) -> Session:
+    """A session of the compiled ``agent.<agent>`` on ``<engine>``: an inbound phone call unless ``facts=``
+    says otherwise, on a manual clock."""
+    kwargs.setdefault("facts", PHONE_IN)
+    return Session(agent=wire[f"agent.{agent}"], engine=wire[engine], model=model, clock=ManualClock(), **kwargs)
 
 
 def summary(events: list[Event]) -> list[tuple[str, str]]:
@@ -89,12 +85,11 @@ def test_clinic_receptionist_books_and_texts_a_confirmation() -> None:
         Rule(node="offer slot", purpose="prompt_condition", user="yes").transition("send confirmation"),
         Rule(node="goodbye", purpose="reply").say("Thanks for calling, goodbye!"),
     )
-    session = Session(
-        agent=wire["agent.Bright Smiles receptionist"],
-        engine=wire["conversation_flow.receptionist"],
-        model=model,
-        facts=PHONE_IN,
-        clock=ManualClock(),
+    session = call(
+        wire,
+        "Bright Smiles receptionist",
+        "conversation_flow.receptionist",
+        model,
         tool_mocks=[
             {
                 "tool_name": "check_availability",
@@ -146,13 +141,7 @@ def test_clinic_receptionist_reaches_the_front_desk_from_anywhere() -> None:
         Rule(node="greet", purpose="reply").say("Hi, how can I help?"),
         Rule(node="greet", purpose="prompt_condition").transition("front-desk"),
     )
-    session = Session(
-        agent=wire["agent.Bright Smiles receptionist"],
-        engine=wire["conversation_flow.receptionist"],
-        model=model,
-        facts=PHONE_IN,
-        clock=ManualClock(),
-    )
+    session = call(wire, "Bright Smiles receptionist", "conversation_flow.receptionist", model)
     assert summary(play(session, "Let me talk to a person")) == [
         ("node", "greet"),
         ("agent", "Hi, how can I help?"),
@@ -175,12 +164,12 @@ def test_outbound_reminders_confirm_and_end_the_call() -> None:
     facts = CallFacts(
         call_type="phone_call", direction="outbound", from_number="+14155550100", to_number="+14155550111"
     )
-    session = Session(
-        agent=wire["agent.Reminder caller"],
-        engine=wire["llm.reminders"],
-        model=model,
+    session = call(
+        wire,
+        "Reminder caller",
+        "llm.reminders",
+        model,
         facts=facts,
-        clock=ManualClock(),
         variables={"patient_name": "Ada", "appointment_time": "Tuesday 10:00"},
     )
     assert summary(play(session, "yes, I'll be there")) == [
@@ -214,14 +203,7 @@ def test_support_agent_answers_from_the_knowledge_base_then_transfers() -> None:
         Rule(user="shipping").say("Standard shipping takes 3 to 5 business days."),
         Rule(user="person").call("transfer_to_human"),
     )
-    session = Session(
-        agent=wire["agent.Acme support"],
-        engine=wire["llm.support"],
-        model=model,
-        facts=PHONE_IN,
-        clock=ManualClock(),
-        kb=kb,
-    )
+    session = call(wire, "Acme support", "llm.support", model, kb=kb)
     events = play(session, "How long does shipping take?", "I want a person")
     assert summary(events) == [
         ("agent", "Thanks for calling Acme support, how can I help?"),

@@ -26,6 +26,7 @@ from tests.sim.runtime_helpers import (
     node,
     prompt,
     returned,
+    run,
     session,
     static,
     user,
@@ -44,16 +45,6 @@ class SlowIndex(KnowledgeBaseIndex):
     ) -> list[Retrieved]:
         self.clock.advance(self.ms)
         return super().search_config(query, kb_config, knowledge_base_ids)
-
-
-def run(session: Session, *turns: str) -> list[Event]:
-    async def go() -> list[Event]:
-        out = list(await session.start())
-        for turn in turns:
-            out += await session.user_says(turn)
-        return out
-
-    return asyncio.run(go())
 
 
 def test_a_retrieval_records_its_latency_and_the_call_reports_it() -> None:
