@@ -28,21 +28,15 @@ from retell_dsl.builders.tools.functions import FLOW_TOOL_TYPES, CustomTool, Int
 if TYPE_CHECKING:
     from retell_dsl.builders.kb import KnowledgeBase
 
-__all__ = ["Component", "ConversationFlow", "FlowTool"]
+__all__ = ["Component", "ComponentBody", "ConversationFlow", "FlowTool"]
 
 FlowTool = CustomTool | IntegrationAppTool
 """Tools declared on a flow (or component) and run by function nodes."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class Component(Spec):
-    """A reusable sub-flow local to one conversation flow; entered through a ``ComponentNode``.
-
-    >>> from retell_dsl.builders.flow.talk import EndNode
-    >>> c = Component(name="insurance", nodes=(EndNode(name="done"),), start_node="done")
-    >>> c.start_node
-    'done'
-    """
+class ComponentBody(Spec):
+    """What a local :class:`Component` and a shared component both hold: nodes, a start node, tools, MCPs."""
 
     name: str
     nodes: tuple[Node, ...] = ()
@@ -53,14 +47,30 @@ class Component(Spec):
     extra: Mapping[str, Any] = field(default_factory=FrozenMap)
 
     def _check(self) -> None:
-        require_str(self.name, "Component name")
-        require_tuple_of(self.nodes, Node, f"Component {self.name!r} nodes")
-        require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"Component {self.name!r} tools")
-        require_mapping(self.extra, f"Component {self.name!r} extra=")
+        kind = type(self).__name__
+        require_str(self.name, f"{kind} name")
+        require_tuple_of(self.nodes, Node, f"{kind} {self.name!r} nodes")
+        require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"{kind} {self.name!r} tools")
+        self._check_more()
+        require_mapping(self.extra, f"{kind} {self.name!r} extra=")
+
+    def _check_more(self) -> None:
+        """Checks a kind adds (between its tools and its ``extra=``)."""
 
     def node(self, *nodes: Node) -> Self:
         """Add nodes."""
         return self._replace(nodes=(*self.nodes, *nodes))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class Component(ComponentBody):
+    """A reusable sub-flow local to one conversation flow; entered through a ``ComponentNode``.
+
+    >>> from retell_dsl.builders.flow.talk import EndNode
+    >>> c = Component(name="insurance", nodes=(EndNode(name="done"),), start_node="done")
+    >>> c.start_node
+    'done'
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

@@ -23,14 +23,12 @@ by id: ``ComponentNode(component="conversation_flow_component_...", shared=True)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
-from retell_dsl.builders.base import UNSET, FrozenMap, Spec, Unset, require_mapping, require_str, require_tuple_of
+from retell_dsl.builders.base import require_tuple_of
 from retell_dsl.builders.engine import McpServer
-from retell_dsl.builders.flow.base import Node
-from retell_dsl.builders.tools.functions import FLOW_TOOL_TYPES
+from retell_dsl.builders.flow.flow import ComponentBody
 
 if TYPE_CHECKING:
     from retell_dsl.builders.flow.flow import FlowTool
@@ -39,27 +37,11 @@ __all__ = ["SharedComponent"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class SharedComponent(Spec):
+class SharedComponent(ComponentBody):
     """A conversation-flow component of its own, shared by flows. ``name`` is sent as ``name``."""
 
-    name: str
-    nodes: tuple[Node, ...] = ()
-    start_node: str | Unset = UNSET
-    tools: tuple[FlowTool, ...] = ()
-    mcps: tuple[McpServer, ...] = ()
-    flex_mode: bool | Unset = UNSET
-    extra: Mapping[str, Any] = field(default_factory=FrozenMap)
-
-    def _check(self) -> None:
-        require_str(self.name, "SharedComponent name")
-        require_tuple_of(self.nodes, Node, f"SharedComponent {self.name!r} nodes")
-        require_tuple_of(self.tools, FLOW_TOOL_TYPES, f"SharedComponent {self.name!r} tools")
+    def _check_more(self) -> None:
         require_tuple_of(self.mcps, McpServer, f"SharedComponent {self.name!r} mcps")
-        require_mapping(self.extra, f"SharedComponent {self.name!r} extra=")
-
-    def node(self, *nodes: Node) -> Self:
-        """Add nodes."""
-        return self._replace(nodes=(*self.nodes, *nodes))
 
     def start_at(self, node: str) -> Self:
         """Name the start node."""
