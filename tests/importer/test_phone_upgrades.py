@@ -38,8 +38,14 @@ def test_a_number_bound_the_old_way_is_imported_with_its_agent(monkeypatch: pyte
     llm = client.llm.create(general_prompt="Book visits.")
     agent = client.agent.create(response_engine={"type": "retell-llm", "llm_id": llm.llm_id}, voice_id="11labs-Adrian",
                                 agent_name="Front desk")  # fmt: skip
-    legacy = {"phone_number": "+14155550100", "phone_number_type": "retell-twilio", "nickname": "Main line",
-              "inbound_agent_id": agent.agent_id, "inbound_agent_version": 0, "last_modification_timestamp": 1}
+    legacy = {
+        "phone_number": "+14155550100",
+        "phone_number_type": "retell-twilio",
+        "nickname": "Main line",
+        "inbound_agent_id": agent.agent_id,
+        "inbound_agent_version": 0,
+        "last_modification_timestamp": 1,
+    }
     monkeypatch.setattr(importer, "_phone_numbers", lambda _client: [legacy])  # a number stored before 2026-03-31
     imported = import_agents(client, [agent.agent_id], stack_name="desk")
     assert "PhoneNumber(" in imported.source and "Main line" in imported.source
