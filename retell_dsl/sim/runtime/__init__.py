@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from retell_dsl.sim.runtime.builtins import BUILTIN_TYPES
-from retell_dsl.sim.runtime.config import CallFacts, Clock, Limits, ManualClock, StartAt, SystemClock
+from retell_dsl.sim.runtime.config import CallFacts, Clock, Limits, ManualClock, StartAt, SystemClock, WarmTransfer
 from retell_dsl.sim.runtime.core import AgentEngine, Resolver
 from retell_dsl.sim.runtime.session import Session
 from retell_dsl.sim.runtime.sync import Synchronous
@@ -27,4 +27,5 @@ __all__ = [
     "StartAt",
     "Synchronous",
     "SystemClock",
+    "WarmTransfer",
 ]

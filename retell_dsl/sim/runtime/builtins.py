@@ -11,6 +11,16 @@ Choices where Retell's docs are silent:
   chats) it fails. Nothing is sent anywhere: :class:`SmsSent` records it.
 - **Agent swap** asks the session's resolver for the destination; an unknown agent (or no
   resolver) is a failed swap.
+- **Bridge / cancel transfer** (the transfer agent's side of an agentic warm transfer, see
+  :class:`~retell_dsl.sim.runtime.config.WarmTransfer`): with a transfer in progress, bridging
+  connects the caller on hold to the transfer target and ends the transfer agent's call with
+  ``transfer_bridged``; cancelling sends the caller back to the main agent and ends it with
+  ``transfer_cancelled``. With no transfer in progress (a chat, a web call, a phone call that is
+  not a transfer leg: how a transfer agent is tried out before it is used) there is nothing to
+  bridge or cancel: the tool result is a failure saying so, and the call still ends, as both
+  actions end the transfer agent's call by definition, with ``agent_hangup`` (the agent hung
+  up; no transfer was bridged or cancelled). Retell documents neither case's reason for a
+  session that is not a transfer leg; this is the engine's choice.
 - **Extraction** asks the model (``purpose="extraction"``) to call one forced function whose
   parameters are the variables (string, number, boolean, enum); values become strings.
 
@@ -22,7 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from retell_dsl.sim.events import AgentSwapped, Dtmf, Ended, SmsSent, TransferAttempted, Utterance
 from retell_dsl.sim.models import ToolSchema
@@ -30,6 +40,7 @@ from retell_dsl.sim.runtime.core import AgentEngine, Core, Stop, Where
 
 __all__ = [
     "BUILTIN_TYPES",
+    "TRANSFER_DECISIONS",
     "Finished",
     "HandedOver",
     "end",
@@ -39,6 +50,7 @@ __all__ = [
     "press_digits",
     "say",
     "send_sms",
+    "settle_transfer",
     "swap_target",
     "transfer",
 ]
@@ -46,8 +58,19 @@ __all__ = [
 EXTRACT_TOOL = "extract_dynamic_variables"
 #: Tool types whose effect the engine simulates itself (everything else runs through the ToolRunner).
 BUILTIN_TYPES = frozenset(
-    {"end_call", "transfer_call", "press_digit", "send_sms", "extract_dynamic_variable", "agent_swap"}
+    {
+        "end_call",
+        "transfer_call",
+        "press_digit",
+        "send_sms",
+        "extract_dynamic_variable",
+        "agent_swap",
+        "bridge_transfer",
+        "cancel_transfer",
+    }
 )
+#: The ``disconnection_reason`` of the transfer agent's call after each decision.
+TRANSFER_DECISIONS = {"bridge_transfer": "transfer_bridged", "cancel_transfer": "transfer_cancelled"}
 _TYPES = {"string": "string", "number": "number", "boolean": "boolean", "enum": "string"}
 
 
@@ -73,7 +96,7 @@ def say(core: Core, where: Where, text: str) -> None:
         core.emit(Utterance(at_ms=core.now(), role="agent", content=text, node_id=where.node_id, state=where.state))
 
 
-def end(core: Core, reason: str) -> None:
+def end(core: Core, reason: str) -> NoReturn:
     """Append :class:`Ended` and unwind."""
     core.emit(Ended(at_ms=core.now(), reason=reason))
     raise Finished(reason)
@@ -108,6 +131,30 @@ async def transfer(
         return False, f"Transfer failed: {why}."
     core.emit(TransferAttempted(at_ms=core.now(), destination=number, option=kind))
     return True, f"Transferred to {number}."
+
+
+def settle_transfer(core: Core, call_id: str, kind: str) -> NoReturn:
+    """Bridge or cancel the warm transfer in progress (``kind`` is the node or tool type), then end the call.
+
+    The caller has appended the :class:`~retell_dsl.sim.events.ToolInvoked`; this appends its
+    result and :class:`Ended` (see the module docstring for a session with no transfer).
+    """
+    bridge = kind == "bridge_transfer"
+    if core.facts.warm_transfer is None:
+        what = "bridge" if bridge else "cancel"
+        kind_of = core.facts.call_type.replace("_", " ")
+        core.returned(
+            call_id,
+            f"No transfer is in progress (this session is a {kind_of}, not a warm transfer's transfer agent "
+            f"leg): there is no transfer to {what}. The call ends.",
+            successful=False,
+        )
+        end(core, "agent_hangup")
+    if bridge:
+        core.returned(call_id, "Transfer bridged: the caller is connected to the transfer target.")
+    else:
+        core.returned(call_id, "Transfer cancelled: the caller goes back to the main agent.")
+    end(core, TRANSFER_DECISIONS[kind])
 
 
 def send_sms(core: Core, content: str, destination: Mapping[str, Any] | None) -> bool:
