@@ -53,6 +53,7 @@ class _Interpreter(Protocol):
     async def start(self) -> None: ...
     async def begin_after_swap(self) -> None: ...
     async def user_says(self, text: str) -> None: ...
+    async def interrupt(self, text: str) -> None: ...
     async def press(self, digits: str) -> None: ...
     async def silence(self, ms: int) -> None: ...
 
@@ -168,6 +169,17 @@ class Session:
         opened = await self.start()
         self._quiet_ms, self._reminders = 0, 0
         return opened + await self._guard(lambda: self._interp.user_says(str(text)))
+
+    async def interrupt(self, text: str) -> tuple[Event, ...]:
+        """The user says ``text`` over the agent, within about a second of a node transition.
+
+        The text stand-in for a voice barge-in: a flow goes back (``interrupt_go_back``) to the
+        node the user was answering and hears the turn there (see
+        :mod:`~retell_dsl.sim.runtime.flow`); a Retell LLM hears an ordinary turn.
+        """
+        opened = await self.start()
+        self._quiet_ms, self._reminders = 0, 0
+        return opened + await self._guard(lambda: self._interp.interrupt(str(text)))
 
     async def press(self, digits: str) -> tuple[Event, ...]:
         """The user presses keys (``0-9``, ``*``, ``#``)."""
