@@ -10,6 +10,8 @@ silent, documented here:
   for ``begin_after_user_silence_ms``.
 - A go-back returns to the node the caller left for the global node and enters it again; once
   the caller moves on from the global node through an ordinary edge there is nothing to go back to.
+- A flow or component with ``flex_mode`` runs as one single-prompt agent
+  (:mod:`~retell_dsl.sim.runtime.flow_flex`).
 - Global nodes are those of the node list the caller is in (the main flow, or the component).
 - A component node enters its component's ``start_node_id`` (else its first node); an end node
   inside speaks, then the component node's edges are evaluated at once in the parent flow.
@@ -52,6 +54,8 @@ class Frame:
     tools: tuple[Mapping[str, Any], ...]
     start_node_id: str | None
     parent: Mapping[str, Any] | None = None
+    #: ``flex_mode``: the node list runs as one single-prompt agent (see flow_flex)
+    flex: bool = False
 
     @classmethod
     def of(
@@ -68,6 +72,7 @@ class Frame:
             tools=tools,
             start_node_id=str(start) if start else None,
             parent=parent,
+            flex=graph.get("flex_mode") is True,
         )
 
 
@@ -139,7 +144,14 @@ class FlowInterpreter:
         return model_settings(node, self.flow)
 
     def prompt(self, node: Mapping[str, Any], *, instruction: bool = True) -> str:
-        """The system prompt at ``node``: the flow's global prompt, the node's instruction, KB chunks."""
+        """The system prompt at ``node``: the flow's global prompt, the node's instruction, KB chunks.
+
+        In a flex-mode frame: the compiled prompt of the whole node list (see flow_flex).
+        """
+        if self.frame.flex:
+            from retell_dsl.sim.runtime import flow_flex
+
+            return flow_flex.system_prompt(self)
         parts = [self.core.substitute(str(self.flow.get("global_prompt") or ""))]
         text = (node.get("instruction") or {}).get("text") if isinstance(node.get("instruction"), Mapping) else None
         if instruction and text:

@@ -325,13 +325,21 @@ REPLY: dict[str, Reply] = {
 
 
 async def enter(it: FlowInterpreter, node: Node) -> Go | None:
-    """Run the arrival handler of ``node``'s type."""
+    """Run the arrival handler of ``node``'s type (in a flex-mode frame: one single-prompt turn)."""
+    if it.frame.flex:
+        from retell_dsl.sim.runtime.flow_flex import respond
+
+        return await respond(it)
     handler = ENTER.get(str(node.get("type")), _unsupported)
     return await handler(it, node)
 
 
 async def on_user(it: FlowInterpreter, node: Node) -> Go | None:
-    """A user turn at ``node``: an edge to take, or the node's reply (and ``None``)."""
+    """A user turn at ``node``: an edge to take, or the node's reply (and ``None``); flex: the agent's turn."""
+    if it.frame.flex:
+        from retell_dsl.sim.runtime.flow_flex import respond
+
+        return await respond(it)
     go = await it.choose(node, user_turn=True)
     if go is not None:
         return go
