@@ -44,6 +44,7 @@ _NAMES: dict[str, str] = {
     "StateTransition": "retell_dsl.sim.events",
     "ToolInvoked": "retell_dsl.sim.events",
     "ToolReturned": "retell_dsl.sim.events",
+    "TransferAgentRunner": "retell_dsl.sim.warm",
     "TransferAttempted": "retell_dsl.sim.events",
     "Utterance": "retell_dsl.sim.events",
     "VariablesSet": "retell_dsl.sim.events",

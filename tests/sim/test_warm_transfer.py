@@ -11,9 +11,11 @@ import dataclasses
 import pytest
 
 from retell_dsl.errors import InvalidArgument
-from retell_dsl.sim.events import Event, ModelUsed
+from retell_dsl.sim.callers import ScriptCaller, silence
+from retell_dsl.sim.events import Event, ModelUsed, TransferAttempted
 from retell_dsl.sim.models import Rule, ScriptedModel
-from retell_dsl.sim.runtime import CallFacts, ManualClock, WarmTransfer
+from retell_dsl.sim.runtime import AgentEngine, CallFacts, ManualClock, WarmTransfer
+from retell_dsl.sim.warm import TransferAgentRunner
 from tests.sim.runtime_helpers import (
     PHONE,
     agent,
@@ -238,3 +240,149 @@ def test_from_config_reads_the_agentic_transfer_config() -> None:
         timeout_ms=45_000, action_on_timeout="bridge_transfer", original_call_id="call_1"
     )
     assert WarmTransfer.from_config(None) == WarmTransfer()
+
+
+# -- the main agent's side: an agentic warm transfer asks the transfer agent -----------------
+
+TARGET = "+14155550199"
+AGENTIC = {
+    "type": "agentic_warm_transfer",
+    "agentic_transfer_config": {
+        "transfer_agent": {"agent_id": "agent_xfer", "agent_version": 1},
+        "transfer_timeout_ms": 20_000,
+        "action_on_timeout": "bridge_transfer",
+    },
+}
+MAIN = flow(
+    node("hi", instruction=static("Connecting you."), skip_response_edge=edge("hi.skip", "xfer", "Skip")),
+    node(
+        "xfer",
+        "transfer_call",
+        transfer_destination={"type": "predefined", "number": TARGET},
+        transfer_option=AGENTIC,
+        edge=edge("xfer.failed", "sorry", "Transfer failed"),
+    ),
+    node("sorry", instruction=static("They cannot take the call right now.")),
+)
+XFER_AGENT = AgentEngine(
+    agent={"agent_id": "agent_xfer", "reminder_max_count": 0},
+    engine=flow(
+        node(
+            "brief",
+            instruction=static("I have a caller about a refund. Can you take them?"),
+            edges=[edge("b.yes", "bridge", "The target accepts"), edge("b.no", "cancel", "The target declines")],
+        ),
+        node("bridge", "bridge_transfer"),
+        node("cancel", "cancel_transfer"),
+    ),
+)
+
+
+def resolver(agent_id: str, version: int | None) -> AgentEngine | None:
+    return XFER_AGENT if (agent_id, version) == ("agent_xfer", 1) else None
+
+
+def target_model() -> ScriptedModel:
+    return ScriptedModel(
+        Rule(node="brief", purpose="prompt_condition", user="sure").transition("bridge"),
+        Rule(node="brief", purpose="prompt_condition", user="busy").transition("cancel"),
+    )
+
+
+def transfer_attempt(ok: bool, reason: str | None = None) -> TransferAttempted:
+    return TransferAttempted(at_ms=0, destination=TARGET, option="agentic_warm_transfer", successful=ok, reason=reason)
+
+
+OPENING = [moved("begin", "hi"), agent("Connecting you.", "hi"), moved("hi", "xfer", "hi.skip")]
+XFER = invoked("tool_call_1", "xfer", "transfer_call", node_id="xfer")
+
+MAIN_CASES = [
+    pytest.param(
+        "Sure, put them through",
+        [XFER, transfer_attempt(True), returned("tool_call_1", f"Transferred to {TARGET}."), ended("call_transfer")],
+        "transfer_bridged",
+        id="the-transfer-agent-bridges",
+    ),
+    pytest.param(
+        "Sorry, I am busy",
+        [
+            XFER,
+            transfer_attempt(False, "the transfer agent cancelled the transfer"),
+            returned("tool_call_1", "Transfer failed: the transfer agent cancelled the transfer.", ok=False),
+            moved("xfer", "sorry", "xfer.failed"),
+            agent("They cannot take the call right now.", "sorry"),
+        ],
+        "transfer_cancelled",
+        id="the-transfer-agent-cancels-and-the-caller-is-back",
+    ),
+]
+
+
+def leg_tail(node_id: str, kind: str, edge_id: str, result: str, reason: str) -> list[Event]:
+    """How the transfer agent's leg ends after the target answers."""
+    return [
+        moved("brief", node_id, edge_id),
+        invoked("tool_call_1", node_id, kind, node_id=node_id),
+        returned("tool_call_1", result),
+        ended(reason),
+    ]
+
+
+LEG_TAILS = {
+    "transfer_bridged": leg_tail("bridge", "bridge_transfer", "b.yes", BRIDGED, "transfer_bridged"),
+    "transfer_cancelled": leg_tail("cancel", "cancel_transfer", "b.no", CANCELLED, "transfer_cancelled"),
+}
+
+
+@pytest.mark.parametrize(("answer", "tail", "leg_reason"), MAIN_CASES)
+def test_an_agentic_warm_transfer_runs_the_transfer_agent(answer: str, tail: list[Event], leg_reason: str) -> None:
+    runner = TransferAgentRunner(ScriptCaller(answer), resolver, model=target_model())
+    events = run(session(MAIN, facts=PHONE, transfer_agent=runner))
+    assert events == [*OPENING, *tail]
+    (leg,) = runner.legs
+    assert [e for e in leg.events if not isinstance(e, ModelUsed)] == [
+        moved("begin", "brief"),
+        agent("I have a caller about a refund. Can you take them?", "brief"),
+        user(answer),
+        *LEG_TAILS[leg_reason],
+    ]
+
+
+def test_a_silent_target_lets_the_timeout_decide() -> None:
+    runner = TransferAgentRunner(ScriptCaller(silence(25_000)), resolver, model=target_model())
+    events = run(session(MAIN, facts=PHONE, transfer_agent=runner))
+    assert events[3:5] == [XFER, at(transfer_attempt(True), 20_000)]  # action_on_timeout: bridge
+    assert runner.legs[0].events[-1] == at(ended("transfer_bridged"), 20_000)
+
+
+@pytest.mark.parametrize(
+    ("config", "reason"),
+    [
+        (
+            {"transfer_agent": {"agent_id": "agent_gone", "agent_version": 1}},
+            "the transfer agent failed: the transfer agent 'agent_gone' is not available "
+            "(agentic_transfer_config.transfer_agent must name an agent the resolver knows)",
+        ),
+        (
+            {},
+            "the transfer agent failed: the transfer agent '(none named)' is not available "
+            "(agentic_transfer_config.transfer_agent must name an agent the resolver knows)",
+        ),
+    ],
+)
+def test_an_unknown_transfer_agent_is_a_failed_transfer(config: dict[str, object], reason: str) -> None:
+    option = {"type": "agentic_warm_transfer", "agentic_transfer_config": config}
+    f = flow(*[dict(n, transfer_option=option) if n["id"] == "xfer" else n for n in MAIN["nodes"]])
+    runner = TransferAgentRunner(ScriptCaller("hi"), resolver, model=target_model())
+    events = run(session(f, facts=PHONE, transfer_agent=runner))
+    assert events[4] == transfer_attempt(False, reason)
+    assert events[6] == moved("xfer", "sorry", "xfer.failed")
+
+
+def test_without_a_transfer_agent_an_agentic_transfer_succeeds_as_before() -> None:
+    events = run(session(MAIN, facts=PHONE))
+    assert events[4:] == [
+        transfer_attempt(True),
+        returned("tool_call_1", f"Transferred to {TARGET}."),
+        ended("call_transfer"),
+    ]

@@ -14,12 +14,14 @@ from retell_dsl.sim.runtime.config import CallFacts, Clock, Limits, ManualClock,
 from retell_dsl.sim.runtime.core import AgentEngine, Resolver
 from retell_dsl.sim.runtime.session import Session
 from retell_dsl.sim.runtime.sync import Synchronous
+from retell_dsl.sim.runtime.transfer_agent import Decision, TransferAgent, TransferRequest
 
 __all__ = [
     "BUILTIN_TYPES",
     "AgentEngine",
     "CallFacts",
     "Clock",
+    "Decision",
     "Limits",
     "ManualClock",
     "Resolver",
@@ -27,5 +29,7 @@ __all__ = [
     "StartAt",
     "Synchronous",
     "SystemClock",
+    "TransferAgent",
+    "TransferRequest",
     "WarmTransfer",
 ]

@@ -5,7 +5,9 @@ Choices where Retell's docs are silent:
 - A **transfer** needs a phone call: on a web call or a chat it fails at once with a
   :class:`TransferAttempted` ``successful=False`` (the flow then takes its failure edge; a Retell
   LLM gets a failed tool result and goes on). On a phone call it succeeds and the conversation
-  ends with ``call_transfer``. A ``predefined`` destination has its variables substituted; an
+  ends with ``call_transfer``; an ``agentic_warm_transfer`` first asks the session's transfer
+  agent, when it has one (:mod:`~retell_dsl.sim.runtime.transfer_agent`): a cancel is a failed
+  transfer. A ``predefined`` destination has its variables substituted; an
   ``inferred`` one is written by the model (``purpose="tool_arguments"``).
 - An **SMS** goes to ``sms_destination`` or the customer's number; with no number (web calls,
   chats) it fails. Nothing is sent anywhere: :class:`SmsSent` records it.
@@ -37,6 +39,7 @@ from typing import Any, NoReturn
 from retell_dsl.sim.events import AgentSwapped, Dtmf, Ended, SmsSent, TransferAttempted, Utterance
 from retell_dsl.sim.models import ToolSchema
 from retell_dsl.sim.runtime.core import AgentEngine, Core, Stop, Where
+from retell_dsl.sim.runtime.transfer_agent import TransferRequest
 
 __all__ = [
     "BUILTIN_TYPES",
@@ -129,8 +132,37 @@ async def transfer(
         why = f"transfers need a phone call; this session is a {core.facts.call_type.replace('_', ' ')}"
         core.emit(TransferAttempted(at_ms=core.now(), destination=number, option=kind, successful=False, reason=why))
         return False, f"Transfer failed: {why}."
+    if kind == "agentic_warm_transfer" and core.transfer_agent is not None:
+        refused = await _ask_transfer_agent(core, number, (option or {}).get("agentic_transfer_config"))
+        if refused is not None:
+            core.emit(
+                TransferAttempted(at_ms=core.now(), destination=number, option=kind, successful=False, reason=refused)
+            )
+            return False, f"Transfer failed: {refused}."
     core.emit(TransferAttempted(at_ms=core.now(), destination=number, option=kind))
     return True, f"Transferred to {number}."
+
+
+async def _ask_transfer_agent(core: Core, number: str, config: object) -> str | None:
+    """The transfer agent's decision: ``None`` when it bridged, else why the transfer failed."""
+    assert core.transfer_agent is not None
+    request = TransferRequest(
+        destination=number,
+        config=config if isinstance(config, Mapping) else {},
+        facts=core.facts,
+        model=core.model,
+        clock=core.clock,
+        limits=core.limits,
+    )
+    try:
+        decision: object = await core.transfer_agent(request)
+    except Exception as exc:  # a failing transfer agent is a failed transfer, never a traceback
+        return f"the transfer agent failed: {exc}"
+    if decision == "bridge_transfer":
+        return None
+    if decision == "cancel_transfer":
+        return "the transfer agent cancelled the transfer"
+    return f"the transfer agent answered {decision!r}, not bridge_transfer or cancel_transfer"
 
 
 def settle_transfer(core: Core, call_id: str, kind: str) -> NoReturn:

@@ -44,6 +44,7 @@ from retell_dsl.sim.runtime.flow import FlowInterpreter
 from retell_dsl.sim.runtime.llm import LlmInterpreter
 from retell_dsl.sim.runtime.silence import SilencePlan, max_duration_ms, remind
 from retell_dsl.sim.runtime.sync import Synchronous
+from retell_dsl.sim.runtime.transfer_agent import TransferAgent
 from retell_dsl.sim.tools import ASGIApp, Handler, ToolMock, ToolRunner
 
 __all__ = ["Session"]
@@ -79,6 +80,7 @@ class Session:
         kb: KnowledgeBaseIndex | None = None,
         resolver: Resolver | None = None,
         start_at: StartAt | None = None,
+        transfer_agent: TransferAgent | None = None,
     ) -> None:
         for label, value in (("agent", agent), ("engine", engine)):
             if not isinstance(value, Mapping):
@@ -102,6 +104,7 @@ class Session:
         if isinstance(agent_defaults, Mapping):
             self.core.defaults.update({str(k): str(v) for k, v in agent_defaults.items() if v is not None})
         self.core.switch = self._switch
+        self.core.transfer_agent = transfer_agent
         self._interp: _Interpreter = self._interpreter(self._engine, start_at)
         self._started = False
         self._quiet_ms = 0  # user silence so far (see silence())
