@@ -103,9 +103,11 @@ class _Frame:
 class EngineMap:
     """One engine's universe and the walk of a conversation over it; build with :meth:`of_flow` / :meth:`of_llm`."""
 
-    def __init__(self, universe: Universe, scopes: dict[str, _Scope] | None = None,
+    def __init__(self, universe: Universe, payload: Mapping[str, Any], scopes: dict[str, _Scope] | None = None,
                  children: dict[str, str] | None = None) -> None:  # fmt: skip
         self.universe = universe
+        #: The engine's payload the map was read from (a flow's draws its coverage picture).
+        self.payload = payload
         self._scopes = scopes or {}
         self._children = children or {}  # component node key → the scope key (prefix) it runs
 
@@ -165,7 +167,7 @@ class EngineMap:
             return scope
 
         scope_of(flow, "", "")
-        return cls(Universe("conversation_flow", items), scopes, children)
+        return cls(Universe("conversation_flow", items), flow, scopes, children)
 
     @classmethod
     def of_llm(cls, llm: Mapping[str, Any]) -> EngineMap:
@@ -183,7 +185,7 @@ class EngineMap:
             for tool in _list(state.get("tools")):
                 if tool.get("name"):
                     items["tools"].setdefault(str(tool["name"]), str(tool["name"]))
-        return cls(Universe("retell_llm", items))
+        return cls(Universe("retell_llm", items), llm)
 
     # -- walking -----------------------------------------------------------------------------
     def hits(self, events: Iterable[Event]) -> dict[Dimension, frozenset[str]]:
