@@ -95,8 +95,9 @@ def _settings(config: pytest.Config) -> Settings | None:
     graph = config.getoption("--retell-cov-graph") or config.getini("retell_cov_graph")
     if graph not in GRAPH_FORMATS:
         raise pytest.UsageError(f"retell_cov_graph = {graph!r} in the ini file: use mermaid or dot")
-    flag = config.getoption("--retell-cov-fail-under")
-    raw, where = (flag, "--retell-cov-fail-under") if flag is not None else (config.getini("retell_cov_fail_under"), "retell_cov_fail_under")  # fmt: skip
+    raw, where = config.getoption("--retell-cov-fail-under"), "--retell-cov-fail-under"
+    if raw is None:
+        raw, where = config.getini("retell_cov_fail_under"), "retell_cov_fail_under"
     fail_under: float | None = None
     if str(raw).strip():
         try:

@@ -39,7 +39,14 @@ def labels(entries: Iterable[AgentEntry]) -> dict[str, str]:
     """A readable, unique label per agent key: its name; with the stack's name, then the spec hash, when needed."""
     entries = list(entries)
     out = {e.key: e.name for e in entries}
-    for make in (lambda e: f"{e.name} ({e.stack})", lambda e: f"{e.name} ({e.stack} {e.key[:6]})"):
+
+    def with_stack(e: AgentEntry) -> str:
+        return f"{e.name} ({e.stack})"
+
+    def with_hash(e: AgentEntry) -> str:
+        return f"{e.name} ({e.stack} {e.key[:6]})"
+
+    for make in (with_stack, with_hash):
         seen: dict[str, int] = {}
         for label in out.values():
             seen[label] = seen.get(label, 0) + 1
@@ -107,7 +114,9 @@ def summary_lines(collector: Collector, width: int = 80) -> list[str]:
     for label, cov in rows:
         out += _missed_lines(label, cov, width)
     if collector.unattributed:
-        out.append(f"{collector.unattributed} conversation(s) with agents not deployed through retell_deploy: not counted")
+        out.append(
+            f"{collector.unattributed} conversation(s) with agents not deployed through retell_deploy: not counted"
+        )
     if collector.settings.report is not None:
         out.append(f"retell coverage report: {collector.settings.report}")
     return out
@@ -163,14 +172,15 @@ def report_data(collector: Collector, pictures: dict[str, str | None]) -> dict[s
     entries = sorted(collector.agents.values(), key=lambda e: names[e.key])
     covered = sum(e.coverage.totals[0] for e in entries)
     total = sum(e.coverage.totals[1] for e in entries)
-    agents = []
+    agents: list[dict[str, Any]] = []
     for e in entries:
         c, t = e.coverage.totals
+        dims: dict[str, Any] = {d: _items(e.coverage, d) for d in DIMENSIONS}
         agents.append({
             "agent": names[e.key], "name": e.name, "address": e.address, "stack": e.stack, "spec_hash": e.key[:16],
             "engine": e.coverage.universe.kind, "conversations": e.coverage.conversations,
             "covered": c, "total": t, "percent": e.coverage.percent,
-            **{d: _items(e.coverage, d) for d in DIMENSIONS}, "picture": pictures.get(e.key),
+            **dims, "picture": pictures.get(e.key),
         })  # fmt: skip
     return {
         "version": REPORT_VERSION,

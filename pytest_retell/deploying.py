@@ -45,7 +45,7 @@ class Deployed:
         return self.ids[address]
 
     def address_of(self, agent_id: str | None) -> str | None:
-        """The address of the agent with remote id ``agent_id`` (a chat agent made for a voice agent: the voice agent's)."""
+        """The address of the agent with remote id ``agent_id`` (a chat agent made for a voice agent: the voice's)."""
         for name, made in self._chat_agents.items():
             if made == agent_id:
                 return f"agent.{name}"

@@ -138,8 +138,7 @@ class EngineMap:
                 nid = str(node.get("id", ""))
                 scope.nodes[nid] = node
                 scope.by_name.setdefault(str(node.get("name") or nid), nid)
-            start = body.get("start_node_id")
-            scope.start = str(start) if start in scope.nodes else (next(iter(scope.nodes), None))
+            scope.start = _start(body)
             tools(body)
             for nid, node in scope.nodes.items():
                 items["nodes"][scope.key(nid)] = scope.name(nid)
@@ -158,12 +157,15 @@ class EngineMap:
                     inner = _component(flow, node, shared or {})
                     if inner is not None:
                         key, body_, title = inner
-                        child = scope_of(body_, key + "/", f"{title} › ")
+                        start = _start(body_)
+                        if start is not None:  # listed before the component's own edges
+                            items["edges"][f"{src}->{key}/{start}"] = ""
+                        child = scope_of(body_, key + "/", f"{title}/")
                         children[src] = child.prefix
-                        if child.start is not None:
-                            items["edges"][f"{src}->{child.key(child.start)}"] = (
-                                f"{scope.name(nid)} → {child.name(child.start)}"
-                            )
+                        if start is not None and start in child.nodes:
+                            items["edges"][f"{src}->{key}/{start}"] = f"{scope.name(nid)} → {child.name(start)}"
+                        else:
+                            items["edges"].pop(f"{src}->{key}/{start}", None)
             return scope
 
         scope_of(flow, "", "")
@@ -223,7 +225,8 @@ class EngineMap:
             child = self._children.get(top.scope.key(top.node))
             scope = self._scopes.get(child) if child is not None else None
             if scope is not None and (dst := scope.find(event.name)) is not None:  # a component node runs
-                hit["edges"].add(f"{top.scope.key(top.node)}->{scope.key(dst)}")
+                if (run := f"{top.scope.key(top.node)}->{scope.key(dst)}") in self.universe.items["edges"]:
+                    hit["edges"].add(run)
                 hit["nodes"].add(scope.key(dst))
                 frames.append(_Frame(scope, dst, parent=top.node))
                 return
@@ -237,6 +240,13 @@ class EngineMap:
             hit["nodes"].add(frame.scope.key(dst))
             frame.node = dst
             return
+
+
+def _start(body: Mapping[str, Any]) -> str | None:
+    """The start node id of a flow or component: ``start_node_id``, else its first node."""
+    start = body.get("start_node_id")
+    first = next((str(n.get("id", "")) for n in _list(body.get("nodes"))), None)
+    return str(start) if isinstance(start, str) and start else first
 
 
 def _component(

@@ -162,7 +162,7 @@ def _add_nodes(
     edges: list[Edge] = []
     for node in nodes:
         key = prefix + str(node.get("id", ""))
-        classes = ("global",) if isinstance(node.get("global_node_setting"), Mapping) else ()
+        classes: tuple[str, ...] = ("global",) if isinstance(node.get("global_node_setting"), Mapping) else ()
         classes += (marks[key],) if key in marks else ()
         shape = _NODE_SHAPES.get(str(node.get("type")), "rect")
         out.append(Node(key, _node_lines(node, tools, width), shape, classes))
