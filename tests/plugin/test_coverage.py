@@ -40,7 +40,9 @@ billing = (
     .state(State(name="refund", prompt="Refund.", tools=(tool("refund"),)))
     .start_at("intro")
 )
-stack = Stack(name="office").add(ChatAgent(name="desk chat", engine=desk), ChatAgent(name="billing chat", engine=billing))
+stack = Stack(name="office").add(
+    ChatAgent(name="desk chat", engine=desk), ChatAgent(name="billing chat", engine=billing)
+)
 '''
 DESK = """
 import os
