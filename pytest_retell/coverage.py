@@ -249,7 +249,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.write_sep(
         "-", f"retell coverage: {len(collector.agents)} agent(s), {conversations} conversation(s)"
     )
-    for line in summary_lines(collector, width=min(terminalreporter._tw.fullwidth, 100)):
+    width = getattr(getattr(terminalreporter, "_tw", None), "fullwidth", 80)  # 80 when piped
+    for line in summary_lines(collector, width=max(60, min(width, 100))):
         terminalreporter.write_line(line)
     if collector.verdict:
         terminalreporter.write_line(collector.verdict, red=collector.verdict.startswith("FAIL"), bold=True)

@@ -211,7 +211,7 @@ def test_bad_option_values_are_usage_errors(office: pytest.Pytester, args: list[
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
 
 
-def test_every_conversation_fixture_is_counted_against_its_agent(office: pytest.Pytester) -> None:
+def test_chats_playgrounds_and_web_calls_count_against_their_voice_agent(office: pytest.Pytester) -> None:
     office.makepyfile(
         test_more="""
         from agents import desk
@@ -226,20 +226,26 @@ def test_every_conversation_fixture_is_counted_against_its_agent(office: pytest.
 
         def test_a_playground_resumed_at_help(retell_deploy, retell_playground):
             retell_playground(retell_deploy(line), "desk line", start_at_node="help").send("Thanks")
+
+        def test_a_web_call_through_intake(retell_deploy, retell_web_call, retell_model):
+            retell_model.add(
+                Rule(node="greet", purpose="prompt_condition").transition("intake"),
+                Rule(node="ask", purpose="prompt_condition").transition("done"),
+            )
+            steps = [{"say": "I'm new", "after": "Hi!"}, {"say": "Ann", "after": "Your name?"}]
+            retell_web_call(retell_deploy(line), "desk line", caller={"type": "script", "steps": steps})
         """
     )
     result = office.runpytest("test_more.py", "--retell-cov", "-p", "no:randomly")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(
         [
-            "*- retell coverage: 1 agent(s), 2 conversation(s) -*",
+            "*- retell coverage: 1 agent(s), 3 conversation(s) -*",
             "agent      nodes  edges  states  transitions  tools  cover",
-            "desk line    3/6    2/7       -            -      -  38.5%",
-            "TOTAL        3/6    2/7       -            -      -  38.5%",
+            "desk line    6/6    6/7       -            -      -  92.3%",
+            "TOTAL        6/6    6/7       -            -      -  92.3%",
             "missed in desk line:",
-            "  nodes: intake, intake/ask, intake/done",
-            "  edges: greet → intake, greet → bye, intake → bye, intake → intake/ask,",
-            "    intake/ask → intake/done",
+            "  edges: greet → bye",
         ],
         consecutive=True,
     )
