@@ -244,10 +244,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if collector is None or _is_worker(config):
         return
     from pytest_retell.coverage_report import summary_lines
+    from retell_dsl.errors import count
 
     conversations = sum(e.coverage.conversations for e in collector.agents.values())
     terminalreporter.write_sep(
-        "-", f"retell coverage: {len(collector.agents)} agent(s), {conversations} conversation(s)"
+        "-", f"retell coverage: {count(len(collector.agents), 'agent')}, {count(conversations, 'conversation')}"
     )
     width = getattr(getattr(terminalreporter, "_tw", None), "fullwidth", 80)  # 80 when piped
     for line in summary_lines(collector, width=max(60, min(width, 100))):

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from retell_dsl.errors import count
+
 if TYPE_CHECKING:
     from pytest_retell.coverage import AgentEntry, Collector
     from retell_dsl.conversations import AgentCoverage
@@ -115,7 +117,8 @@ def summary_lines(collector: Collector, width: int = 80) -> list[str]:
         out += _missed_lines(label, cov, width)
     if collector.unattributed:
         out.append(
-            f"{collector.unattributed} conversation(s) with agents not deployed through retell_deploy: not counted"
+            f"{count(collector.unattributed, 'conversation')} with agents not deployed through retell_deploy:"
+            " not counted"
         )
     if collector.settings.report is not None:
         out.append(f"retell coverage report: {collector.settings.report}")

@@ -214,7 +214,10 @@ def retell_tool_mocks(
     yield mocks
     if (unused := mocks.unused()) and _passed(request):
         listed = "\n".join(f"  - {m.describe()}" for m in unused)
-        pytest.fail(f"{len(unused)} tool mock(s) were never used by a conversation:\n{listed}", pytrace=False)
+        from retell_dsl.errors import count
+
+        were = "was" if len(unused) == 1 else "were"
+        pytest.fail(f"{count(len(unused), 'tool mock')} {were} never used by a conversation:\n{listed}", pytrace=False)
 
 
 @pytest.fixture

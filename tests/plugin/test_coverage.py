@@ -83,7 +83,7 @@ def test_a_bill_question_looks_the_bill_up(retell_deploy, retell_chat, retell_mo
 """
 #: The summary of one run of both tests (in process or across workers: the same).
 TABLE = [
-    "*- retell coverage: 2 agent(s), 2 conversation(s) -*",
+    "*- retell coverage: 2 agents, 2 conversations -*",
     "agent         nodes  edges  states  transitions  tools  cover",
     "billing chat      -      -     2/3          1/2    1/2  57.1%",
     "desk chat       5/6    4/7       -            -      -  69.2%",
@@ -240,7 +240,7 @@ def test_chats_playgrounds_and_web_calls_count_against_their_voice_agent(office:
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(
         [
-            "*- retell coverage: 1 agent(s), 3 conversation(s) -*",
+            "*- retell coverage: 1 agent, 3 conversations -*",
             "agent      nodes  edges  states  transitions  tools  cover",
             "desk line    6/6    6/7       -            -      -  92.3%",
             "TOTAL        6/6    6/7       -            -      -  92.3%",
@@ -256,7 +256,7 @@ def test_no_deployed_agent_is_reported_and_fails_a_threshold(pytester: pytest.Py
     result = pytester.runpytest("--retell-cov-fail-under", "10")
     result.stdout.fnmatch_lines(
         [
-            "*- retell coverage: 0 agent(s), 0 conversation(s) -*",
+            "*- retell coverage: 0 agents, 0 conversations -*",
             "no agent was deployed through retell_deploy: nothing to measure",
             "FAIL retell coverage: nothing was measured (no deployed agent), --retell-cov-fail-under 10",
         ]
@@ -274,7 +274,7 @@ def test_xdist_workers_coverage_is_merged_on_the_controller(office: pytest.Pytes
     # each test file ran on its own worker, and the controller printed the merged table once
     assert sorted(p.name for p in Path(office.path).glob("ran-on-*")) == ["ran-on-gw0", "ran-on-gw1"]
     result.stdout.fnmatch_lines([*TABLE, "*", "PASS retell coverage 65.0% reaches --retell-cov-fail-under 60"])
-    assert result.stdout.str().count("retell coverage: 2 agent(s)") == 1
+    assert result.stdout.str().count("retell coverage: 2 agents") == 1
     report = json.loads((office.path / "cov.json").read_text(encoding="utf-8"))
     assert [(a["agent"], a["conversations"], a["covered"]) for a in report["agents"]] == [
         ("billing chat", 1, 4),
