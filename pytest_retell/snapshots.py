@@ -38,7 +38,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
@@ -66,9 +66,7 @@ _ID_KINDS = (
 )  # fmt: skip
 #: An id: a known prefix and 10+ letters/digits, at least one a digit (so a tool named ``call_supervisor`` stays).
 _ID = re.compile(r"\b(" + "|".join(_ID_KINDS) + r")_(?=[0-9a-zA-Z]*[0-9])[0-9a-zA-Z]{10,}\b")
-_DATETIME = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:])"
-)
+_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:])")
 #: Epoch milliseconds between 2017 and 2033 (never part of a phone number: no ``+`` before it).
 _EPOCH_MS = re.compile(r"(?<![\w+.])1[5-9]\d{11}(?![\w.])")
 _SEALED = re.compile(r"(\$env:[A-Za-z_][A-Za-z0-9_]*)@[A-Za-z0-9-]+:[0-9a-fA-F]+")
@@ -283,10 +281,8 @@ class TranscriptSnapshotExtension(SingleFileSnapshotExtension):
 def _payload_of(data: Any) -> Any:
     import retell_dsl
 
-    if isinstance(data, retell_dsl.Stack | retell_dsl.Spec) and not isinstance(
-        data, retell_dsl.CompiledStack | retell_dsl.CompiledResource
-    ):
-        data = retell_dsl.compile(data)  # an invalid spec raises its lint errors (file:line)
+    if isinstance(data, retell_dsl.Spec):  # a Stack or a resource: compiled, so an invalid one fails with its lint
+        data = retell_dsl.compile(cast(Any, data))
     if isinstance(data, retell_dsl.CompiledStack | retell_dsl.CompiledResource):
         return data.to_dict()
     if callable(getattr(data, "model_dump", None)):  # an SDK object, e.g. client.agent.retrieve(...)
@@ -340,7 +336,9 @@ class PayloadSnapshotExtension(SingleFileSnapshotExtension):
     def with_options(cls, *, replace: Mapping[str, str] | None = None) -> type[PayloadSnapshotExtension]:
         """A subclass with more ``{regex: placeholder}`` rewrites (see :func:`render_payload`)."""
         _patterns(replace)
-        return type(cls.__name__, (cls,), {"render_options": {"replace": dict(replace or {})}, "__module__": cls.__module__})
+        return type(
+            cls.__name__, (cls,), {"render_options": {"replace": dict(replace or {})}, "__module__": cls.__module__}
+        )
 
 
 # ----------------------------------------------------------------------------------------- fixtures

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,10 +41,10 @@ if TYPE_CHECKING:
     from retell_dsl.conversations import CallResult
 
 __all__ = [
+    "E164",
     "CallerScript",
     "CallerStep",
     "DtmfDigits",
-    "E164",
     "asr_noise",
     "callers",
     "dates",
@@ -318,11 +318,11 @@ def phone_numbers(*, fictional: bool = True, country_codes: Sequence[str] | None
         nanp = st.tuples(st.integers(2, 9), st.integers(0, 99), st.integers(0, 99)).map(
             lambda t: E164(f"+1{t[0]}{t[1]:02d}5550{100 + t[2]:03d}")
         )
-        others = [
-            st.integers(0, 10**n - 1).map(lambda x, c=c, p=p, n=n: E164(f"+{c}{p}{x:0{n}d}"))
-            for c, p, n in _FICTIONAL
-            if n
-        ]
+
+        def ranged(code: str, prefix: str, size: int) -> Strategy[E164]:
+            return st.integers(0, 10**size - 1).map(lambda x: E164(f"+{code}{prefix}{x:0{size}d}"))
+
+        others = [ranged(c, p, n) for c, p, n in _FICTIONAL if n]
         return st.one_of(nanp, *others)
     codes = list(country_codes or _COUNTRY_CODES)
     for code in codes:
@@ -343,7 +343,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 11 <= n % 100 <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-_DATE_STYLES = {
+_DATE_STYLES: dict[str, Callable[[dt.date], str]] = {
     "iso": lambda d: d.isoformat(),
     "spoken": lambda d: f"{d:%B} {_ordinal(d.day)}",
     "spoken_long": lambda d: f"the {_ordinal(d.day)} of {d:%B}, {d.year}",
@@ -364,11 +364,11 @@ def dates(
     unknown = sorted(set(styles) - set(_DATE_STYLES))
     if unknown or not styles:
         raise InvalidArgument(f"dates(styles=...) takes some of {sorted(_DATE_STYLES)}, got {list(styles)!r}")
-    return st.builds(
-        lambda d, style: _DATE_STYLES[style](d),
-        st.dates(min_value=min_value, max_value=max_value),
-        st.sampled_from(list(styles)),
-    )
+
+    def write(day: dt.date, style: str) -> str:
+        return _DATE_STYLES[style](day)
+
+    return st.builds(write, st.dates(min_value=min_value, max_value=max_value), st.sampled_from(list(styles)))
 
 
 # ----------------------------------------------------------------------------------------- callers

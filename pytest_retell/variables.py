@@ -146,7 +146,9 @@ def dynamic_variables(
     chosen = dict(values or {})
     unknown = sorted(set(chosen) - set(declared))
     if unknown:
-        raise InvalidArgument(f"values= names {unknown}, which the agent does not declare; it declares {sorted(declared)}")
+        raise InvalidArgument(
+            f"values= names {unknown}, which the agent does not declare; it declares {sorted(declared)}"
+        )
     fields: dict[str, st.SearchStrategy[str]] = {}
     for name, default in declared.items():
         if name in chosen:
