@@ -136,6 +136,8 @@ class _Normaliser:
                     return placeholder
         if isinstance(value, str):
             return self.text(value)
+        if isinstance(value, int) and not isinstance(value, bool) and _EPOCH_MS.fullmatch(str(value)):
+            return "<timestamp>"
         return value
 
 
