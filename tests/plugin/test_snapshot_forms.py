@@ -59,7 +59,7 @@ def test_latency_and_cost_stay_out_and_variables_and_analysis_are_listed() -> No
             cost=0.0123,
             variables={"order": "A17", "call_ref": "call_0123456789abcdef0123456789a"},
             analysis={"chat_successful": True, "chat_summary": None, "custom_analysis_data": {"tier": "gold"}},
-        )  # fmt: skip
+        )
     )
     assert text.endswith(
         'variables:\n  call_ref: "<call 1>"\n  order: "A17"\n'
@@ -82,7 +82,7 @@ def test_a_conversation_is_read_through_its_result() -> None:
             return FIRST
 
     assert TranscriptSnapshotExtension().serialize(Chat()) == EXPECTED
-    with pytest.raises(TypeError, match="takes a CallResult .* got dict"):
+    with pytest.raises(TypeError, match=r"takes a CallResult .* got dict"):
         TranscriptSnapshotExtension().serialize({"id": "chat_1"})
 
 
