@@ -58,6 +58,7 @@ __all__ = [
     "retell_transcript_snapshot",
 ]
 
+# Patterns are kept as text and compiled on first use (re caches them): importing the plugin stays cheap.
 #: Retell's id prefixes (longest first, so ``conversation_flow_component_`` wins over ``conversation_flow_``).
 _ID_KINDS = (
     "conversation_flow_component", "conversation_flow", "test_case_batch_job", "test_case_definition",
@@ -65,26 +66,26 @@ _ID_KINDS = (
     "org", "kb",
 )  # fmt: skip
 #: An id: a known prefix and 10+ letters/digits, at least one a digit (so a tool named ``call_supervisor`` stays).
-_ID = re.compile(r"\b(" + "|".join(_ID_KINDS) + r")_(?=[0-9a-zA-Z]*[0-9])[0-9a-zA-Z]{10,}\b")
-_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:])")
+_ID = r"\b(" + "|".join(_ID_KINDS) + r")_(?=[0-9a-zA-Z]*[0-9])[0-9a-zA-Z]{10,}\b"
+_DATETIME = r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:])"
 #: Epoch milliseconds between 2017 and 2033 (never part of a phone number: no ``+`` before it).
-_EPOCH_MS = re.compile(r"(?<![\w+.])1[5-9]\d{11}(?![\w.])")
-_SEALED = re.compile(r"(\$env:[A-Za-z_][A-Za-z0-9_]*)@[A-Za-z0-9-]+:[0-9a-fA-F]+")
-_SECRET_KEY = re.compile(r"pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential|signature", re.I)
-_SECRET_ENV = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL", re.I)
+_EPOCH_MS = r"(?<![\w+.])1[5-9]\d{11}(?![\w.])"
+_SEALED = r"(\$env:[A-Za-z_][A-Za-z0-9_]*)@[A-Za-z0-9-]+:[0-9a-fA-F]+"
+_SECRET_KEY = r"(?i)pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential|signature"
+_SECRET_ENV = r"(?i)KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL"
 #: Keys whose values change from run to run (payloads; transcripts leave them out), and their placeholder.
 _VOLATILE_KEYS = (
-    (re.compile(r"(^|_)(timestamp|time_ms|at_ms)$|_at$", re.I), "<timestamp>"),
-    (re.compile(r"(^|_)duration(_ms)?$", re.I), "<duration>"),
-    (re.compile(r"(^|_)latency(_ms)?$", re.I), "<latency>"),
-    (re.compile(r"(^|_)cost$", re.I), "<cost>"),
+    (r"(?i)(^|_)(timestamp|time_ms|at_ms)$|_at$", "<timestamp>"),
+    (r"(?i)(^|_)duration(_ms)?$", "<duration>"),
+    (r"(?i)(^|_)latency(_ms)?$", "<latency>"),
+    (r"(?i)(^|_)cost$", "<cost>"),
 )
 REDACTED = "<redacted>"
 
 
 def _secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     env = os.environ if environ is None else environ
-    values = {v for k, v in env.items() if _SECRET_ENV.search(k) and len(v) >= 8}
+    values = {v for k, v in env.items() if re.search(_SECRET_ENV, k) and len(v) >= 8}
     return sorted(values, key=len, reverse=True)
 
 
@@ -114,10 +115,10 @@ class _Normaliser:
     def text(self, value: str) -> str:
         for secret in self.secrets:
             value = value.replace(secret, REDACTED)
-        value = _SEALED.sub(r"\1", value)
-        value = _ID.sub(self.ids, value)
-        value = _DATETIME.sub("<timestamp>", value)
-        value = _EPOCH_MS.sub("<timestamp>", value)
+        value = re.sub(_SEALED, r"\1", value)
+        value = re.sub(_ID, self.ids, value)
+        value = re.sub(_DATETIME, "<timestamp>", value)
+        value = re.sub(_EPOCH_MS, "<timestamp>", value)
         for pattern, placeholder in self.replace:
             value = pattern.sub(placeholder, value)
         return value
@@ -129,14 +130,14 @@ class _Normaliser:
         if isinstance(value, list | tuple):
             return [self.data(v, key) for v in value]
         if key and value is not None and not isinstance(value, bool):
-            if _SECRET_KEY.search(key) and not (isinstance(value, str) and value.startswith(("$env:", "$secret:"))):
+            if re.search(_SECRET_KEY, key) and not (isinstance(value, str) and value.startswith(("$env:", "$secret:"))):
                 return REDACTED
             for pattern, placeholder in _VOLATILE_KEYS:
-                if pattern.search(key) and isinstance(value, int | float | str):
+                if re.search(pattern, key) and isinstance(value, int | float | str):
                     return placeholder
         if isinstance(value, str):
             return self.text(value)
-        if isinstance(value, int) and not isinstance(value, bool) and _EPOCH_MS.fullmatch(str(value)):
+        if isinstance(value, int) and not isinstance(value, bool) and re.fullmatch(_EPOCH_MS, str(value)):
             return "<timestamp>"
         return value
 
