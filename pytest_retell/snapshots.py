@@ -71,7 +71,10 @@ _DATETIME = r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d
 #: Epoch milliseconds between 2017 and 2033 (never part of a phone number: no ``+`` before it).
 _EPOCH_MS = r"(?<![\w+.])1[5-9]\d{11}(?![\w.])"
 _SEALED = r"(\$env:[A-Za-z_][A-Za-z0-9_]*)@[A-Za-z0-9-]+:[0-9a-fA-F]+"
-_SECRET_KEY = r"(?i)pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential|signature"
+#: Words of a key that holds a secret (``auth_password``, ``X-Api-Key``, ``Authorization`` ...; not ``api_key_name``).
+_SECRET_WORDS = (
+    r"(?i)(^|[_-])(pass|password|passwd|secret|token|apikey|api[_-]key|authorization|cookie|credentials?|signature)$"
+)
 _SECRET_ENV = r"(?i)KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL"
 #: Keys whose values change from run to run (payloads; transcripts leave them out), and their placeholder.
 _VOLATILE_KEYS = (
@@ -130,7 +133,7 @@ class _Normaliser:
         if isinstance(value, list | tuple):
             return [self.data(v, key) for v in value]
         if key and value is not None and not isinstance(value, bool):
-            if re.search(_SECRET_KEY, key) and not (isinstance(value, str) and value.startswith(("$env:", "$secret:"))):
+            if isinstance(value, str) and re.search(_SECRET_WORDS, key) and not value.startswith(("$env:", "$secret:")):
                 return REDACTED
             for pattern, placeholder in _VOLATILE_KEYS:
                 if re.search(pattern, key) and isinstance(value, int | float | str):

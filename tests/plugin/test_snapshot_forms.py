@@ -151,3 +151,14 @@ def test_what_is_not_a_payload_is_refused() -> None:
         render_payload(3)
     with pytest.raises(TypeError, match="not JSON"):
         render_payload("{nope")
+
+
+def test_only_secret_values_are_redacted_not_fields_that_merely_mention_one() -> None:
+    data = {"auth_password": "hunter22", "client_secret": "s", "api_key_name": "main", "pass_count": 3, "max_tokens": 9}
+    assert normalise(data) == {
+        "auth_password": "<redacted>",
+        "client_secret": "<redacted>",
+        "api_key_name": "main",
+        "pass_count": 3,
+        "max_tokens": 9,
+    }

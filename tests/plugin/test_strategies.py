@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 PROPERTIES = """
 from hypothesis import given, settings
 from pytest_retell import Rule, ScriptedModel, callers
+from retell_dsl import Agent, Stack
 
-from test_shop import stack
+from test_shop import flow, stack
+
+VOICE = Stack(name="shop voice").add(Agent(name="shop line", voice="11labs-Adrian", engine=flow))
 
 ORDERS = ["A17", "B2", "Z9"]
 CALLERS = callers(turns=["My order is {order}"], slots={"order": ORDERS})
@@ -55,6 +58,16 @@ def test_a_property_that_fails_for_one_order(retell_examples, caller):
     assert result.tool_calls[0].args != {"order": "B2"}
 
 
+@settings(max_examples=5, deadline=None)
+@given(caller=CALLERS)
+def test_every_web_call_is_looked_up_too(retell_examples, caller):
+    deployed = retell_examples.deploy(VOICE)
+    mocks = {"lookup_order": {"status": "shipped"}}
+    result = retell_examples.web_call(deployed, "shop line", caller=caller, model=script(), mocks=mocks)
+    assert result.kind == "call" and result.path == ["greet", "look up", "bye"]
+    result.expect.ended_by("agent_hangup")
+
+
 @given(caller=CALLERS)
 def test_function_scoped_fixtures_trip_the_health_check(retell_deploy, retell_chat, caller):
     retell_chat(retell_deploy(stack), "shop chat")
@@ -64,9 +77,10 @@ def test_function_scoped_fixtures_trip_the_health_check(retell_deploy, retell_ch
 def test_property_tests_run_per_example_conversations_without_the_health_check(shop: pytest.Pytester) -> None:
     shop.makepyfile(test_props=PROPERTIES)
     result = shop.runpytest("test_props.py")
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=2, failed=2)
     out = result.stdout.str()
-    assert "test_every_order_is_looked_up" not in "".join(line for line in out.splitlines() if "FAILED" in line)
+    failed = "".join(line for line in out.splitlines() if line.startswith("FAILED"))
+    assert "test_every_order_is_looked_up" not in failed and "test_every_web_call" not in failed
     result.stdout.fnmatch_lines(
         [
             "*Falsifying example: test_a_property_that_fails_for_one_order(",
