@@ -22,21 +22,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pytest_retell.properties import RetellExamples
     from pytest_retell.snapshots import PayloadSnapshotExtension, TranscriptSnapshotExtension
-    from pytest_retell.strategies import (
-        E164,
-        CallerScript,
-        CallerStep,
-        DtmfDigits,
-        asr_noise,
-        callers,
-        dates,
-        dtmf,
-        dynamic_variables,
-        paraphrases,
-        phone_numbers,
-        utterances,
-    )
-    from pytest_retell.variables import declared_variables
+    from pytest_retell.strategies import CallerScript, CallerStep, asr_noise, callers, paraphrases, utterances
+    from pytest_retell.values import E164, DtmfDigits, dates, dtmf, phone_numbers
+    from pytest_retell.variables import declared_variables, dynamic_variables
     from retell_dsl.conversations import CallResult, ChatConversation, Expect, Rule, ScriptedModel, ToolMocks
 
 #: public name → the module that defines it (imported when the name is first used).
@@ -44,8 +32,10 @@ _FROM = {
     **dict.fromkeys(("CallResult", "ChatConversation", "Expect", "Rule", "ScriptedModel", "ToolMocks"),
                     "retell_dsl.conversations"),
     **dict.fromkeys(("PayloadSnapshotExtension", "TranscriptSnapshotExtension"), "pytest_retell.snapshots"),
-    **dict.fromkeys(("E164", "CallerScript", "CallerStep", "DtmfDigits", "asr_noise", "callers", "dates", "dtmf",
-                     "dynamic_variables", "paraphrases", "phone_numbers", "utterances"), "pytest_retell.strategies"),
+    **dict.fromkeys(("CallerScript", "CallerStep", "asr_noise", "callers", "paraphrases", "utterances"),
+                    "pytest_retell.strategies"),
+    **dict.fromkeys(("E164", "DtmfDigits", "dates", "dtmf", "phone_numbers"), "pytest_retell.values"),
+    "dynamic_variables": "pytest_retell.variables",
     "declared_variables": "pytest_retell.variables",
     "RetellExamples": "pytest_retell.properties",
 }  # fmt: skip

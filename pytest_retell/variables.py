@@ -25,6 +25,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from pytest_retell.values import dates, phone_numbers
 from retell_dsl.errors import InvalidArgument
 
 __all__ = ["declared_variables", "dynamic_variables", "value_strategy"]
@@ -98,8 +99,6 @@ def value_strategy(name: str) -> st.SearchStrategy[str]:
     >>> find(value_strategy("order_id"), lambda v: True), find(value_strategy("delivery_date"), lambda v: True)
     ('A1', '2000-01-01')
     """
-    from pytest_retell.strategies import dates, phone_numbers
-
     key = name.lower()
     if "email" in key or "e_mail" in key:
         return st.builds(
