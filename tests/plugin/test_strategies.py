@@ -135,3 +135,15 @@ def test_hypothesis_runs_the_hook_through_an_installed_entry_point(tmp_path: Pat
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["+61491570000", "CallerScript"]
+
+
+def test_the_hook_module_loads_no_sdk() -> None:
+    """Hypothesis imports it in every session of an environment with retell-dsl installed: it must stay light."""
+    code = (
+        "import sys, pytest_retell.strategies\n"
+        "heavy = ('retell', 'httpx', 'pydantic', 'pytest', 'syrupy')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"
