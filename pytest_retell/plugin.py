@@ -57,6 +57,9 @@ __all__ = [
     "retell_web_call",
 ]
 
+#: The plugin's other fixture modules (pytest imports them with this one; each stays light at import).
+pytest_plugins = ["pytest_retell.snapshots", "pytest_retell.properties"]
+
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
 _FAILED = pytest.StashKey[bool]()
