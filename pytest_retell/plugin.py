@@ -39,8 +39,12 @@ if TYPE_CHECKING:
     from retell_dsl.conversations import ChatConversation, ModelSwitch, ScriptedModel, ToolMocks
     from retell_dsl.target import Target
 
-#: The plugin's other modules (their options and hooks register with this one).
-pytest_plugins = ["pytest_retell.coverage"]
+#: The plugin's other modules (each keeps its own options, fixtures and hooks).
+pytest_plugins = [
+    "pytest_retell.coverage",
+    "pytest_retell.snapshots",
+    "pytest_retell.properties",
+]
 
 __all__ = [
     "LIVE_MARKER",
@@ -58,8 +62,6 @@ __all__ = [
 ]
 
 #: The plugin's other fixture modules (pytest imports them with this one; each stays light at import).
-pytest_plugins = ["pytest_retell.snapshots", "pytest_retell.properties"]
-
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
 _FAILED = pytest.StashKey[bool]()
