@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from retell_dsl.conversations import ChatConversation, ModelSwitch, ScriptedModel, ToolMocks
     from retell_dsl.target import Target
 
+#: Fixture modules of the plugin (each light too): phone, batch and inbound calls, webhooks.
+pytest_plugins = ["pytest_retell.calls"]
+
 __all__ = [
     "LIVE_MARKER",
     "pytest_addoption",
