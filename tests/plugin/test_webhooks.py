@@ -88,8 +88,8 @@ def test_a_bad_or_missing_signature_fails_the_test_at_teardown(hooked: pytest.Py
             import httpx
             body = '{"event": "call_started", "call": {"call_id": "call_ok"}}'
             signature = webhook_auth.symmetric["sign"](body, retell_target.client().api_key)
-            status = httpx.post(retell_webhooks.url, content=body, headers={"x-retell-signature": signature}).status_code
-            assert status == 204 and retell_webhooks.bad() == []
+            answer = httpx.post(retell_webhooks.url, content=body, headers={"x-retell-signature": signature})
+            assert answer.status_code == 204 and retell_webhooks.bad() == []
         """
     )
     result = hooked.runpytest("test_forged.py")
