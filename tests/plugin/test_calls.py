@@ -78,17 +78,29 @@ def test_phone_batch_and_inbound_calls_hold_whole_conversations(desk: pytest.Pyt
             result = retell_inbound_call(retell_deploy(stack), caller=IS_DONE)
             result.expect.path("greet", "bye").ended_by("agent_hangup")
             assert result.messages[-1].text == "Goodbye!"
+
+        def test_a_chat_and_a_call_in_one_test(retell_deploy, retell_chat, retell_phone_call, retell_model):
+            retell_model.add(DONE)
+            deployed = retell_deploy(stack)
+            call = retell_phone_call(deployed, "desk", to="+14155550125", caller=IS_DONE)
+            chat = retell_chat(deployed, "desk")
+            assert chat.send("I'm done").ended and call.path == ["greet", "bye"]
         """
     )
-    result = desk.runpytest("-v", "test_calls.py")
-    result.assert_outcomes(passed=4)
+    result = desk.runpytest("-v", "test_calls.py", "-rA", "--retell-verbose-transcripts")
+    result.assert_outcomes(passed=5)
     result.stdout.fnmatch_lines(
         [
             "test_calls.py::test_an_outbound_call_is_transferred PASSED*",
             "test_calls.py::test_nobody_answers_an_unlisted_number PASSED*",
             "test_calls.py::test_a_batch_gives_one_result_per_task PASSED*",
             "test_calls.py::test_an_inbound_caller_reaches_the_numbers_agent PASSED*",
+            "test_calls.py::test_a_chat_and_a_call_in_one_test PASSED*",
         ]
+    )
+    # a call's transcript goes to the report like a chat's
+    result.stdout.fnmatch_lines(
+        ["*Captured retell transcript call_* call*", "*agent: Hi Ann! Billing, or are you done?*"]
     )
 
 
