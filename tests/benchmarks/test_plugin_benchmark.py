@@ -41,11 +41,12 @@ def test_the_benchmark_prints_both_figures_with_the_load(capsys: pytest.CaptureF
     assert lines[4].startswith("load average after: ")
 
 
-@pytest.mark.slow
-def test_a_conversation_test_that_fails_stops_the_benchmark(tmp_path: Path) -> None:
+def test_a_failing_run_stops_the_benchmark_with_its_output(tmp_path: Path) -> None:
     bench = load()
-    talk, _ = bench.write_projects(tmp_path, 1)
-    agents = talk / "agents.py"
-    agents.write_text(agents.read_text(encoding="utf-8").replace("Delivery it is", "Pickup it is"), encoding="utf-8")
-    with pytest.raises(RuntimeError, match="failed"):
-        bench.overhead(talk, 1)
+    talk, plain = bench.write_projects(tmp_path, 3)
+    assert "range(3)" in (talk / "test_conversations.py").read_text(encoding="utf-8")
+    assert sorted(p.name for p in plain.glob("test_*.py")) == ["test_alpha.py", "test_beta.py", "test_gamma.py"]
+    with pytest.raises(RuntimeError, match=r"failed \(3\):\nboom"):
+        bench._timed([sys.executable, "-c", "print('boom'); raise SystemExit(3)"], tmp_path)
+    run, out = bench._timed([sys.executable, "-c", "print('ok')"], tmp_path)
+    assert out == "ok\n" and run.wall_s > 0 and run.cpu_s >= 0
