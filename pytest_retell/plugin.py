@@ -286,7 +286,7 @@ def retell_chat(
 
     yield open_chat
     for conversation in opened:
-        conversation.close()
+        conversation.end()
 
 
 @pytest.fixture
