@@ -44,6 +44,7 @@ pytest_plugins = [
     "pytest_retell.coverage",
     "pytest_retell.snapshots",
     "pytest_retell.properties",
+    "pytest_retell.calls",  # phone, batch and inbound calls, webhooks
 ]
 
 __all__ = [

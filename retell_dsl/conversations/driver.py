@@ -48,6 +48,7 @@ class ChatConversation:
         self.chat_id = chat_id
         self.agent_id = agent_id
         self._ended_by_user = False
+        self._ended = False
         self._count = 0
         self._node: str | None = None
 
@@ -62,7 +63,8 @@ class ChatConversation:
         moves = [e.name for e in events if e.kind == "transition"]
         self._node = moves[-1] if moves else self._node
         status = self.client.chat.retrieve(self.chat_id).chat_status
-        return Turn(events, ended=status == "ended")
+        self._ended = status == "ended"
+        return Turn(events, ended=self._ended)
 
     def result(self) -> CallResult:
         """The chat as Retell has it now (ongoing or ended)."""
@@ -70,10 +72,18 @@ class ChatConversation:
 
     def end(self) -> CallResult:
         """End the chat if the agent has not, and return what happened."""
-        if self.client.chat.retrieve(self.chat_id).chat_status == "ongoing":
-            self.client.chat.end(self.chat_id)
-            self._ended_by_user = True
+        current = self.client.chat.retrieve(self.chat_id)
+        self._ended = True
+        if current.chat_status != "ongoing":
+            return CallResult.from_chat(current, ended_by_user=self._ended_by_user)
+        self.client.chat.end(self.chat_id)
+        self._ended_by_user = True
         return self.result()
+
+    def close(self) -> None:
+        """End the chat unless it is known to have ended already (then no request is made)."""
+        if not self._ended:
+            self.end()
 
     def __enter__(self) -> ChatConversation:
         return self

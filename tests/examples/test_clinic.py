@@ -102,3 +102,38 @@ def test_the_availability_service_failing_offers_no_slot(
     assert check.successful is False
     result.expect.skip_until(tool="check_availability").next_transition(to="route slots").next_transition(to="no slots")
     result.expect.variable("first_open_slot", None).never_visited("offer slot")
+
+
+def test_a_caller_who_gives_no_date_is_greeted_again(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel
+) -> None:
+    # "collect date" branches on a variable: with no preferred_date extracted, the flow goes back to greet
+    retell_model.add(
+        GREETING,
+        WANTS_TO_BOOK,
+        Rule(node="collect date", purpose="extraction").call("extract_dynamic_variables", {}),
+    )
+    chat = retell_chat(retell_deploy(stack), AGENT, dynamic_variables={"patient_name": "Ann"})
+    turn = chat.send("I'd like to book, but I don't know when yet")
+    assert turn.text.endswith("Hi there, how can I help?") and "One moment" not in turn.text
+    result = chat.result()
+    assert result.path == ["greet", "collect date", "greet"]
+    result.expect.never_visited("check slots").never_called("check_availability").variable("preferred_date", None)
+
+
+def test_a_caller_on_the_phone_reaches_the_front_desk(
+    retell_deploy: Callable[..., Any], retell_inbound_call: Callable[..., Any], retell_model: ScriptedModel
+) -> None:
+    # on a phone call the warm transfer happens (in a chat it cannot: see the fallback test above)
+    retell_model.add(
+        GREETING,
+        Rule(node="greet", purpose="prompt_condition", user="person").transition("front desk"),
+        Rule(purpose="analysis").call(
+            "record_analysis", {"call_summary": "Asked for the front desk.", "custom_analysis_data": {}}
+        ),
+    )
+    caller = {"type": "script", "steps": [{"say": "Can I talk to a person, please?", "after": "help"}]}
+    result = retell_inbound_call(retell_deploy(stack), caller=caller)
+    result.expect.skip_until(transition="front desk").next_tool_call("front desk").no_more_events()
+    result.expect.ended_by("call_transfer").transferred_to("+14155550100").never_visited("goodbye")
+    result.expect.analysis("call_summary", "Asked for the front desk.")
