@@ -51,6 +51,9 @@ __all__ = [
     "retell_web_call",
 ]
 
+#: Submodules with hooks and options of their own (pytest registers them with this module).
+pytest_plugins = ["pytest_retell.recording"]
+
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
 _FAILED = pytest.StashKey[bool]()
