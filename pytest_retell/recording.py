@@ -146,6 +146,7 @@ def pytest_configure(config: pytest.Config) -> None:
         base = os.environ.get("OPENAI_BASE_URL")
         if base and base.rstrip("/") != MODEL_ALIAS:
             recorder.bases.append((base, MODEL_ALIAS))
+        _replay_run_early(config, recorder)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -155,15 +156,41 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         recorder.env.undo()
 
 
-def _metadata(path: Path) -> dict[str, Any]:
-    from vcr.serializers import yamlserializer
-
+def _metadata(path: Path) -> dict[str, str]:
+    """The ``metadata`` of a cassette (read from its text: no need to parse the interactions)."""
     try:
-        data = yamlserializer.deserialize(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise pytest.UsageError(f"--retell-replay: cannot read the cassette {path}: {exc}") from None
-    meta = data.get("metadata") if isinstance(data, dict) else None
-    return meta if isinstance(meta, dict) else {}
+    block = re.search(r"^metadata:\n((?:[ ]+.*\n?)*)", text, re.MULTILINE)
+    found = re.findall(r"^[ ]+(retell_\w+): *['\"]?([^'\"\n]*)", block.group(1) if block else "", re.MULTILINE)
+    return dict(found)
+
+
+def _cassettes_under(config: pytest.Config) -> list[Path]:
+    """The cassettes under the paths pytest was given (its rootdir without any)."""
+    roots = {Path(str(a).split("::")[0]) for a in config.args} or {config.rootpath}
+    found: set[Path] = set()
+    for root in roots:
+        base = root if root.is_dir() else root.parent
+        found.update(base.glob(f"**/{CASSETTE_DIR}/*/*.yaml"))
+    return sorted(found)
+
+
+def _set_run(recorder: Recorder, run_id: str) -> None:
+    recorder.run_id = run_id
+    recorder.env.setenv(RUN_ID_ENV, run_id)
+
+
+def _replay_run_early(config: pytest.Config, recorder: Recorder) -> None:
+    """Set the run id before collection when every cassette under the given paths shares one.
+
+    Test modules may build run-scoped names at import; when the cassettes hold several runs the
+    collected tests' one is set after collection (and a mix among them is an error).
+    """
+    runs = {_metadata(p).get(_META_RUN, "") for p in _cassettes_under(config)} - {""}
+    if len(runs) == 1:
+        _set_run(recorder, runs.pop())
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -177,9 +204,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     for item in session.items:
         if (path := cassette_path(item)).is_file():
             meta = _metadata(path)
-            runs.setdefault(str(meta.get(_META_RUN, "")), []).append(item.nodeid)
-            targets.add(str(meta.get(_META_TARGET, "live")))
-            model = model or bool(meta.get(_META_MODEL))
+            runs.setdefault(meta.get(_META_RUN, ""), []).append(item.nodeid)
+            targets.add(meta.get(_META_TARGET, "live"))
+            model = model or meta.get(_META_MODEL) == "true"
     if len(runs) > 1:
         listed = "; ".join(f"run {run or '?'}: {', '.join(ids[:3])}" for run, ids in sorted(runs.items()))
         raise pytest.UsageError(
@@ -195,8 +222,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"--retell-replay: the cassettes were recorded with --retell-target {recorder.target}, not {given}"
         )
     session.config.option.retell_target = recorder.target
-    recorder.run_id = next(iter(runs), "") or uuid.uuid4().hex[:8]
-    recorder.env.setenv(RUN_ID_ENV, recorder.run_id)
+    if (run := next(iter(runs), "")) and run != recorder.run_id:
+        _set_run(recorder, run)
+    elif not recorder.run_id:
+        _set_run(recorder, uuid.uuid4().hex[:8])
     if recorder.target == "live":
         recorder.env.setenv("RETELL_API_KEY", REPLAY_KEY)
         recorder.env.setenv("RETELL_BASE_URL", RETELL_ALIAS)

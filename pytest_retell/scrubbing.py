@@ -32,8 +32,19 @@ __all__ = ["SCRUBBED", "ReplayCassette", "make_cassette", "scrub_request", "scru
 SCRUBBED = "<scrubbed>"
 #: Request headers never recorded: credentials, and what changes from machine to machine.
 DROPPED_REQUEST_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "x-retell-signature", "user-agent",
-     "host", "connection", "accept-encoding", "content-length"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "cookie",
+        "x-retell-signature",
+        "user-agent",
+        "host",
+        "connection",
+        "accept-encoding",
+        "content-length",
+    }
 )
 #: The only response headers kept (a client reads these; the rest are dates, ids, cookies, timings).
 KEPT_RESPONSE_HEADERS = frozenset({"content-type", "retry-after", "location"})
@@ -126,8 +137,13 @@ class ReplayCassette(Cassette):  # type: ignore[misc]  # vcrpy has no type hints
             scrubbed = self.filter_request(request)
             if scrubbed:
                 parts = urlsplit(scrubbed.uri)
-                self.misses.append(f"{scrubbed.method} {parts.path or '/'}" + (f"?{parts.query}" if parts.query else ""))
+                self.misses.append(
+                    f"{scrubbed.method} {parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+                )
         return playable
+
+
+_MATCH_ON = tuple(getattr(matchers, name) for name in ("method", "scheme", "host", "port", "path", "query", "body"))
 
 
 def make_cassette(
@@ -144,10 +160,7 @@ def make_cassette(
     options: dict[str, Any] = {
         "path": str(path),
         "record_mode": mode,
-        "match_on": (
-            matchers.method, matchers.scheme, matchers.host, matchers.port, matchers.path, matchers.query,
-            matchers.body,
-        ),  # fmt: skip
+        "match_on": _MATCH_ON,
         "before_record_request": before_request,
         "before_record_response": lambda response: scrub_response(response, secrets),
     }
