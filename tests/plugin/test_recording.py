@@ -236,3 +236,19 @@ def test_usage_errors(
     result = pytester.runpytest(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
+
+
+@pytest.mark.slow
+def test_the_readme_test_file_gives_the_same_results_recorded_and_replayed(
+    pytester: pytest.Pytester, servers: tuple[Any, _Served], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.plugin.conftest import SHOP
+
+    pytester.makepyfile(test_shop=SHOP)
+    recorded = pytester.runpytest("--retell-target", "live", "--retell-record", "-p", "no:randomly", "-rA")
+    for server in servers:
+        server.stop()
+    _offline(monkeypatch)
+    replayed = pytester.runpytest("--retell-replay", "-p", "no:randomly", "-rA")
+    assert replayed.parseoutcomes() == recorded.parseoutcomes()
+    assert replayed.ret == recorded.ret
