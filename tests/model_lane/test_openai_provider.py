@@ -18,6 +18,8 @@ from retell_dsl.cli._model import ModelServer
 from retell_dsl.sim.models import Message, ModelRequest, OpenAICompatible, ProviderFailed, ProviderUnavailable
 from retell_dsl.sim.models.interface import ToolSchema
 
+pytestmark = pytest.mark.model_lane
+
 LOOKUP = ToolSchema(
     "lookup_order",
     "Look up an order by its number.",
