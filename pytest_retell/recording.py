@@ -24,7 +24,7 @@ What makes replay deterministic:
 
 Scrubbed at record time (see :mod:`pytest_retell.scrubbing`): credentials in headers, the keys
 of the environment, key-like values and secret-named JSON fields, and volatile headers.
-Record/replay needs ``vcrpy`` (``pip install 'retell-dsl[record]'``) and does not run under xdist.
+Record/replay uses ``vcrpy`` (a dependency of retell-dsl) and does not run under xdist.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def pytest_configure(config: pytest.Config) -> None:
         import vcr  # noqa: F401  (only checked here)
     except ImportError:
         raise pytest.UsageError(
-            "--retell-record/--retell-replay need vcrpy: pip install 'retell-dsl[record]'"
+            "--retell-record/--retell-replay need vcrpy, a dependency of retell-dsl: pip install vcrpy"
         ) from None
     recorder = Recorder("record" if record else "replay", pytest.MonkeyPatch())
     config.stash[_RECORDER] = recorder
