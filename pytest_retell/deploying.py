@@ -8,6 +8,7 @@ ids of its agents by name.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,10 +19,14 @@ from retell_dsl.errors import ConfigurationError
 if TYPE_CHECKING:
     from retell import Retell
 
-    from retell_dsl import Stack
+    from retell_dsl import CompiledStack, Stack
     from retell_dsl.target import Target
 
-__all__ = ["Deployed", "Deployments"]
+__all__ = ["Deployed", "Deployments", "OnDeploy"]
+
+_AGENTS = ("agent", "chat_agent")
+#: Called once per distinct stack a session deploys: (spec hash, the compiled stack, what it deployed).
+OnDeploy = Callable[[str, "CompiledStack", "Deployed"], None]
 
 
 @dataclass
@@ -38,6 +43,13 @@ class Deployed:
         if address not in self.ids:
             raise ConfigurationError(f"stack {self.name!r} has no {address!r}; it has {sorted(self.ids)}")
         return self.ids[address]
+
+    def address_of(self, agent_id: str | None) -> str | None:
+        """The address of the agent with remote id ``agent_id`` (a chat agent made for a voice agent: the voice's)."""
+        for name, made in self._chat_agents.items():
+            if made == agent_id:
+                return f"agent.{name}"
+        return next((a for a, i in self.ids.items() if i == agent_id and a.split(".", 1)[0] in _AGENTS), None)
 
     def _names(self, kind: str) -> list[str]:
         return sorted(a.split(".", 1)[1] for a in self.ids if a.split(".", 1)[0] == kind)
@@ -76,9 +88,10 @@ class Deployed:
 class Deployments:
     """Each distinct stack deployed once per session to ``target`` (state under ``root``)."""
 
-    def __init__(self, target: Target, root: Path) -> None:
+    def __init__(self, target: Target, root: Path, *, on_deploy: OnDeploy | None = None) -> None:
         self.target = target
         self.root = root
+        self.on_deploy = on_deploy
         self.cache: dict[str, Deployed] = {}
         self._client: Retell | None = None
 
@@ -103,6 +116,8 @@ class Deployments:
             project.apply(plan, self.client, environ=environ)
             ids = {a: o.remote_id for a, o in project.state().items() if o.remote_id}
             self.cache[key] = Deployed(compiled.name, ids, self.client)
+            if self.on_deploy is not None:
+                self.on_deploy(key, compiled, self.cache[key])
         return self.cache[key]
 
     def destroy(self) -> None:

@@ -12,6 +12,9 @@ Options (one ``retell`` group; each has an ini twin, the flag wins):
   the local engine uses when a test scripts no turns.
 - ``--retell-verbose-transcripts`` / ``retell_verbose_transcripts``: attach every
   conversation's transcript to the test's report (shown for failures and with ``-rA``).
+- ``--retell-cov``, ``--retell-cov-report``, ``--retell-cov-fail-under``, ``--retell-cov-graph``:
+  which nodes, edges, states, transitions and tools of the deployed agents the session exercised
+  (:mod:`pytest_retell.coverage`).
 
 Fixtures: ``retell_target``, ``retell_deploy``, ``retell_chat``, ``retell_playground``,
 ``retell_web_call``, ``retell_model`` and ``retell_tool_mocks`` (see each one's docstring).
@@ -51,8 +54,13 @@ __all__ = [
     "retell_web_call",
 ]
 
-#: Submodules with hooks and options of their own (pytest registers them with this module).
-pytest_plugins = ["pytest_retell.recording"]
+#: The plugin's other fixture modules (pytest imports them with this one; each stays light at import).
+pytest_plugins = [
+    "pytest_retell.coverage",
+    "pytest_retell.snapshots",
+    "pytest_retell.properties",
+    "pytest_retell.recording",
+]
 
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
@@ -154,10 +162,14 @@ def retell_target(pytestconfig: pytest.Config) -> Target:
 
 
 @pytest.fixture(scope="session")
-def _retell_deployments(retell_target: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployments]:
+def _retell_deployments(
+    pytestconfig: pytest.Config, retell_target: Target, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployments]:
+    from pytest_retell.coverage import on_deploy
     from pytest_retell.deploying import Deployments
 
-    deployments = Deployments(retell_target, tmp_path_factory.mktemp("retell-deploy"))
+    root = tmp_path_factory.mktemp("retell-deploy")
+    deployments = Deployments(retell_target, root, on_deploy=on_deploy(pytestconfig))
     yield deployments
     if retell_target.kind == "live":
         deployments.destroy()
@@ -207,7 +219,10 @@ def retell_tool_mocks(
     yield mocks
     if (unused := mocks.unused()) and _passed(request):
         listed = "\n".join(f"  - {m.describe()}" for m in unused)
-        pytest.fail(f"{len(unused)} tool mock(s) were never used by a conversation:\n{listed}", pytrace=False)
+        from retell_dsl.errors import count
+
+        were = "was" if len(unused) == 1 else "were"
+        pytest.fail(f"{count(len(unused), 'tool mock')} {were} never used by a conversation:\n{listed}", pytrace=False)
 
 
 @pytest.fixture
@@ -285,40 +300,55 @@ def retell_chat(
         pytest.fail(problem, pytrace=False)
 
     yield open_chat
+    from pytest_retell.coverage import record
+
     for conversation in opened:
-        conversation.end()
+        record(request.config, conversation.end())
 
 
 @pytest.fixture
-def retell_playground(retell_target: Target, _retell_switch: ModelSwitch | None) -> Callable[..., Any]:
+def retell_playground(
+    request: pytest.FixtureRequest, retell_target: Target, _retell_switch: ModelSwitch | None
+) -> Iterator[Callable[..., Any]]:
     """``retell_playground(deployed, "agent", start_at_node=..., state=..., tool_mocks=[...])``: playground turns."""
+    from pytest_retell.coverage import record
     from retell_dsl.conversations import playground
     from retell_dsl.errors import ConfigurationError
+
+    opened: list[Any] = []
 
     def open_playground(deployed: Any, agent: str | None = None, **options: Any) -> Any:
         __tracebackhide__ = True
         try:
-            return playground(deployed.client, deployed.chat_agent_id(agent), **options)
+            opened.append(playground(deployed.client, deployed.chat_agent_id(agent), **options))
+            return opened[-1]
         except ConfigurationError as exc:
             problem = f"retell_playground: {exc}"
         pytest.fail(problem, pytrace=False)
 
-    return open_playground
+    yield open_playground
+    for session in opened:
+        record(request.config, session.result())
 
 
 @pytest.fixture
-def retell_web_call(retell_target: Target, _retell_switch: ModelSwitch | None) -> Callable[..., Any]:
+def retell_web_call(
+    request: pytest.FixtureRequest, retell_target: Target, _retell_switch: ModelSwitch | None
+) -> Callable[..., Any]:
     """``retell_web_call(deployed, "voice agent", caller={...}, dynamic_variables=...)``: a whole web call.
 
     The caller is the emulator's simulated caller JSON; on live Retell this is not supported yet.
     """
+    from pytest_retell.coverage import record
     from retell_dsl.conversations import web_call
     from retell_dsl.errors import ConfigurationError
 
     def hold(deployed: Any, agent: str, **options: Any) -> Any:
         __tracebackhide__ = True
         try:
-            return web_call(retell_target, deployed.id(f"agent.{agent}"), **options)
+            result = web_call(retell_target, deployed.id(f"agent.{agent}"), **options)
+            record(request.config, result)
+            return result
         except ConfigurationError as exc:
             problem = f"retell_web_call: {exc}"
         pytest.fail(problem, pytrace=False)

@@ -87,6 +87,7 @@ if _typing.TYPE_CHECKING:
     from retell_dsl.builders.flow.base import Edge as Edge
     from retell_dsl.builders.flow.base import GlobalNode as GlobalNode
     from retell_dsl.builders.flow.base import Node as Node
+    from retell_dsl.builders.flow.base import RawNode as RawNode
     from retell_dsl.builders.flow.base import RoutedNode as RoutedNode
     from retell_dsl.builders.flow.flow import Component as Component
     from retell_dsl.builders.flow.flow import ConversationFlow as ConversationFlow

@@ -36,8 +36,20 @@ __all__ = [
     "RetellDSLError",
     "SchemaError",
     "ValidationFailed",
+    "count",
     "user_frame",
 ]
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, in the singular for exactly one (every message that counts says it so).
+
+    >>> count(1, "step"), count(2, "request"), count(0, "error"), count(1, "entry", "entries")
+    ('1 step', '2 requests', '0 errors', '1 entry')
+    >>> count(3, "entry", "entries")
+    '3 entries'
+    """
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 class RetellDSLError(Exception):
@@ -142,7 +154,7 @@ class PreflightFailed(RetellDSLError, ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         body = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"apply stopped before changing anything: {len(self.problems)} problem(s):\n{body}")
+        super().__init__(f"apply stopped before changing anything: {count(len(self.problems), 'problem')}:\n{body}")
 
 
 class ValidationFailed(InvalidSpec):
@@ -152,7 +164,7 @@ class ValidationFailed(InvalidSpec):
         self.issues = issues
         errors = getattr(issues, "errors", ())
         body = "\n".join(str(i) for i in errors)
-        super().__init__(f"the spec has {len(errors)} error(s):\n{body}")
+        super().__init__(f"the spec has {count(len(errors), 'error')}:\n{body}")
 
 
 publish(__name__)  # the classes above report ``retell_dsl.InvalidSpec`` etc.

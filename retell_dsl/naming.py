@@ -84,6 +84,7 @@ PUBLIC: dict[str, str] = {
     "Prompt": "retell_dsl.builders.prompt",
     "PromptCondition": "retell_dsl.builders.conditions",
     "Pronunciation": "retell_dsl.builders.agent_options",
+    "RawNode": "retell_dsl.builders.flow.base",
     "Ref": "retell_dsl.builders.stack",
     "Resource": "retell_dsl.builders.stack",
     "RetellDSLError": "retell_dsl.errors",

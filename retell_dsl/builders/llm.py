@@ -46,9 +46,12 @@ class StateEdge(Spec):
     to: str
     description: str | Prompt
     parameters: Mapping[str, Any] | Unset = UNSET
+    #: Wire fields of this one edge the builder does not type (a newer API's key), written last.
+    extra: Mapping[str, Any] = field(default_factory=FrozenMap)
 
     def _check(self) -> None:
         require_str(self.to, "StateEdge to")
+        require_mapping(self.extra, f"StateEdge to {self.to!r} extra=")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

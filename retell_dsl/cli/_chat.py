@@ -9,9 +9,11 @@ process (session type ``chat``), with the model the environment configures
 (:func:`retell_dsl.sim.models.default_model`); a static or equation-only flow needs none.
 
 Lines typed on stdin are the user's turns; ``/press 1`` sends keys, ``/silence MS`` stays silent,
-``/vars`` prints the variables, ``/quit`` (or end of input) ends the chat. Node and state
-transitions, tool calls and their results are printed as they happen: styled on a terminal,
-plain marked lines (``[node] greet -> book``, ``agent: Hello``) when stdout is piped.
+``/interrupt TEXT`` speaks over the agent (a flow goes back to the node of your last turn, as
+Retell does when a caller talks over a transition), ``/vars`` prints the variables, ``/quit``
+(or end of input) ends the chat. Node and state transitions, tool calls and their results are
+printed as they happen: styled on a terminal, plain marked lines (``[node] greet -> book``,
+``agent: Hello``) when stdout is piped.
 The exit status is 1 when the engine failed (the error is printed as one line), else 0.
 """
 
@@ -291,7 +293,7 @@ class _View:
         return None if line == "" else line.rstrip("\n")
 
 
-_HELP = "commands: /press DIGITS, /silence MS, /vars, /help, /quit (or end of input)"
+_HELP = "commands: /press DIGITS, /silence MS, /interrupt TEXT, /vars, /help, /quit (or end of input)"
 
 
 def _converse(session: Synchronous[Session], view: _View) -> int:
@@ -323,6 +325,11 @@ def _converse(session: Synchronous[Session], view: _View) -> int:
                 view.say("error", "/silence takes milliseconds, e.g. /silence 5000")
                 continue
             view.show(session.silence(int(rest.strip())))
+        elif command == "/interrupt":
+            if not rest.strip():
+                view.say("error", "/interrupt takes what you say over the agent, e.g. /interrupt wait, no")
+                continue
+            view.show(session.interrupt(rest.strip()))
         elif command.startswith("/") and command[1:].isalpha():
             view.say("error", f"unknown command {command}; {_HELP}")
         else:

@@ -26,6 +26,7 @@ from retell_dsl.builders.flow import (
     MCPNode,
     Node,
     PressDigitNode,
+    RawNode,
     RoutedNode,
     SMSNode,
     SubagentNode,
@@ -131,7 +132,8 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
     ids = ids or {}
     tools = tools or {}
     nid = node.id if node.id is not UNSET else node_id(node.name)
-    out: JSON = {"id": nid, "type": node.TYPE, "name": node.name} if node.named else {"id": nid, "type": node.TYPE}
+    kind = node.node_type if isinstance(node, RawNode) else node.TYPE
+    out: JSON = {"id": nid, "type": kind, "name": node.name} if node.named else {"id": nid, "type": kind}
     if isinstance(node, RoutedNode):
         if node.edges:
             out["edges"] = [

@@ -27,7 +27,7 @@ def _state(state: State) -> JSON:
             edge: JSON = {"destination_state_name": e.to}
             put(edge, "description", e.description)
             put(edge, "parameters", e.parameters)
-            edges.append(edge)
+            edges.append(merge_extra(edge, e.extra))
         out["edges"] = edges
     if state.tools or "tools" in state.empty_lists:
         out["tools"] = [compile_tool(t) for t in state.tools]

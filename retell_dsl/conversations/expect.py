@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from retell_dsl.errors import count
+
 if TYPE_CHECKING:
     from retell_dsl.conversations.result import CallResult, Event
 
@@ -200,9 +202,9 @@ class Expect:
         """``tool`` was called (``times`` exactly, if given; only calls whose args include ``args`` count)."""
         __tracebackhide__ = True
         hits = [e for e in self.result.tool_calls if e.name == tool and args_match(e.args, args or {})]
-        want = f"{times} call(s)" if times is not None else "at least one call"
+        want = count(times, "call") if times is not None else "at least one call"
         ok = len(hits) == times if times is not None else bool(hits)
-        return self._whole(ok, f"{want} of tool {tool!r}", f"{len(hits)} call(s)")
+        return self._whole(ok, f"{want} of tool {tool!r}", count(len(hits), "call"))
 
     def never_called(self, tool: str) -> Expect:
         __tracebackhide__ = True
@@ -220,7 +222,7 @@ class Expect:
         tries = self.result.transfers
         seen = [e for e in tries if destination in e.name + json.dumps(dict(e.args)) + (e.result or "")]
         done = [e for e in seen if e.successful is not False]
-        actual = f"{len(tries)} transfer(s)" + (
+        actual = count(len(tries), "transfer") + (
             f", {len(seen) - len(done)} to it failed" if len(seen) > len(done) else ""
         )
         return self._whole(bool(done), f"a transfer to {destination!r}", actual, seen[0].index if seen else None)

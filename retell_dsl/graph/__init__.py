@@ -47,7 +47,7 @@ digraph "tiny" {
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.graph._labels import condition_label, shorten
@@ -156,13 +156,14 @@ def _node_edges(src: str, node: Mapping[str, Any], prefix: str, width: int) -> I
 
 
 def _add_nodes(
-    nodes: Sequence[Mapping[str, Any]], prefix: str, tools: Mapping[str, str], width: int
+    nodes: Sequence[Mapping[str, Any]], prefix: str, tools: Mapping[str, str], width: int, marks: Mapping[str, str]
 ) -> tuple[list[Node], list[Edge]]:
     out: list[Node] = []
     edges: list[Edge] = []
     for node in nodes:
         key = prefix + str(node.get("id", ""))
-        classes = ("global",) if isinstance(node.get("global_node_setting"), Mapping) else ()
+        classes: tuple[str, ...] = ("global",) if isinstance(node.get("global_node_setting"), Mapping) else ()
+        classes += (marks[key],) if key in marks else ()
         shape = _NODE_SHAPES.get(str(node.get("type")), "rect")
         out.append(Node(key, _node_lines(node, tools, width), shape, classes))
         edges += _node_edges(key, node, prefix, width)
@@ -181,7 +182,7 @@ def _flow_payload(flow: object) -> tuple[Mapping[str, Any], str | None]:
     raise InvalidArgument(f"flow_graph() expects a ConversationFlow or a compiled flow payload (dict), got {flow!r}")
 
 
-def _flow_model(payload: Mapping[str, Any], title: str | None, width: int) -> Graph:
+def _flow_model(payload: Mapping[str, Any], title: str | None, width: int, marks: Mapping[str, str]) -> Graph:
     graph = Graph(title, "TD")
     tools = {str(t.get("tool_id")): str(t.get("name")) for t in payload.get("tools") or () if t.get("tool_id")}
     components = [c for c in payload.get("components") or () if isinstance(c, Mapping)]
@@ -199,13 +200,13 @@ def _flow_model(payload: Mapping[str, Any], title: str | None, width: int) -> Gr
         graph.nodes.append(Node(START, ("start",), "circle", ("start",)))
         speaker = payload.get("start_speaker")
         graph.edges.append(Edge(START, str(start), f"{speaker} speaks first" if speaker else ""))
-    top, edges = _add_nodes(nodes, "", tools, width)
+    top, edges = _add_nodes(nodes, "", tools, width, marks)
     graph.nodes += top
     graph.edges += edges
     for component in components:
         key = component_id_of(component)
         ctools = {**tools, **{str(t.get("tool_id")): str(t.get("name")) for t in component.get("tools") or ()}}
-        inner, inner_edges = _add_nodes(list(component.get("nodes") or ()), key + "/", ctools, width)
+        inner, inner_edges = _add_nodes(list(component.get("nodes") or ()), key + "/", ctools, width, marks)
         graph.groups.append((key, "component: " + shorten(str(component.get("name", key)), width), inner))
         graph.edges += inner_edges
         first = component.get("start_node_id") or (inner[0].key.split("/", 1)[1] if inner else None)
@@ -216,16 +217,31 @@ def _flow_model(payload: Mapping[str, Any], title: str | None, width: int) -> Gr
 
 
 def flow_graph(
-    flow: ConversationFlow | Mapping[str, Any], format: Format = "mermaid", *, title: str | None = None, width: int = 40
+    flow: ConversationFlow | Mapping[str, Any],
+    format: Format = "mermaid",
+    *,
+    title: str | None = None,
+    width: int = 40,
+    marks: Mapping[str, Literal["covered", "missed"]] | None = None,
 ) -> str:
     """The diagram of a conversation flow (a spec, compiled first, or a compiled payload).
 
     ``title`` defaults to the spec's name (a payload has none); ``width`` is how many characters of
     a prompt condition an edge label shows. Edges without a ``destination_node_id`` (not connected
-    yet) are left out. See the module docstring for an example.
+    yet) are left out. ``marks`` colours nodes by key (a node id; ``<component id>/<node id>``
+    inside a local component) as ``covered`` (green) or ``missed`` (red), as the pytest plugin's
+    coverage pictures do. See the module docstring for an example.
+
+    >>> from retell_dsl import ConversationFlow, EndNode
+    >>> flow = ConversationFlow(name="f", model="gpt-4.1").node(EndNode(name="bye")).start_at("bye")
+    >>> [line.strip() for line in flow_graph(flow, marks={"bye": "missed"}).splitlines() if "missed" in line]
+    ['classDef missed fill:#ffcdd2,stroke:#c62828', 'class n_bye missed']
     """
     payload, name = _flow_payload(flow)
-    return render(_flow_model(payload, title if title is not None else name, width), format)
+    bad = {k: v for k, v in (marks or {}).items() if v not in ("covered", "missed")}
+    if bad:
+        raise InvalidArgument(f"flow_graph(marks=...) takes 'covered' or 'missed' per node, got {bad!r}")
+    return render(_flow_model(payload, title if title is not None else name, width, marks or {}), format)
 
 
 # ---------------------------------------------------------------------------------------------- stacks

@@ -42,10 +42,13 @@ _CLASSES: dict[str, tuple[str, str]] = {
     "component": ("fill:#e8f5e9,stroke:#2e7d32", "filled"),
     "phone_number": ("fill:#f3e5f5,stroke:#6a1b9a", "filled"),
     "batch_call": ("fill:#fce4ec,stroke:#ad1457", "filled"),
+    # coverage marks (flow_graph(marks=...)): exercised by a conversation, or never
+    "covered": ("fill:#c8e6c9,stroke:#2e7d32", "filled"),
+    "missed": ("fill:#ffcdd2,stroke:#c62828", "filled"),
 }
 _DOT_FILL = {"start": "#222222", "knowledge_base": "#fff3e0", "llm": "#e8f5e9", "conversation_flow": "#e8f5e9",
              "agent": "#e3f2fd", "phone_number": "#f3e5f5", "batch_call": "#fce4ec", "chat_agent": "#e3f2fd",
-             "component": "#e8f5e9"}  # fmt: skip
+             "component": "#e8f5e9", "covered": "#c8e6c9", "missed": "#ffcdd2"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

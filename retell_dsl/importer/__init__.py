@@ -157,9 +157,10 @@ def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str =
             if kid not in f.kbs and (kb := kb_payload(_get(client, f"/get-knowledge-base/{kid}"))) is not None:
                 f.kbs[kid] = kb
     for number in _phone_numbers(client):
-        bound = {b.get("agent_id") for key in ("inbound_agents", "outbound_agents") for b in number.get(key) or []}
+        current = phone_payload(number)  # scalar bindings of older numbers as weighted lists
+        bound = {b.get("agent_id") for key in ("inbound_agents", "outbound_agents") for b in current.get(key) or []}
         if bound & set(agent_ids):
-            f.numbers[str(number["phone_number"])] = phone_payload(number)
+            f.numbers[str(number["phone_number"])] = phone_payload(number, notes)
     return _finish(f, stack_name=stack_name, origin=f"agents {', '.join(agent_ids)}", notes=notes)
 
 

@@ -32,6 +32,7 @@ from retell_dsl.builders.flow import (
     MCPNode,
     Node,
     PressDigitNode,
+    RawNode,
     SMSNode,
     SubagentNode,
     TransferNode,
@@ -164,13 +165,19 @@ def _special(data: Mapping[str, Any], key: str, field: str, *, suffix: str, ctx:
 
 
 def decompile_node(data: Mapping[str, Any], ctx: _Ctx) -> Node | None:
-    """One wire node as its DSL node (None for unknown node types)."""
-    cls = NODE_TYPES.get(str(data.get("type")))
+    """One wire node as its DSL node: a :class:`RawNode` for a type the DSL does not model (None: no type)."""
+    kind = data.get("type")
+    cls: type[Node] | None = NODE_TYPES.get(str(kind))
+    kw: JSON = {}
     if cls is None:
-        return None
+        if not isinstance(kind, str) or not kind:
+            return None
+        cls = RawNode  # typed edges; every other field stays in its extra= (verified() patches them in)
+        kw["node_type"] = kind
+        note(f"{ctx.where} > node {ctx.names[str(data.get('id'))]!r}: node type {kind!r} is not modelled by "
+             "retell-dsl; kept as a RawNode (its fields in extra=)")  # fmt: skip
     nid = str(data.get("id"))
     name = ctx.names[nid]
-    kw: JSON = {}
     handled = {"type", "id", "name"}
     edge_ids: dict[str, str] = {}
     _edges(data, ctx, nid, kw=kw, handled=handled, edge_ids=edge_ids)
@@ -203,7 +210,7 @@ def decompile_node(data: Mapping[str, Any], ctx: _Ctx) -> Node | None:
         ins = data.get("instruction") or {}
         kw["prompt"] = ins.get("text", "")
         handled.add("instruction")
-    else:
+    elif cls is not RawNode:
         _instruction(data, kw, handled)
     if cls is ConversationNode or cls is SubagentNode:
         if "prompt" not in kw and "static_text" not in kw:
@@ -294,7 +301,7 @@ def _nodes(items: list[Any], tools: Mapping[str, str], refs: Mapping[str, Resour
             note(f"{where} > nodes[{i}]: {exc}; the flow's nodes stay whole in extra=")
             return
         if node is None:
-            note(f"{where} > nodes[{i}]: node type {n.get('type') if isinstance(n, Mapping) else n!r} unknown; "
+            note(f"{where} > nodes[{i}]: {n.get('type') if isinstance(n, Mapping) else n!r} is not a node type; "
                  "the flow's nodes stay whole in extra=")  # fmt: skip
             return
         nodes.append(node)

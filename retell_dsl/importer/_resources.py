@@ -16,7 +16,7 @@ from typing import Any
 
 from retell_dsl.builders.agent import Agent, Engine
 from retell_dsl.builders.agent_options import DtmfOptions, Ivr, Pronunciation, Voicemail
-from retell_dsl.builders.base import UNSET
+from retell_dsl.builders.base import UNSET, FrozenMap
 from retell_dsl.builders.engine import McpServer
 from retell_dsl.builders.kb import KnowledgeBase
 from retell_dsl.builders.llm import RetellLLM, State, StateEdge
@@ -97,17 +97,25 @@ def engine_kwargs(data: Mapping[str, Any], refs: Mapping[str, Resource], handled
     return kw
 
 
-def _state_edges(raw: Any) -> tuple[StateEdge, ...] | None:
+def _state_edges(raw: Any, where: str) -> tuple[StateEdge, ...] | None:
+    """A state's edges; a key the builder does not type stays in that one edge's ``extra=``.
+
+    None (the list stays whole in the state's ``extra=``) only when an edge has no typed form at all:
+    not an object, or no string destination / description.
+    """
     if not isinstance(raw, list):
         return None
     edges = []
-    for e in raw:
-        if not isinstance(e, Mapping) or set(e) - {"destination_state_name", "description", "parameters"}:
+    for i, e in enumerate(raw):
+        if not isinstance(e, Mapping):
             return None
         if not isinstance(e.get("destination_state_name"), str) or not isinstance(e.get("description"), str):
             return None
+        extra = {k: v for k, v in e.items() if k not in ("destination_state_name", "description", "parameters")}
+        if extra:
+            note(f"{where} > edges[{i}]: {', '.join(sorted(extra))} kept in the edge's extra=")
         edges.append(StateEdge(to=e["destination_state_name"], description=e["description"],
-                               parameters=e.get("parameters", UNSET)))  # fmt: skip
+                               parameters=e.get("parameters", UNSET), extra=FrozenMap(extra)))  # fmt: skip
     return tuple(edges)
 
 
@@ -124,7 +132,7 @@ def _state(data: Any, where: str) -> State | None:
         else:
             extra["state_prompt"] = data["state_prompt"]
     if "edges" in data:
-        edges = _state_edges(data["edges"])
+        edges = _state_edges(data["edges"], f"{where} > state {data['name']!r}")
         if edges is None:
             extra["edges"] = data["edges"]
         else:

@@ -53,10 +53,17 @@ def kb_payload(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return out
 
 
-def phone_payload(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A phone number in payload space (as the deploy layer compares it)."""
+def phone_payload(data: Mapping[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
+    """A phone number in payload space (as the deploy layer compares it), its old bindings upgraded.
+
+    >>> phone_payload({"phone_number": "+14155550100", "inbound_agent_id": "a1", "phone_number_pretty": "x"})
+    {'phone_number': '+14155550100', 'inbound_agents': [{'agent_id': 'a1', 'weight': 1.0}]}
+    """
     drop = {"phone_number_pretty", "phone_number_type", "last_modification_timestamp"}
-    out = {k: v for k, v in data.items() if k not in drop}
+    up = upgrade("phone_number", data)
+    if notes is not None:
+        notes += [f"phone number {data.get('phone_number', '')!r}: upgraded: {c}" for c in up.changes]
+    out = {k: v for k, v in up.payload.items() if k not in drop}
     trunk = out.pop("sip_outbound_trunk_config", None) or {}
     for key, remote in (("termination_uri", "termination_uri"), ("sip_trunk_auth_username", "auth_username"),
                         ("transport", "transport"), ("codecs", "codecs")):  # fmt: skip

@@ -1,7 +1,7 @@
 """The drive loop: a simulated caller holds a conversation with a :class:`~retell_dsl.sim.runtime.Session`.
 
 :func:`converse` opens the session and, at every cue, asks the caller for its next action and
-performs it: :class:`~retell_dsl.sim.callers.Say` → ``user_says``, ``Press`` → ``press``,
+performs it: :class:`~retell_dsl.sim.callers.Say` → ``user_says``, ``Interrupt`` → ``interrupt``, ``Press`` → ``press``,
 ``Silence`` → ``silence``, ``HangUp`` → ``hang_up``; :class:`~retell_dsl.sim.callers.EndAsError`
 stops the loop (the simulation gave up, e.g. Retell's stop rules). It is bounded by ``max_turns``
 caller actions and ``timeout_s`` seconds; a caller that raises (a script step that waited too
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retell_dsl.errors import InvalidArgument, RetellDSLError
-from retell_dsl.sim.callers import Caller, Cue, EndAsError, HangUp, Press, Say, Silence
+from retell_dsl.sim.callers import Caller, Cue, EndAsError, HangUp, Interrupt, Press, Say, Silence
 from retell_dsl.sim.events import Event, Utterance
 from retell_dsl.sim.models import ModelError
 from retell_dsl.sim.runtime import Session
@@ -64,6 +64,8 @@ async def _loop(session: Session, caller: Caller, max_turns: int) -> Conversatio
             return Conversation(session.events, action.reason)
         if isinstance(action, Say):
             await session.user_says(action.text)
+        elif isinstance(action, Interrupt):
+            await session.interrupt(action.text)
         elif isinstance(action, Press):
             await session.press(action.digits)
         elif isinstance(action, Silence):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal, overload
 
 from retell_dsl.builders.base import SourceLocation
+from retell_dsl.errors import count
 
 __all__ = ["CODES", "Issue", "Issues", "Severity", "path"]
 
@@ -132,7 +133,7 @@ class Issues(Sequence[Issue]):
     def __str__(self) -> str:
         if not self._items:
             return "no issues"
-        summary = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        summary = f"{count(len(self.errors), 'error')}, {count(len(self.warnings), 'warning')}"
         return "\n".join([*(str(i) for i in self._items), summary])
 
     def __repr__(self) -> str:

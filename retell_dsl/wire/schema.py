@@ -17,9 +17,12 @@ or voice-model names newer (or older) than the SDK, so every issue carries a ``k
 * ``"unknown_value"``: a value outside the SDK's enum of an *open catalogue*, one Retell extends
   without an SDK release or still accepts after the SDK dropped it (:data:`OPEN_VALUE_FIELDS`:
   model names, ``voice_model``), or a *tool* ``type`` the SDK lists only in another place or
-  version (:data:`OPEN_TAG_LISTS`, :data:`KNOWN_TOOL_TYPES`: a flow tool of type ``transfer_call``);
+  version (:data:`OPEN_TAG_LISTS`, :data:`KNOWN_TOOL_TYPES`: a flow tool of type ``transfer_call``),
+  or a flow *node* ``type`` the SDK does not list (Retell adds node types between SDK releases; a
+  dashboard export can hold one) unless it is a near miss of a listed type (:data:`NODE_LISTS`);
 * ``"invalid"``: everything Retell is known to reject: wrong types of known fields, missing
-  required fields, values outside the other enums, unknown node or condition types.
+  required fields, values outside the other enums, a node type that is a typo of a known one
+  (``"conversaton"``), unknown condition types.
 
 ``issue.tolerated`` is true for the first two. Lint reports tolerated issues as warnings with a
 "did you mean", and the emulator (``check_payload(..., policy="lenient")``) stores and echoes them
@@ -51,6 +54,8 @@ __all__ = [
     "MAX_HINTED_FIELDS",
     "MAX_LISTED_PROBLEMS",
     "MAX_PROBLEM_CHARS",
+    "NODE_LISTS",
+    "NODE_TYPO_CUTOFF",
     "OPEN_TAG_LISTS",
     "OPEN_VALUE_FIELDS",
     "SchemaIssue",
@@ -72,6 +77,10 @@ OPEN_VALUE_FIELDS = frozenset({"model", "s2s_model", "post_call_analysis_model",
 #: Lists whose items' ``type`` tag may be a tool type the SDK lists only elsewhere (another API
 #: version or another place): a flow's ``tools`` of type ``transfer_call``, as older flows have.
 OPEN_TAG_LISTS = frozenset({"tools", "general_tools"})
+#: Lists of flow nodes: an item's ``type`` the SDK does not list is tolerated (a newer node type),
+#: unless it is this close (difflib ratio) to a listed one, which makes it a typo Retell rejects.
+NODE_LISTS = frozenset({"nodes"})
+NODE_TYPO_CUTOFF = 0.8
 #: Every tool type retell-sdk knows somewhere; a typo of one stays an error.
 KNOWN_TOOL_TYPES = frozenset({
     "end_call", "transfer_call", "agent_swap", "check_availability_cal", "book_appointment_cal", "press_digit",
@@ -122,6 +131,16 @@ def _hint(value: object, choices: Iterable[object]) -> str:
         return ""
     close = difflib.get_close_matches(value, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _newer_node_type(value: object, known: Iterable[object]) -> bool:
+    """Whether ``value`` looks like a node type newer than the SDK rather than a typo of a known one."""
+    names = [k for k in known if isinstance(k, str)]
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and not difflib.get_close_matches(value, names, n=1, cutoff=NODE_TYPO_CUTOFF)
+    )
 
 
 def summarize_problems(problems: Iterable[object], *, limit: int = MAX_LISTED_PROBLEMS) -> str:
@@ -326,6 +345,12 @@ class _Union(_Node):
                 if self.tag == "type" and tag_value in KNOWN_TOOL_TYPES and _last_key(path) in OPEN_TAG_LISTS:
                     message = (
                         f"unknown tool type {tag_value!r}: retell-sdk lists {allowed}{_hint(tag_value, self.by_tag)}"
+                    )
+                    issues.append(SchemaIssue(where, message, "unknown_value"))
+                elif self.tag == "type" and _last_key(path) in NODE_LISTS and _newer_node_type(tag_value, self.by_tag):
+                    message = (
+                        f"node type {tag_value!r} is not in retell-sdk (it lists {allowed}): Retell may know it "
+                        "(a newer node type); retell-dsl cannot check its fields"
                     )
                     issues.append(SchemaIssue(where, message, "unknown_value"))
                 else:

@@ -5,8 +5,18 @@ the current shape *where the meaning is certain*, listing each change; where it 
 is kept as written and a warning says what Retell now expects. The importer prints both and the
 generated source carries them as comments. Sources: retell-sdk's history and retell-api.md §0.
 
-Certain (changed): the model fields below; an agent's ``inbound_agent_id``-style phone bindings
-are not agent fields and are left to the phone-number import.
+Certain (changed): the model fields below, and a phone number's scalar agent bindings:
+
+=====================================  =========================================================
+deprecated field (phone number)        imported as
+=====================================  =========================================================
+``inbound_agent_id`` (+ ``_version``)  ``inbound_agents: [{agent_id, weight: 1, agent_version}]``
+``outbound_agent_id`` (+ ``_version``) ``outbound_agents: [{agent_id, weight: 1, agent_version}]``
+=====================================  =========================================================
+
+One agent with the whole weight is what the scalar field meant. When the weighted list is already
+set (Retell wrote both during the deprecation window), the list wins and the scalars are dropped:
+the 6.x API has no scalar fields, so they could not be sent anyway. ``null`` scalars are dropped.
 
 Kept as written, with a warning (the current form would change the meaning or is unknown):
 
@@ -97,7 +107,15 @@ class Upgraded:
 
 
 def upgrade(kind: str, payload: Mapping[str, Any]) -> Upgraded:
-    """``payload`` (an ``agent``, ``llm`` or ``conversation_flow``) upgraded where certain, with notes."""
+    """``payload`` (an ``agent``, ``llm``, ``conversation_flow`` or ``phone_number``) upgraded where certain.
+
+    >>> up = upgrade("phone_number", {"phone_number": "+14155550100", "inbound_agent_id": "agent_1"})
+    >>> up.payload["inbound_agents"], up.changes
+    ([{'agent_id': 'agent_1', 'weight': 1.0}], ('inbound_agent_id: became inbound_agents (weight 1.0)',))
+    """
+    if kind == "phone_number":
+        phone, notes = _phone(payload)
+        return Upgraded(phone, tuple(notes))
     out = modernize(kind, payload)
     changes = _model_changes(kind, payload, out)
     warnings: list[str] = []
@@ -242,3 +260,27 @@ def _node(data: Mapping[str, Any]) -> JSON:
         out["model_config"] = {"primary": {"model": choice["model"]}}
         return out
     return dict(data)
+
+
+def _phone(data: Mapping[str, Any]) -> tuple[JSON, list[str]]:
+    """A phone number with its scalar agent bindings as weighted lists (see the module docstring)."""
+    out = dict(data)
+    notes: list[str] = []
+    for direction in ("inbound", "outbound"):
+        id_key, version_key, list_key = f"{direction}_agent_id", f"{direction}_agent_version", f"{direction}_agents"
+        if id_key not in out and version_key not in out:
+            continue
+        agent, version = out.pop(id_key, None), out.pop(version_key, None)
+        if agent is None:
+            if version is not None:
+                notes.append(f"{version_key}: dropped (no {id_key} next to it)")
+            continue
+        if out.get(list_key):
+            notes.append(f"{id_key}: dropped ({list_key} is set, and Retell's 6.x API has only the list)")
+            continue
+        binding: JSON = {"agent_id": agent, "weight": 1.0}
+        if version is not None:
+            binding["agent_version"] = version
+        out[list_key] = [binding]
+        notes.append(f"{id_key}{' and ' + version_key if version is not None else ''}: became {list_key} (weight 1.0)")
+    return out, notes

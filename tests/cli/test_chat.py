@@ -108,7 +108,8 @@ def test_start_node_and_bad_commands(shop: str) -> None:
         "[node] begin -> shipped",
         "agent: It has shipped (late).",
         "[error] press() takes keys 0-9, * and #; got 'x'",
-        "[error] unknown command /nope; commands: /press DIGITS, /silence MS, /vars, /help, /quit (or end of input)",
+        "[error] unknown command /nope; commands: /press DIGITS, /silence MS, /interrupt TEXT, /vars, /help, /quit"
+        " (or end of input)",
         "[end] user_hangup",
     ]
     assert code == 0
@@ -180,3 +181,17 @@ def test_an_unknown_agent_is_a_one_line_error_naming_the_known_ones() -> None:
 def test_bad_arguments_are_one_line_errors(args: list[str], message: str) -> None:
     code, _, err = run(args, "")
     assert (code, err.strip()) == (1, message)
+
+
+@pytest.mark.usefixtures("no_model")
+def test_interrupt_goes_back_to_the_node_of_the_last_user_turn(shop: str) -> None:
+    code, out, _ = run([shop, "--agent", "Orders", "--mock", MOCK], "/interrupt\nhi\n/interrupt wait\n")
+    lines = out.splitlines()
+    assert lines[2] == "[error] /interrupt takes what you say over the agent, e.g. /interrupt wait, no"
+    at = lines.index("agent: It has shipped (shipped).")
+    assert lines[at + 1 : at + 4] == [
+        "[node] shipped -> hello (interrupt_go_back)",
+        "user: wait",
+        "[node] hello -> check",
+    ]
+    assert code == 0

@@ -31,7 +31,7 @@ def _start(args: list[str]) -> tuple[subprocess.Popen[str], int]:
         text=True,
         env={**os.environ, "COLUMNS": "200"},
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a loaded 2-core CI machine can take long to import
     while time.monotonic() < deadline:
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:

@@ -4,7 +4,8 @@ One fixture per class of failure seen on public agent exports (issue 15): older 
 (deprecated model fields, model names and voice models the SDK does not list, flow tools of type
 ``transfer_call``), fields Retell stores that the SDK does not know, drafts (a function node
 without a tool, an empty code node, nodes without names, dead ends), explicit empty lists, one
-unknown key on one edge. Each goes all the way through :func:`tools.import_corpus.run_pipeline`;
+unknown key on one edge (of a flow node, of an LLM state), a node type newer than the SDK. Each
+goes all the way through :func:`tools.import_corpus.run_pipeline`;
 its compiled payload equals the export (server fields and the documented upgrades aside), and
 what stayed in ``extra=`` is listed per fixture, so a typed builder that degrades shows up here.
 Fixtures that break Retell's real rules stop at lint with their clear error.
@@ -41,6 +42,14 @@ EXTRAS: dict[str, dict[str, list[str]]] = {
         f"{FLOW} > CustomTool 'place_order'": ["response_format", "tool_id"],
     },
     "api_flow_nameless_drafts.json": {},
+    # a node type the SDK does not list: that node is a RawNode (typed edges and global setting), not the list
+    "flow_newer_node_type.json": {
+        "Stack 'imported' > ConversationFlow 'conversation_flow_corpus6' > RawNode 'Hold'": ["max_hold_ms", "music"],
+    },
+    # a key the SDK does not list on one state edge: that edge only, the state's other edges stay typed
+    "llm_state_edge_newer_key.json": {
+        "Stack 'imported' > RetellLLM 'llm_corpus7' > State 'intake' > StateEdge": ["speak_during_transition"],
+    },
     "llm_states_empty_lists.json": {
         "Stack 'imported' > Agent 'Support line' > RetellLLM 'Support line' > EndCall 'end_call'": [
             "speak_after_execution"
@@ -146,7 +155,7 @@ def test_the_script_prints_how_far_each_file_got(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "dashboard_flow_older_shapes.json: ok      plan clean" in out
     assert "invalid_states_without_starting_state.json: FAILED  at compile (reached: import)" in out
-    assert out.rstrip().endswith("5 files: 5 import, 3 compile, 3 apply, 3 plan clean")
+    assert out.rstrip().endswith("7 files: 7 import, 5 compile, 5 apply, 5 plan clean")
 
 
 def test_an_agent_whose_flow_is_not_in_the_file_keeps_the_flow_as_an_outside_reference(tmp_path: Path) -> None:
@@ -170,3 +179,33 @@ def test_an_agent_whose_flow_is_not_in_the_file_keeps_the_flow_as_an_outside_ref
     }
     outcome = run_pipeline(export, name="outside", workdir=tmp_path, emulator=emu)
     assert outcome.ok, outcome.line()
+
+
+def test_a_newer_node_type_is_a_warning_and_its_edges_stay_visible() -> None:
+    imported = import_from_json(_load("flow_newer_node_type.json"))
+    assert "RawNode(" in imported.source and 'node_type="hold_music"' in imported.source
+    stack = exec_source(imported.source)
+    issues = validate(stack)
+    assert not issues.errors
+    [warning] = [i for i in issues.warnings if i.path.endswith("nodes[1].type")]
+    assert "node type 'hold_music' is not in retell-sdk" in warning.message
+    [flow] = compile(stack).resources
+    hold = flow.payload["nodes"][1]
+    assert hold["edges"][0]["destination_node_id"] == "bye" and hold["global_node_setting"]["condition"]
+
+
+def test_a_typo_of_a_known_node_type_stays_an_error() -> None:
+    data = _load("flow_newer_node_type.json")
+    data["nodes"][1]["type"] = "conversaton"
+    stack = exec_source(import_from_json(data).source)
+    [error] = validate(stack).errors
+    assert error.code == "RD001" and "got string 'conversaton'" in error.message
+
+
+def test_an_unknown_key_on_a_state_edge_keeps_the_other_edges_typed() -> None:
+    imported = import_from_json(_load("llm_state_edge_newer_key.json"))
+    assert [n for n in imported.notes if "extra=" in n] == [
+        "Retell LLM 'llm_corpus7' > state 'intake' > edges[0]: speak_during_transition kept in the edge's extra="
+    ]
+    stack = exec_source(imported.source)
+    assert not validate(stack).errors

@@ -68,7 +68,7 @@ def test_an_unused_tool_mock_fails_the_test_at_teardown(shop: pytest.Pytester) -
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_mock_nobody_calls*",
-            "1 tool mock(s) were never used by a conversation:",
+            "1 tool mock was never used by a conversation:",
             '  - refund_order (args ⊇ {"order": "A17"}) -> {*ok*: True}',
         ]
     )

@@ -1,5 +1,5 @@
 """Engine gaps closed after the first merge: retrieval latency, SMS direction, execution messages,
-warm-transfer bridge nodes, the call's duration limit and reminders after silence. Exact events."""
+the call's duration limit and reminders after silence. Exact events."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pytest
-
-from retell_dsl.sim.events import EngineFailed, Event, KnowledgeRetrieved, ModelUsed
+from retell_dsl.sim.events import Event, KnowledgeRetrieved, ModelUsed
 from retell_dsl.sim.kb import KnowledgeBaseIndex, Retrieved, Source
 from retell_dsl.sim.models import Rule, ScriptedModel
 from retell_dsl.sim.outputs import latency
@@ -214,25 +212,3 @@ def test_a_turn_after_the_maximum_duration_ends_the_call_first() -> None:
         return await s.user_says("still here")
 
     assert asyncio.run(go()) == (at(ended("max_duration_reached"), 61_000),)
-
-
-@pytest.mark.parametrize("kind", ["bridge_transfer", "cancel_transfer"])
-def test_warm_transfer_bridge_nodes_end_with_an_error_saying_they_are_not_supported_yet(kind: str) -> None:
-    f = flow(
-        node("hi", instruction=static("Connecting you."), skip_response_edge=edge("hi.skip", "bridge", "Skip")),
-        node("bridge", kind),
-    )
-    events = run(session(f))
-    message = (
-        f"node 'bridge' (bridge): node type {kind!r} is not supported by the local engine yet: it belongs to "
-        "the transfer agent of an agentic warm transfer, whose leg with the transfer target is not simulated. "
-        "Test that agent on a Retell phone call, or run the rest of the flow locally by starting past "
-        "this node (StartAt(node_id=...) in Python, --start-node with retell-dsl chat)."
-    )
-    assert events == [
-        moved("begin", "hi"),
-        agent("Connecting you.", "hi"),
-        moved("hi", "bridge", "hi.skip"),
-        EngineFailed(at_ms=0, message=message, reason="error_llm_websocket_runtime", node_id="bridge"),
-        ended("error_llm_websocket_runtime"),
-    ]

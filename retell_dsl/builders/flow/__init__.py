@@ -13,7 +13,7 @@ from retell_dsl.builders.flow.actions import (
     MCPNode,
     TransferNode,
 )
-from retell_dsl.builders.flow.base import Edge, GlobalNode, Node, RoutedNode
+from retell_dsl.builders.flow.base import Edge, GlobalNode, Node, RawNode, RoutedNode
 from retell_dsl.builders.flow.flow import Component, ConversationFlow, FlowTool
 from retell_dsl.builders.flow.talk import (
     ConversationNode,
@@ -43,6 +43,7 @@ __all__ = [
     "MCPNode",
     "Node",
     "PressDigitNode",
+    "RawNode",
     "RoutedNode",
     "SMSNode",
     "SubagentNode",

@@ -18,7 +18,7 @@ from retell_dsl.builders.base import UNSET, FrozenMap, Spec, Unset, require_mapp
 from retell_dsl.builders.conditions import Condition, Equation, PromptCondition, as_condition
 from retell_dsl.errors import InvalidArgument
 
-__all__ = ["Edge", "GlobalNode", "Node", "RoutedNode"]
+__all__ = ["Edge", "GlobalNode", "Node", "RawNode", "RoutedNode"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -139,3 +139,27 @@ class RoutedNode(Node):
         if self.else_to is not UNSET:
             out.append(("else edge", self.else_to))
         return tuple(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class RawNode(RoutedNode):
+    """A node of a type this retell-dsl does not model, kept as Retell stored it.
+
+    The importer writes one for a node type newer (or older) than the DSL, so the rest of the flow
+    stays typed and checked. ``node_type`` is the wire ``type``; ``extra`` carries every other
+    field as written (destinations inside it are node ids). Its ``edges`` / ``else_to`` are typed
+    when they have the usual shape, so lint and the graph see where it leads. Lint warns that its
+    fields are not checked; Retell decides whether it accepts the type.
+
+    >>> from retell_dsl.compiler.flow import compile_node
+    >>> node = RawNode(name="wait", node_type="hold_music", extra={"duration_ms": 5000}).otherwise("bye")
+    >>> wire = compile_node(node)
+    >>> wire["type"], wire["duration_ms"], wire["else_edge"]["destination_node_id"]
+    ('hold_music', 5000, 'bye')
+    """
+
+    node_type: str
+
+    def _check(self) -> None:
+        RoutedNode._check(self)
+        require_str(self.node_type, f"RawNode {self.name!r} node_type")

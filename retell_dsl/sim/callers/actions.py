@@ -6,6 +6,8 @@ and a :data:`Cue` — ``"start"`` (the call connected and the user speaks first)
 IVR-side script and the agent's press-digit node is listening) — and performs the answer:
 
 * :class:`Say` — the user says ``text`` (an ``Utterance`` by ``user``);
+* :class:`Interrupt` — the user says ``text`` over the agent, right after a node transition
+  (a flow goes back to the node the user was answering: ``interrupt_go_back``);
 * :class:`Press` — the user presses DTMF ``digits`` (one ``Dtmf`` event each);
 * :class:`Silence` — the user says nothing for ``ms`` milliseconds;
 * :class:`HangUp` — the user hangs up (``disconnection_reason`` ``user_hangup``);
@@ -34,6 +36,7 @@ __all__ = [
     "Cue",
     "EndAsError",
     "HangUp",
+    "Interrupt",
     "NoCaller",
     "Press",
     "Say",
@@ -54,6 +57,17 @@ class Say:
     def __post_init__(self) -> None:
         if not isinstance(self.text, str) or not self.text.strip():
             raise InvalidArgument(f"Say needs some text, got {self.text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupt:
+    """The user says ``text`` over the agent (a barge-in within about a second of a transition)."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str) or not self.text.strip():
+            raise InvalidArgument(f"Interrupt needs some text, got {self.text!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +106,7 @@ class EndAsError:
     reason: str
 
 
-CallerAction = Say | Press | Silence | HangUp | EndAsError
+CallerAction = Say | Interrupt | Press | Silence | HangUp | EndAsError
 
 
 @runtime_checkable

@@ -2,9 +2,9 @@
 
 The JSON (``engine_port.CallSession.caller`` in the emulator documents it) is either a script,
 ``{"type": "script", "steps": [...]}`` with steps ``{"say": text, "after": pattern?}``,
-``{"press": digits}``, ``{"silence_ms": n}`` and ``{"hang_up": true}`` (each may carry
-``after``: wait until an agent utterance contains this text, or matches it when written as
-``/regex/``, and ``within``: how many agent turns to wait), or a persona,
+``{"interrupt": text}`` (said over the agent), ``{"press": digits}``, ``{"silence_ms": n}`` and
+``{"hang_up": true}`` (each may carry ``after``: wait until an agent utterance contains this
+text, or matches it when written as ``/regex/``, and ``within``: how many agent turns to wait), or a persona,
 ``{"type": "persona", "user_prompt": text, "llm_model": name?}`` (an LLM playing the caller,
 with ``model``). Bad JSON raises :class:`~retell_dsl.InvalidArgument` naming the step and key.
 
@@ -26,12 +26,12 @@ from typing import Any
 
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.sim.callers.persona import PersonaCaller
-from retell_dsl.sim.callers.script import Condition, ScriptCaller, Step, hang_up, press, say, silence
+from retell_dsl.sim.callers.script import Condition, ScriptCaller, Step, hang_up, interrupt, press, say, silence
 from retell_dsl.sim.models import Model, NoModel
 
 __all__ = ["caller_from_json"]
 
-_ACTIONS = ("say", "press", "silence_ms", "hang_up")
+_ACTIONS = ("say", "interrupt", "press", "silence_ms", "hang_up")
 
 
 def _condition(value: object, where: str) -> Condition | None:
@@ -61,10 +61,10 @@ def _step(item: object, where: str) -> Step:
     if isinstance(within, bool) or not isinstance(within, int):
         raise InvalidArgument(f"{where}.within must be a whole number of agent turns, got {within!r}")
     action, value = actions[0], item[actions[0]]
-    if action == "say":
+    if action in ("say", "interrupt"):
         if not isinstance(value, str):
-            raise InvalidArgument(f"{where}.say must be text, got {value!r}")
-        return say(value, after=after, within=within)
+            raise InvalidArgument(f"{where}.{action} must be text, got {value!r}")
+        return (say if action == "say" else interrupt)(value, after=after, within=within)
     if action == "press":
         return press(
             str(value) if isinstance(value, int) and not isinstance(value, bool) else value, after=after, within=within

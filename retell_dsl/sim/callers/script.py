@@ -1,6 +1,6 @@
 """A scripted caller: steps in order, each optionally waiting for the agent to say something.
 
-Steps are built with :func:`say`, :func:`press`, :func:`silence` and :func:`hang_up` (a plain
+Steps are built with :func:`say`, :func:`interrupt`, :func:`press`, :func:`silence` and :func:`hang_up` (a plain
 string is a ``say`` step). A step with ``after=`` waits until an agent utterance **since the
 caller last acted** matches: a string (case-insensitive substring), a compiled regex
 (``search``) or a predicate on the utterance's text. While it waits the caller stays silent for
@@ -38,6 +38,7 @@ from retell_dsl.sim.callers.actions import (
     CallerAction,
     Cue,
     HangUp,
+    Interrupt,
     Press,
     Say,
     Silence,
@@ -52,6 +53,7 @@ __all__ = [
     "ScriptStepTimedOut",
     "Step",
     "hang_up",
+    "interrupt",
     "press",
     "say",
     "silence",
@@ -89,7 +91,7 @@ def _matches(condition: Condition, text: str) -> bool:
 class Step:
     """One scripted action, optionally waiting (at most ``within`` agent turns) for ``after``."""
 
-    action: Say | Press | Silence | HangUp
+    action: Say | Interrupt | Press | Silence | HangUp
     after: Condition | None = None
     within: int = 3
 
@@ -109,6 +111,8 @@ class Step:
         action = self.action
         if isinstance(action, Say):
             text = f"say {action.text!r}"
+        elif isinstance(action, Interrupt):
+            text = f"interrupt with {action.text!r}"
         elif isinstance(action, Press):
             text = f"press {action.digits!r}"
         elif isinstance(action, Silence):
@@ -121,6 +125,11 @@ class Step:
 def say(text: str, *, after: Condition | None = None, within: int = 3) -> Step:
     """A step saying ``text``."""
     return Step(action=Say(text), after=after, within=within)
+
+
+def interrupt(text: str, *, after: Condition | None = None, within: int = 3) -> Step:
+    """A step saying ``text`` over the agent (see :class:`~retell_dsl.sim.callers.Interrupt`)."""
+    return Step(action=Interrupt(text), after=after, within=within)
 
 
 def press(digits: str, *, after: Condition | None = None, within: int = 3) -> Step:

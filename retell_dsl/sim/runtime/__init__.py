@@ -10,16 +10,18 @@
 from __future__ import annotations
 
 from retell_dsl.sim.runtime.builtins import BUILTIN_TYPES
-from retell_dsl.sim.runtime.config import CallFacts, Clock, Limits, ManualClock, StartAt, SystemClock
+from retell_dsl.sim.runtime.config import CallFacts, Clock, Limits, ManualClock, StartAt, SystemClock, WarmTransfer
 from retell_dsl.sim.runtime.core import AgentEngine, Resolver
 from retell_dsl.sim.runtime.session import Session
 from retell_dsl.sim.runtime.sync import Synchronous
+from retell_dsl.sim.runtime.transfer_agent import Decision, TransferAgent, TransferRequest
 
 __all__ = [
     "BUILTIN_TYPES",
     "AgentEngine",
     "CallFacts",
     "Clock",
+    "Decision",
     "Limits",
     "ManualClock",
     "Resolver",
@@ -27,4 +29,7 @@ __all__ = [
     "StartAt",
     "Synchronous",
     "SystemClock",
+    "TransferAgent",
+    "TransferRequest",
+    "WarmTransfer",
 ]

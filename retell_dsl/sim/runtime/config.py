@@ -19,9 +19,10 @@ from typing import Literal, Protocol
 
 from retell_dsl.errors import InvalidArgument
 
-__all__ = ["CallFacts", "Clock", "Limits", "ManualClock", "StartAt", "SystemClock"]
+__all__ = ["CallFacts", "Clock", "Limits", "ManualClock", "StartAt", "SystemClock", "WarmTransfer"]
 
 SessionType = Literal["voice", "chat"]
+TransferAction = Literal["bridge_transfer", "cancel_transfer"]
 
 
 class Clock(Protocol):
@@ -69,11 +70,58 @@ class ManualClock:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WarmTransfer:
+    """The session is the transfer agent's leg of an agentic warm transfer: a transfer is in progress.
+
+    The "user" of such a session is the transfer target (the person the caller is being
+    transferred to) while the original caller waits on hold. The transfer agent decides with a
+    ``bridge_transfer`` / ``cancel_transfer`` node or tool; with no decision within
+    ``timeout_ms`` of conversation time, ``action_on_timeout`` is taken (Retell's
+    ``agentic_transfer_config`` defaults: 30 000 ms, ``cancel_transfer``).
+
+    >>> WarmTransfer.from_config({"transfer_timeout_ms": 20000, "action_on_timeout": "bridge_transfer"})
+    WarmTransfer(timeout_ms=20000, action_on_timeout='bridge_transfer', original_call_id=None)
+    >>> WarmTransfer(timeout_ms=0)
+    Traceback (most recent call last):
+    ...
+    retell_dsl.InvalidArgument: WarmTransfer.timeout_ms must be a positive number of milliseconds, got 0
+    """
+
+    timeout_ms: int = 30_000
+    action_on_timeout: TransferAction = "cancel_transfer"
+    original_call_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.timeout_ms, bool) or not isinstance(self.timeout_ms, int) or self.timeout_ms <= 0:
+            raise InvalidArgument(
+                f"WarmTransfer.timeout_ms must be a positive number of milliseconds, got {self.timeout_ms!r}"
+            )
+        if self.action_on_timeout not in ("bridge_transfer", "cancel_transfer"):
+            raise InvalidArgument(
+                "WarmTransfer.action_on_timeout must be 'bridge_transfer' or 'cancel_transfer', "
+                f"got {self.action_on_timeout!r}"
+            )
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, object] | None, original_call_id: str | None = None) -> WarmTransfer:
+        """From the wire ``agentic_transfer_config`` of the main agent's transfer option."""
+        config = config or {}
+        timeout = config.get("transfer_timeout_ms")
+        action = config.get("action_on_timeout")
+        return cls(
+            timeout_ms=int(timeout) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else 30_000,
+            action_on_timeout="bridge_transfer" if action == "bridge_transfer" else "cancel_transfer",
+            original_call_id=original_call_id,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CallFacts:
     """Facts of the call or chat that system variables and built-in tools read.
 
     ``call_type`` is Retell's (``phone_call``, ``web_call``; ``chat`` for chats); transfers and
-    SMS to the caller need a phone call. ``user_number`` is the caller's number: ``from_number``
+    SMS to the caller need a phone call. ``warm_transfer`` makes the session the transfer agent's
+    leg of an agentic warm transfer (see :class:`WarmTransfer`). ``user_number`` is the caller's number: ``from_number``
     on an inbound call, ``to_number`` on an outbound one.
 
     >>> CallFacts(call_type="phone_call", direction="outbound", from_number="+1", to_number="+2").user_number
@@ -89,10 +137,16 @@ class CallFacts:
     from_number: str | None = None
     to_number: str | None = None
     metadata: Mapping[str, object] = field(default_factory=dict)
+    #: set when this session is the transfer agent's leg of an agentic warm transfer
+    warm_transfer: WarmTransfer | None = None
 
     def __post_init__(self) -> None:
         if self.session_type not in ("voice", "chat"):
             raise InvalidArgument(f"session_type must be 'voice' or 'chat', got {self.session_type!r}")
+        if self.warm_transfer is not None and self.session_type != "voice":
+            raise InvalidArgument(
+                "a warm transfer's transfer agent talks on a call: warm_transfer needs a voice session"
+            )
         if not self.call_type:
             object.__setattr__(self, "call_type", "chat" if self.session_type == "chat" else "web_call")
 

@@ -49,6 +49,7 @@ from retell_dsl.sim.models import (
 )
 from retell_dsl.sim.runtime.config import CallFacts, Clock, Limits, ManualClock
 from retell_dsl.sim.runtime.history import history
+from retell_dsl.sim.runtime.transfer_agent import TransferAgent
 from retell_dsl.sim.runtime.variables import DEFAULT_ZONE, Scope, calendar, format_time, local_hour
 from retell_dsl.sim.tools import ToolCall, ToolContext, ToolResult, ToolRunner
 from retell_dsl.wire.variables import substitute
@@ -189,6 +190,8 @@ class Core:
         self.transitions = 0
         self._ids = 0
         self._retrieved: dict[tuple[object, ...], str] = {}
+        #: decides agentic warm transfers (see transfer_agent); ``None``: they succeed
+        self.transfer_agent: TransferAgent | None = None
         #: set by the session: continue the conversation in another agent (agent swap)
         self.switch: Callable[[AgentEngine], Awaitable[None]] | None = None
 

@@ -10,9 +10,20 @@ silent, documented here:
   for ``begin_after_user_silence_ms``.
 - A go-back returns to the node the caller left for the global node and enters it again; once
   the caller moves on from the global node through an ordinary edge there is nothing to go back to.
+- A flow or component with ``flex_mode`` runs as one single-prompt agent
+  (:mod:`~retell_dsl.sim.runtime.flow_flex`).
 - Global nodes are those of the node list the caller is in (the main flow, or the component).
 - A component node enters its component's ``start_node_id`` (else its first node); an end node
   inside speaks, then the component node's edges are evaluated at once in the parent flow.
+- **Interruption** (``interrupt_go_back``): Retell reverts a node transition when the user is
+  still speaking, or speaks again within about a second, as it happens: the speech belongs to
+  the node the user was answering, so the flow goes back there, hears it in full, and moves on
+  again. In text that moment is explicit: :meth:`interrupt` is a user turn spoken over the agent.
+  When the flow has moved since the user's previous turn, it goes back to the node of that turn
+  (a ``NodeTransition`` of type ``interrupt_go_back``; frames and go-back origins as they were
+  then), the turn is appended, and that node's edges are evaluated as for any user turn. With
+  no move to revert (or no previous user turn) an interruption is an ordinary turn. What ran in
+  between (tools, variables) is not undone, and the interrupted agent text stays whole.
 - More than ``Limits.max_transitions`` transitions without a user turn end the conversation with
   ``error_llm_websocket_runtime`` (a cycle with no user turn); so does a dangling node id.
 """
@@ -43,6 +54,8 @@ class Frame:
     tools: tuple[Mapping[str, Any], ...]
     start_node_id: str | None
     parent: Mapping[str, Any] | None = None
+    #: ``flex_mode``: the node list runs as one single-prompt agent (see flow_flex)
+    flex: bool = False
 
     @classmethod
     def of(
@@ -59,6 +72,7 @@ class Frame:
             tools=tools,
             start_node_id=str(start) if start else None,
             parent=parent,
+            flex=graph.get("flex_mode") is True,
         )
 
 
@@ -80,6 +94,8 @@ class FlowInterpreter:
         self.fired: dict[str, int] = {}
         self.since_user = 0
         self.start_at = start
+        #: where the user's last turn was heard: (frames, node, go-back origins), for interruptions
+        self.heard: tuple[list[Frame], Mapping[str, Any], list[str]] | None = None
         defaults = self.flow.get("default_dynamic_variables")
         if isinstance(defaults, Mapping):
             core.defaults.update({str(k): str(v) for k, v in defaults.items() if v is not None})
@@ -128,7 +144,14 @@ class FlowInterpreter:
         return model_settings(node, self.flow)
 
     def prompt(self, node: Mapping[str, Any], *, instruction: bool = True) -> str:
-        """The system prompt at ``node``: the flow's global prompt, the node's instruction, KB chunks."""
+        """The system prompt at ``node``: the flow's global prompt, the node's instruction, KB chunks.
+
+        In a flex-mode frame: the compiled prompt of the whole node list (see flow_flex).
+        """
+        if self.frame.flex:
+            from retell_dsl.sim.runtime import flow_flex
+
+            return flow_flex.system_prompt(self)
         parts = [self.core.substitute(str(self.flow.get("global_prompt") or ""))]
         text = (node.get("instruction") or {}).get("text") if isinstance(node.get("instruction"), Mapping) else None
         if instruction and text:
@@ -168,6 +191,17 @@ class FlowInterpreter:
         self.core.emit(Utterance(at_ms=self.core.now(), role="user", content=text))
         await self._turn()
 
+    async def interrupt(self, text: str) -> None:
+        """A user turn spoken over the agent: revert the moves since the user's last turn, then hear it there."""
+        heard = self.heard
+        if heard is not None and self.node is not None and heard[1] is not self.node:
+            frames, node, origins = heard
+            former = self.node
+            self.frames, self.origins = list(frames), list(origins)
+            self.core.transitions += 1
+            self._arrive(node, Go(edge_id=None, destination=str(node.get("id")), kind="interrupt_go_back"), former)
+        await self.user_says(text)
+
     async def press(self, digits: str) -> None:
         """The user presses keys (a turn, like speaking)."""
         for digit in digits:
@@ -186,6 +220,7 @@ class FlowInterpreter:
 
         self.since_user = 0
         assert self.node is not None
+        self.heard = (list(self.frames), self.node, list(self.origins))
         if self.pending_start:
             self.pending_start = False
             await self.run(self.node)

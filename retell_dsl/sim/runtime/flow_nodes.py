@@ -17,8 +17,13 @@ edge (types without an entry stay silent). Choices where Retell is silent:
 - **sms**: static text is sent as written (variables substituted); a prompt is written by the model.
 - **agent_swap**: the destination's engine starts at once (its start node, or its Retell LLM's
   begin message rules with the agent speaking), with the whole history.
-- **bridge_transfer / cancel_transfer** (the transfer agent's side of an agentic warm transfer)
-  are not supported yet: the conversation ends with an error that says so and how to go on.
+- **bridge_transfer / cancel_transfer** (the transfer agent's side of an agentic warm transfer,
+  see :func:`~retell_dsl.sim.runtime.builtins.settle_transfer`): the node says its instruction
+  first when ``speak_during_execution`` is set, records a tool call named like the node (type
+  ``bridge_transfer`` / ``cancel_transfer``, arguments ``{}``) and ends the transfer agent's
+  call: ``transfer_bridged`` / ``transfer_cancelled`` while a transfer is in progress; with
+  none (a chat, a web call) a failed result saying so and ``agent_hangup``. Neither node has
+  edges.
 """
 
 from __future__ import annotations
@@ -276,13 +281,20 @@ async def enter_end(it: FlowInterpreter, node: Node) -> Go | None:
     return go
 
 
+async def enter_settle_transfer(it: FlowInterpreter, node: Node) -> Go | None:
+    """Bridge or cancel the warm transfer (the transfer agent's decision); the call ends either way."""
+    core, where, kind = it.core, it.where(node), str(node.get("type"))
+    if node.get("speak_during_execution"):
+        await _speak(it, node)
+    call_id = core.next_id()
+    core.invoked(where, call_id, str(node.get("name") or node.get("id")), kind)
+    builtins.settle_transfer(core, call_id, kind)
+
+
 async def _unsupported(it: FlowInterpreter, node: Node) -> Go | None:
-    kind = node.get("type")
+    known = ", ".join(repr(k) for k in ENTER)
     raise Stop(
-        f"{it.where(node).text}: node type {kind!r} is not supported by the local engine yet: it belongs to "
-        "the transfer agent of an agentic warm transfer, whose leg with the transfer target is not simulated. "
-        "Test that agent on a Retell phone call, or run the rest of the flow locally by starting past "
-        "this node (StartAt(node_id=...) in Python, --start-node with retell-dsl chat).",
+        f"{it.where(node).text}: node type {node.get('type')!r} is not a conversation-flow node type (known: {known})",
         node_id=str(node.get("id")),
     )
 
@@ -301,8 +313,8 @@ ENTER: dict[str, Enter] = {
     "agent_swap": enter_agent_swap,
     "component": enter_component,
     "end": enter_end,
-    "bridge_transfer": _unsupported,
-    "cancel_transfer": _unsupported,
+    "bridge_transfer": enter_settle_transfer,
+    "cancel_transfer": enter_settle_transfer,
 }
 
 REPLY: dict[str, Reply] = {
@@ -313,13 +325,21 @@ REPLY: dict[str, Reply] = {
 
 
 async def enter(it: FlowInterpreter, node: Node) -> Go | None:
-    """Run the arrival handler of ``node``'s type."""
+    """Run the arrival handler of ``node``'s type (in a flex-mode frame: one single-prompt turn)."""
+    if it.frame.flex:
+        from retell_dsl.sim.runtime.flow_flex import respond
+
+        return await respond(it)
     handler = ENTER.get(str(node.get("type")), _unsupported)
     return await handler(it, node)
 
 
 async def on_user(it: FlowInterpreter, node: Node) -> Go | None:
-    """A user turn at ``node``: an edge to take, or the node's reply (and ``None``)."""
+    """A user turn at ``node``: an edge to take, or the node's reply (and ``None``); flex: the agent's turn."""
+    if it.frame.flex:
+        from retell_dsl.sim.runtime.flow_flex import respond
+
+        return await respond(it)
     go = await it.choose(node, user_turn=True)
     if go is not None:
         return go

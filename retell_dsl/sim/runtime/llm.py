@@ -109,6 +109,10 @@ class LlmInterpreter:
         self.core.emit(Utterance(at_ms=self.core.now(), role="user", content=text))
         await self._respond()
 
+    async def interrupt(self, text: str) -> None:
+        """A user turn spoken over the agent: an ordinary turn (Retell LLM states have no go-back)."""
+        await self.user_says(text)
+
     async def press(self, digits: str) -> None:
         """The user presses keys; the agent answers."""
         self.pending_start = False

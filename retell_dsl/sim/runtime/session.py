@@ -10,7 +10,10 @@ component, unknown state) and a turn that outlives ``Limits.turn_timeout_s`` end
 engine fault ends with ``error_unknown``; model errors carry their own reason. A user's
 silence brings reminders and, past ``end_call_after_silence_ms``, ends the call with
 ``inactivity``; a voice session ends with ``max_duration_reached`` at the agent's
-``max_call_duration_ms`` (see :mod:`~retell_dsl.sim.runtime.silence`).
+``max_call_duration_ms`` (see :mod:`~retell_dsl.sim.runtime.silence`). A transfer agent's leg
+(``CallFacts.warm_transfer``) that reaches the transfer's ``timeout_ms`` without a decision ends
+with the ``action_on_timeout``'s reason (``transfer_bridged`` / ``transfer_cancelled``), no tool
+call recorded (the agent decided nothing).
 
 >>> flow = {"start_speaker": "agent", "start_node_id": "hi", "nodes": [
 ...     {"id": "hi", "type": "conversation", "instruction": {"type": "static_text", "text": "Hello {{name}}!"},
@@ -41,6 +44,7 @@ from retell_dsl.sim.runtime.flow import FlowInterpreter
 from retell_dsl.sim.runtime.llm import LlmInterpreter
 from retell_dsl.sim.runtime.silence import SilencePlan, max_duration_ms, remind
 from retell_dsl.sim.runtime.sync import Synchronous
+from retell_dsl.sim.runtime.transfer_agent import TransferAgent
 from retell_dsl.sim.tools import ASGIApp, Handler, ToolMock, ToolRunner
 
 __all__ = ["Session"]
@@ -50,6 +54,7 @@ class _Interpreter(Protocol):
     async def start(self) -> None: ...
     async def begin_after_swap(self) -> None: ...
     async def user_says(self, text: str) -> None: ...
+    async def interrupt(self, text: str) -> None: ...
     async def press(self, digits: str) -> None: ...
     async def silence(self, ms: int) -> None: ...
 
@@ -75,6 +80,7 @@ class Session:
         kb: KnowledgeBaseIndex | None = None,
         resolver: Resolver | None = None,
         start_at: StartAt | None = None,
+        transfer_agent: TransferAgent | None = None,
     ) -> None:
         for label, value in (("agent", agent), ("engine", engine)):
             if not isinstance(value, Mapping):
@@ -98,6 +104,7 @@ class Session:
         if isinstance(agent_defaults, Mapping):
             self.core.defaults.update({str(k): str(v) for k, v in agent_defaults.items() if v is not None})
         self.core.switch = self._switch
+        self.core.transfer_agent = transfer_agent
         self._interp: _Interpreter = self._interpreter(self._engine, start_at)
         self._started = False
         self._quiet_ms = 0  # user silence so far (see silence())
@@ -166,6 +173,17 @@ class Session:
         self._quiet_ms, self._reminders = 0, 0
         return opened + await self._guard(lambda: self._interp.user_says(str(text)))
 
+    async def interrupt(self, text: str) -> tuple[Event, ...]:
+        """The user says ``text`` over the agent, within about a second of a node transition.
+
+        The text stand-in for a voice barge-in: a flow goes back (``interrupt_go_back``) to the
+        node the user was answering and hears the turn there (see
+        :mod:`~retell_dsl.sim.runtime.flow`); a Retell LLM hears an ordinary turn.
+        """
+        opened = await self.start()
+        self._quiet_ms, self._reminders = 0, 0
+        return opened + await self._guard(lambda: self._interp.interrupt(str(text)))
+
     async def press(self, digits: str) -> tuple[Event, ...]:
         """The user presses keys (``0-9``, ``*``, ``#``)."""
         bad = [d for d in str(digits) if d not in "0123456789*#"]
@@ -200,6 +218,9 @@ class Session:
         limit = max_duration_ms(agent, voice=voice)
         if limit is not None and limit - core.now() <= ms:
             moments.append((max(0, limit - core.now()), "max_duration"))
+        deadline = self._transfer_deadline()
+        if deadline is not None and deadline[0] - core.now() <= ms:
+            moments.append((max(0, deadline[0] - core.now()), deadline[1]))
         moments.sort(key=lambda m: (m[0], m[1] == "remind"))  # an end at the same moment wins
         passed = 0
         for offset, what in moments:
@@ -209,7 +230,8 @@ class Session:
                 self._reminders += 1
                 await remind(core, *self._place(), quiet_ms=before + offset)
                 continue
-            core.emit(Ended(at_ms=core.now(), reason="inactivity" if what == "end" else "max_duration_reached"))
+            reason = {"end": "inactivity", "max_duration": "max_duration_reached"}.get(what, what)
+            core.emit(Ended(at_ms=core.now(), reason=reason))
             return
         self._advance(ms - passed)
         self._quiet_ms = before + ms
@@ -217,6 +239,13 @@ class Session:
         await self._interp.silence(ms)
         if any(isinstance(e, Utterance) and e.role == "agent" for e in core.log.since(mark)):
             self._quiet_ms, self._reminders = 0, 0  # the agent spoke (begin after silence): a new silence
+
+    def _transfer_deadline(self) -> tuple[int, str] | None:
+        """When a warm transfer's transfer agent runs out of time, and the reason it then ends with."""
+        transfer = self.core.facts.warm_transfer
+        if transfer is None:
+            return None
+        return transfer.timeout_ms, builtins.TRANSFER_DECISIONS[transfer.action_on_timeout]
 
     def _advance(self, ms: int) -> None:
         if ms <= 0:
@@ -249,14 +278,12 @@ class Session:
         if log.ended is not None:
             return ()
         timeout = self.core.limits.turn_timeout_s
-        limit = max_duration_ms(self._engine.agent, voice=self.core.facts.session_type == "voice")
         try:
-            if limit is not None and self.core.now() >= limit:
-                builtins.end(self.core, "max_duration_reached")
+            self._end_when_due()
             async with asyncio.timeout(timeout):
                 await step()
-            if limit is not None and log.ended is None and self.core.now() >= limit:
-                builtins.end(self.core, "max_duration_reached")
+            if log.ended is None:
+                self._end_when_due()
         except (Finished, HandedOver):
             pass
         except Stop as stop:
@@ -268,6 +295,16 @@ class Session:
         except Exception as exc:  # the session's promise: an error event, never a traceback
             self._fail(f"the local engine failed: {type(exc).__name__}: {exc}", "error_unknown")
         return log.since(mark)
+
+    def _end_when_due(self) -> None:
+        """End the call when its maximum duration or the warm transfer's deadline has passed."""
+        now = self.core.now()
+        limit = max_duration_ms(self._engine.agent, voice=self.core.facts.session_type == "voice")
+        deadline = self._transfer_deadline()
+        due = [(at, why) for at, why in ((limit, "max_duration_reached"), deadline or (None, "")) if at is not None]
+        due = [(at, why) for at, why in due if now >= at]
+        if due:
+            builtins.end(self.core, min(due)[1])
 
     def _fail(self, message: str, reason: str, node_id: str | None = None, state: str | None = None) -> None:
         core = self.core

@@ -123,6 +123,8 @@ async def run_tool_call(core: Core, where: Where, tool: Mapping[str, Any], call:
             description=str(tool.get("description") or "Extract variables"),
         )
         core.returned(call.id, json.dumps(values))
+    elif kind in builtins.TRANSFER_DECISIONS:
+        builtins.settle_transfer(core, call.id, kind)
     elif kind == "agent_swap":
         target = builtins.swap_target(core, str(tool.get("agent_id") or ""), tool.get("agent_version"))
         if target is None:
