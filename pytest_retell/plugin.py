@@ -45,6 +45,7 @@ pytest_plugins = [
     "pytest_retell.snapshots",
     "pytest_retell.properties",
     "pytest_retell.calls",  # phone, batch and inbound calls, webhooks
+    "pytest_retell.recording",  # --retell-record / --retell-replay cassettes
 ]
 
 __all__ = [
@@ -62,7 +63,6 @@ __all__ = [
     "retell_web_call",
 ]
 
-#: The plugin's other fixture modules (pytest imports them with this one; each stays light at import).
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
 _FAILED = pytest.StashKey[bool]()
