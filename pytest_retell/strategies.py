@@ -14,8 +14,9 @@ say them; :func:`dynamic_variables` draws values for the variables an agent decl
 :mod:`pytest_retell.variables`).
 
 ``st.from_type`` finds :class:`CallerScript`, :class:`E164` and :class:`DtmfDigits` once the
-``hypothesis`` entry point of retell-dsl has run :func:`_hypothesis_setup_hook` (Hypothesis does
-so when it is imported, in an environment where retell-dsl is installed).
+``hypothesis`` entry point of retell-dsl has run (``pytest_retell._hypothesis``: Hypothesis does
+so when it is imported, in an environment where retell-dsl is installed), or once this module is
+imported (:func:`register_types`).
 
 >>> from hypothesis import given
 >>> @given(callers(turns=["My order is {order}", dtmf(max_size=1)], slots={"order": ["A17", "B2"]}))
@@ -318,8 +319,11 @@ def callers(
 # ----------------------------------------------------------------------------------------- st.from_type
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register the strategies for ``st.from_type`` (run by Hypothesis through the ``hypothesis`` entry point)."""
+def register_types() -> None:
+    """Register the strategies for ``st.from_type`` (the ``hypothesis`` entry point runs this too)."""
     st.register_type_strategy(CallerScript, callers())
     st.register_type_strategy(E164, phone_numbers())
     st.register_type_strategy(DtmfDigits, dtmf())
+
+
+register_types()  # also when Hypothesis was imported first and its entry point ran before this module

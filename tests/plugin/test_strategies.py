@@ -13,7 +13,7 @@ from hypothesis import find
 from hypothesis import strategies as st
 
 from pytest_retell import E164, CallerScript, DtmfDigits
-from pytest_retell.strategies import _hypothesis_setup_hook
+from pytest_retell._hypothesis import _hypothesis_setup_hook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,7 +104,7 @@ def _entry() -> dict[str, str]:
 
 
 def test_pyproject_declares_the_hypothesis_entry_point() -> None:
-    assert _entry() == {"retell-dsl": "pytest_retell.strategies:_hypothesis_setup_hook"}
+    assert _entry() == {"retell-dsl": "pytest_retell._hypothesis:_hypothesis_setup_hook"}
 
 
 def test_the_hook_registers_the_types_for_from_type() -> None:
@@ -138,9 +138,13 @@ def test_hypothesis_runs_the_hook_through_an_installed_entry_point(tmp_path: Pat
 
 
 def test_the_hook_module_loads_no_sdk() -> None:
-    """Hypothesis imports it in every session of an environment with retell-dsl installed: it must stay light."""
+    """Hypothesis imports it in every session of an environment with retell-dsl installed: it must stay light.
+
+    Importing the strategies before Hypothesis works too: the entry point does not re-enter them.
+    """
     code = (
-        "import sys, pytest_retell.strategies\n"
+        "import sys, pytest_retell.strategies, hypothesis.strategies as st\n"
+        "assert not st.from_type(pytest_retell.strategies.E164).is_empty\n"
         "heavy = ('retell', 'httpx', 'pydantic', 'pytest', 'syrupy')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )
