@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_retell import live
+
 if TYPE_CHECKING:
     from pytest_retell.deploying import Deployments
     from retell_dsl.conversations import ChatConversation, ModelSwitch, ScriptedModel, ToolMocks
@@ -50,6 +52,9 @@ __all__ = [
     "retell_tool_mocks",
     "retell_web_call",
 ]
+
+#: The plugin's own submodules (their hooks, options and fixtures are registered with this one).
+pytest_plugins = ["pytest_retell.live"]
 
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
@@ -144,20 +149,27 @@ def retell_target(pytestconfig: pytest.Config) -> Target:
     from retell_dsl.target import resolve_target
 
     try:
-        return resolve_target(option(pytestconfig, "target"), emulator_db=":memory:")
+        target = resolve_target(option(pytestconfig, "target"), emulator_db=":memory:")
     except ConfigurationError as exc:
         problem = f"--retell-target: {exc}"
+    else:
+        if target.kind == "live":
+            live.start(pytestconfig, target)  # the key check: a refused key ends the session in one line
+        return target
     pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture(scope="session")
-def _retell_deployments(retell_target: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployments]:
+def _retell_deployments(
+    pytestconfig: pytest.Config, retell_target: Target, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployments]:
     from pytest_retell.deploying import Deployments
 
-    deployments = Deployments(retell_target, tmp_path_factory.mktemp("retell-deploy"))
+    root = tmp_path_factory.mktemp("retell-deploy")
+    deployments = Deployments(retell_target, root, **live.deploy_options(pytestconfig, retell_target))
     yield deployments
     if retell_target.kind == "live":
-        deployments.destroy()
+        live.finish(pytestconfig, deployments)  # also after failures, Ctrl-C and SIGTERM
 
 
 @pytest.fixture
@@ -276,6 +288,7 @@ def retell_chat(
         except ConfigurationError as exc:
             problem = f"retell_chat: {exc}"
         else:
+            options.setdefault("version", deployed.version_of(agent_id))  # the draft the deploy wrote
             conversation = chat(deployed.client, agent_id, **options)
             opened.append(conversation)
             return conversation
@@ -295,7 +308,9 @@ def retell_playground(retell_target: Target, _retell_switch: ModelSwitch | None)
     def open_playground(deployed: Any, agent: str | None = None, **options: Any) -> Any:
         __tracebackhide__ = True
         try:
-            return playground(deployed.client, deployed.chat_agent_id(agent), **options)
+            agent_id = deployed.chat_agent_id(agent)
+            options.setdefault("version", deployed.version_of(agent_id))
+            return playground(deployed.client, agent_id, **options)
         except ConfigurationError as exc:
             problem = f"retell_playground: {exc}"
         pytest.fail(problem, pytrace=False)
@@ -307,7 +322,8 @@ def retell_playground(retell_target: Target, _retell_switch: ModelSwitch | None)
 def retell_web_call(retell_target: Target, _retell_switch: ModelSwitch | None) -> Callable[..., Any]:
     """``retell_web_call(deployed, "voice agent", caller={...}, dynamic_variables=...)``: a whole web call.
 
-    The caller is the emulator's simulated caller JSON; on live Retell this is not supported yet.
+    The caller is the emulator's simulated caller JSON. On live Retell the call is created and read
+    back without ``caller``; a test giving one is skipped (no headless audio client yet).
     """
     from retell_dsl.conversations import web_call
     from retell_dsl.errors import ConfigurationError
@@ -315,7 +331,11 @@ def retell_web_call(retell_target: Target, _retell_switch: ModelSwitch | None) -
     def hold(deployed: Any, agent: str, **options: Any) -> Any:
         __tracebackhide__ = True
         try:
-            return web_call(retell_target, deployed.id(f"agent.{agent}"), **options)
+            agent_id = deployed.id(f"agent.{agent}")
+            if retell_target.kind == "live":
+                return live.web_call(retell_target, deployed, agent_id, options)
+            options.setdefault("version", deployed.version_of(agent_id))
+            return web_call(retell_target, agent_id, **options)
         except ConfigurationError as exc:
             problem = f"retell_web_call: {exc}"
         pytest.fail(problem, pytrace=False)
