@@ -31,8 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_retell import live
-
 if TYPE_CHECKING:
     from pytest_retell.deploying import Deployments
     from retell_dsl.conversations import ChatConversation, ModelSwitch, ScriptedModel, ToolMocks
@@ -154,6 +152,8 @@ def retell_target(pytestconfig: pytest.Config) -> Target:
         problem = f"--retell-target: {exc}"
     else:
         if target.kind == "live":
+            from pytest_retell import live
+
             live.start(pytestconfig, target)  # the key check: a refused key ends the session in one line
         return target
     pytest.fail(problem, pytrace=False)
@@ -163,6 +163,7 @@ def retell_target(pytestconfig: pytest.Config) -> Target:
 def _retell_deployments(
     pytestconfig: pytest.Config, retell_target: Target, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployments]:
+    from pytest_retell import live
     from pytest_retell.deploying import Deployments
 
     root = tmp_path_factory.mktemp("retell-deploy")
@@ -333,6 +334,8 @@ def retell_web_call(retell_target: Target, _retell_switch: ModelSwitch | None) -
         try:
             agent_id = deployed.id(f"agent.{agent}")
             if retell_target.kind == "live":
+                from pytest_retell import live
+
                 return live.web_call(retell_target, deployed, agent_id, options)
             options.setdefault("version", deployed.version_of(agent_id))
             return web_call(retell_target, agent_id, **options)
