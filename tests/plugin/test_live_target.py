@@ -34,7 +34,7 @@ def test_names_and_pinning(retell_deploy, retell_chat):
     chat = retell_chat(deployed, "hello chat")
     agent_id = deployed.id("chat_agent.hello chat")
     assert deployed.version_of(agent_id) == 0
-    assert deployed.client.chat.retrieve(chat.chat_id).agent_version == 0
+    assert deployed.client.chat.retrieve(chat.chat_id).version == 0  # the chat runs the pinned version
     chat.send("hello")
     assert chat.end().path == ["greet", "bye"]
 
@@ -122,7 +122,7 @@ def test_phone_numbers_need_the_opt_in_on_live(live: pytest.Pytester) -> None:
         from test_hello import flow
 
         voice = Agent(name="line", engine=flow, voice="11labs-Adrian")
-        stack = Stack(name="phone").add(voice, PhoneNumber(area_code=415, nickname="front", inbound_agent=voice))
+        stack = Stack(name="phone").add(voice, PhoneNumber(name="front", area_code=415))
 
         def test_deploy(retell_deploy):
             retell_deploy(stack)
