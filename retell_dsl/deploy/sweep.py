@@ -14,7 +14,10 @@ touched:
 * a component or knowledge base that an engine outside the sweep still uses is kept (and says so).
 
 An engine whose create finished just before its run was killed, before any agent used it, is
-unmarked and stays: Retell gives it no name to mark.
+unmarked and stays: Retell gives it no name to mark. An object's age is the time since its last
+change (Retell's timestamps); one without timestamps (a knowledge base that never refreshed) is
+as old as its run, when the run id starts with the run's minute (:func:`~retell_dsl.deploy.runs.new_run_id`),
+and otherwise only swept with ``older_than_s=0``.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from retell_dsl.deploy.gateway import Gateway
+from retell_dsl.deploy.runs import RUN_PREFIX
 from retell_dsl.errors import ConfigurationError, RetellDSLError
 
 if TYPE_CHECKING:
     from retell import Retell
 
-__all__ = ["Leftover", "Sweep", "delete_leftovers", "find_leftovers", "parse_age"]
+__all__ = ["Leftover", "Sweep", "age_from_name", "delete_leftovers", "find_leftovers", "parse_age"]
 
 JSON = dict[str, Any]
 
@@ -122,13 +126,36 @@ def _paged(gw: Gateway, method: str, path: str, what: str, query: Mapping[str, A
         key = page.get("pagination_key")
 
 
-def _age(item: Mapping[str, Any], now_ms: float, *fields: str) -> float | None:
+def _age(item: Mapping[str, Any], now_ms: float, *fields: str, name: str = "") -> float | None:
+    """Since the last change the object's timestamps say, else since its run started (by its name)."""
     stamps = [float(item[f]) for f in fields if isinstance(item.get(f), int | float)]
-    return max(0.0, (now_ms - max(stamps)) / 1000) if stamps else None
+    return max(0.0, (now_ms - max(stamps)) / 1000) if stamps else age_from_name(name, now_ms)
 
 
 def _old(age: float | None, older_than_s: float) -> bool:
-    return age is None or age >= older_than_s
+    """Old enough: an object of unknown age only when everything is asked for (``--older-than 0``)."""
+    return older_than_s <= 0 if age is None else age >= older_than_s
+
+
+def age_from_name(name: str, now_ms: float) -> float | None:
+    """The age a run id's start minute gives (``rdt-YYMMDDHHMMxxxx-…``, as :func:`new_run_id` makes them).
+
+    >>> age_from_name("rdt-2612020600ab12-kb", now_ms=1796191200000 + 90_000)
+    90.0
+    >>> age_from_name("rdt-ci42-kb", now_ms=0) is None
+    True
+    """
+    import calendar
+
+    rest = name[len(RUN_PREFIX) :] if name.startswith(RUN_PREFIX) else ""
+    stamp = rest.split("-", 1)[0][:10]
+    if len(stamp) != 10 or not stamp.isdigit():
+        return None
+    try:
+        started = calendar.timegm(time.strptime(stamp, "%y%m%d%H%M"))
+    except ValueError:
+        return None
+    return max(0.0, (now_ms - started * 1000) / 1000)
 
 
 def _engine_of(agent: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -217,7 +244,7 @@ def _named_others(
         if users:
             kept.append(f"knowledge base {ident} {name!r}: still used by {', '.join(sorted(set(users)))}")
             continue
-        age = _age(kb, now, "user_modified_timestamp", "last_refreshed_timestamp")
+        age = _age(kb, now, "user_modified_timestamp", "last_refreshed_timestamp", name=name)
         if _old(age, older_than_s):
             out.append(Leftover("knowledge_base", ident, repr(name), age))
     flows = {str(e.get("conversation_flow_id")) for k, e in staying if k == "conversation_flow"}
