@@ -255,3 +255,45 @@ def test_the_wait_is_bounded() -> None:
                           clock=lambda: now[0], backoff=Backoff(first_s=3, factor=1, max_s=3))  # fmt: skip
     assert sum(slept) == 10 and slept[-1] == 1
     assert runs[0].status == "timeout" and "after the 10 s wait" in runs[0].explanation
+
+
+SIMULATE = """
+from retell_dsl.conversations import Scenario
+from test_hello import stack
+
+SCENARIO = Scenario("greets", user_prompt="You say hello.", metrics=["The agent greets the user"])
+
+def test_verdict_fails_the_test(retell_deploy, retell_simulation):
+    retell_simulation(retell_deploy(stack), SCENARIO, agent="hello chat")
+
+def test_unchecked_runs_come_back(retell_deploy, retell_simulation):
+    runs = retell_simulation(retell_deploy(stack), SCENARIO, agent="hello voice", check=False)
+    assert [r.status for r in runs] == ["fail"] and runs[0].result.path == ["greet", "bye"]
+"""
+
+
+def test_simulation_tests_through_the_plugin(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = ScriptedModel(
+        Rule(purpose="persona").say("hello"),
+        Rule(purpose="judge").call("record_verdict", {"pass": False, "explanation": "It never said its name."}),
+    )
+    with standin(model) as server:
+        for name, value in live_env(server).items():
+            monkeypatch.setenv(name, value)
+        pytester.makepyfile(test_hello=HELLO, test_simulate=SIMULATE)
+        result = pytester.runpytest("--retell-target", "live", "--retell-run-id", "sim2", "-p", "no:randomly")
+        left = remaining(server)
+        definitions = [d for _, d in server.emulator.state.store.list_latest("test_case_definition")]
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*1 of 1 simulation run(s) did not pass:",
+            "*simulation 'greets': fail (*",
+            "*  why: It never said its name.",
+            "*transcript:",
+            "*agent: Hi! Anything else?*",
+        ]
+    )
+    result.stdout.fnmatch_lines(["*retell: removed every object of rdt-sim2-…*"])
+    assert left == {"agents": [], "llms": [], "flows": [], "knowledge_bases": []}
+    assert definitions == []  # the upserted test cases were deleted too
