@@ -190,7 +190,7 @@ def find_leftovers(
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             reads = pool.map(lambda a: _read_agent(gw, a), agents)
             full = dict(zip((str(a["agent_id"]) for a in agents), reads, strict=True))
-    engines: dict[tuple[str, str], str] = {}  # engine → the marked agent's name
+    engines: dict[tuple[str, str], tuple[str, float | None]] = {}  # engine → the marked agent's name and age
     for item in marked:
         age = _age(item, now, "user_modified_timestamp", "last_modification_timestamp")
         if not _old(age, older_than_s):
@@ -198,14 +198,14 @@ def find_leftovers(
         kind = "chat_agent" if item.get("channel") == "chat" else "agent"
         out.append(Leftover(kind, str(item["agent_id"]), repr(item.get("agent_name")), age))
         if (engine := _engine_of(full.get(str(item["agent_id"])) or {})) is not None:
-            engines.setdefault(engine, str(item.get("agent_name")))
+            engines.setdefault(engine, (str(item.get("agent_name")), age))
     swept_agents = {lo.remote_id for lo in out}
     for agent_id, agent in full.items():  # an engine an agent outside the sweep uses stays
         engine = _engine_of(agent or {})
         if engine in engines and agent_id not in swept_agents:
             kept.append(f"{engine[0]} {engine[1]}: also the engine of agent {agent_id}, which the sweep keeps")
             engines.pop(engine)
-    for (kind, ident), owner in sorted(engines.items()):
+    for (kind, ident), (owner, owner_age) in sorted(engines.items()):
         id_field = "llm_id" if kind == "llm" else "conversation_flow_id"
         engine_type = "retell-llm" if kind == "llm" else "conversation-flow"
         cases = list(_paged(gw, "GET", "/v2/list-test-case-definitions", "listing test cases",
@@ -219,7 +219,7 @@ def find_leftovers(
         if foreign:
             kept.append(f"{kind} {ident}: it has {len(foreign)} test case(s) not named {prefix!r}")
             continue
-        out.append(Leftover(kind, ident, f"the engine of agent {owner!r}", None))
+        out.append(Leftover(kind, ident, f"the engine of agent {owner!r}", owner_age))
     out += _named_others(gw, prefix, older_than_s, now, swept={(lo.kind, lo.remote_id) for lo in out}, kept=kept)
     order = list(_DELETE)
     out.sort(key=lambda lo: (order.index(lo.kind), lo.label, lo.remote_id))
