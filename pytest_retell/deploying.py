@@ -2,7 +2,9 @@
 
 :class:`Deployments` plans and applies each distinct stack once per session (keyed by the
 compiled stack's JSON) into a state directory of its own; :class:`Deployed` finds the remote
-ids of its agents by name.
+ids of its agents by name, and the agent version each conversation is pinned to (the draft the
+deploy wrote). With a ``prefix`` (live targets: ``rdt-<run id>-``) every object is named with it,
+and :meth:`Deployments.destroy` removes everything the session made, a deploy cut short included.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retell_dsl.deploy import Project
-from retell_dsl.errors import ConfigurationError
+from retell_dsl.deploy import Project, run_scoped
+from retell_dsl.errors import ConfigurationError, RetellDSLError
 
 if TYPE_CHECKING:
     from retell import Retell
@@ -37,6 +39,13 @@ class Deployed:
     ids: dict[str, str]
     client: Retell = field(repr=False)
     _chat_agents: dict[str, str] = field(default_factory=dict, repr=False)
+    #: remote agent id → the version conversations are pinned to (the draft the deploy wrote).
+    versions: dict[str, int] = field(default_factory=dict)
+    prefix: str = ""
+
+    def version_of(self, agent_id: str) -> int | None:
+        """The pinned version of agent ``agent_id`` (``None``: not one this stack deployed)."""
+        return self.versions.get(agent_id)
 
     def id(self, address: str) -> str:
         """The remote id of ``address`` (e.g. ``"agent.Front desk"``)."""
@@ -75,10 +84,13 @@ class Deployed:
             return self.ids[f"chat_agent.{name}"]
         if name in voices:
             if name not in self._chat_agents:
-                agent = self.client.agent.retrieve(self.ids[f"agent.{name}"])
-                engine = agent.response_engine.model_dump(exclude_none=True)
-                made = self.client.chat_agent.create(response_engine=engine, agent_name=f"{name} (chat)")  # type: ignore[arg-type]
+                from retell_dsl.conversations import engine_of_agent
+
+                voice_id = self.ids[f"agent.{name}"]
+                engine = engine_of_agent(self.client, voice_id, self.versions.get(voice_id), chat=False)
+                made = self.client.chat_agent.create(response_engine=engine, agent_name=f"{self.prefix}{name} (chat)")  # type: ignore[arg-type]
                 self._chat_agents[name] = made.agent_id
+                self.versions[made.agent_id] = int(made.version or 0)
             return self._chat_agents[name]
         raise ConfigurationError(
             f"stack {self.name!r} has no agent named {name!r}: chat agents {chats}, voice agents {voices}"
@@ -88,11 +100,24 @@ class Deployed:
 class Deployments:
     """Each distinct stack deployed once per session to ``target`` (state under ``root``)."""
 
-    def __init__(self, target: Target, root: Path, *, on_deploy: OnDeploy | None = None) -> None:
+    def __init__(
+        self,
+        target: Target,
+        root: Path,
+        *,
+        prefix: str = "",
+        allow_phone: bool = True,
+        on_deploy: OnDeploy | None = None,
+    ) -> None:
         self.target = target
         self.root = root
+        self.prefix = prefix
+        #: Whether stacks may buy phone numbers and launch campaigns (live: only with the opt-in flag).
+        self.allow_phone = allow_phone
         self.on_deploy = on_deploy
         self.cache: dict[str, Deployed] = {}
+        #: Every stack whose apply started (key → name), finished or not: destroy covers them all.
+        self.started: dict[str, str] = {}
         self._client: Retell | None = None
 
     @property
@@ -109,20 +134,51 @@ class Deployments:
         from retell_dsl import compile
 
         compiled = compile(stack)
+        if self.prefix:
+            compiled = run_scoped(compiled, self.prefix)
         key = hashlib.sha256(compiled.to_json(indent=None).encode()).hexdigest()
         if key not in self.cache:
+            costly = sorted(r.address for r in compiled.resources if r.kind in ("phone_number", "batch_call"))
+            if costly and not self.allow_phone:
+                raise ConfigurationError(
+                    f"stack {compiled.name!r} has {', '.join(costly)}: on live Retell that buys numbers or places "
+                    "calls; pass --retell-allow-phone-calls to allow it"
+                )
             project = Project(self.root / key[:16], environment="pytest", target=self.target.kind)
+            self.started[key] = compiled.name
             plan = project.plan(compiled, self.client, environ=environ)
-            project.apply(plan, self.client, environ=environ)
-            ids = {a: o.remote_id for a, o in project.state().items() if o.remote_id}
-            self.cache[key] = Deployed(compiled.name, ids, self.client)
+            # run-scoped names are this run's own: another run's objects never look like lost state
+            project.apply(plan, self.client, environ=environ, allow_duplicates=bool(self.prefix))
+            state = project.state()
+            ids = {a: o.remote_id for a, o in state.items() if o.remote_id}
+            versions = {
+                o.remote_id: o.draft_version for _, o in state.items() if o.remote_id and o.draft_version is not None
+            }
+            self.cache[key] = Deployed(compiled.name, ids, self.client, versions=versions, prefix=self.prefix)
             if self.on_deploy is not None:
                 self.on_deploy(key, compiled, self.cache[key])
         return self.cache[key]
 
-    def destroy(self) -> None:
-        """Delete what the session deployed (live targets: nothing is left behind)."""
-        for key in list(self.cache):
+    def destroy(self) -> list[str]:
+        """Delete what the session deployed, an apply cut short included; returns the problems (never raises them).
+
+        Chat agents made for voice agents go first, then each stack's own objects (protected kinds too).
+        """
+        problems: list[str] = []
+        for deployed in self.cache.values():
+            for agent_id in deployed._chat_agents.values():
+                try:
+                    self.client.chat_agent.delete(agent_id)
+                except Exception as exc:  # one failure must not keep the rest alive
+                    problems.append(f"chat agent {agent_id}: {type(exc).__name__}: {exc}")
+            deployed._chat_agents.clear()
+        for key, name in list(self.started.items()):
             project = Project(self.root / key[:16], environment="pytest", target=self.target.kind)
-            plan = project.destroy_plan(self.cache.pop(key).name, force=True)
-            project.apply(plan, self.client)
+            try:
+                project.apply(project.destroy_plan(name, force=True), self.client)
+            except (RetellDSLError, OSError) as exc:
+                problems.append(f"stack {name!r}: {exc}")
+                continue
+            self.started.pop(key)
+            self.cache.pop(key, None)
+        return problems

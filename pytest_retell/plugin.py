@@ -46,6 +46,7 @@ pytest_plugins = [
     "pytest_retell.properties",
     "pytest_retell.calls",  # phone, batch and inbound calls, webhooks
     "pytest_retell.recording",  # --retell-record / --retell-replay cassettes
+    "pytest_retell.live",  # the live target: run-scoped names, teardown, simulation tests
 ]
 
 __all__ = [
@@ -156,9 +157,15 @@ def retell_target(pytestconfig: pytest.Config) -> Target:
     from retell_dsl.target import resolve_target
 
     try:
-        return resolve_target(option(pytestconfig, "target"), emulator_db=":memory:")
+        target = resolve_target(option(pytestconfig, "target"), emulator_db=":memory:")
     except ConfigurationError as exc:
         problem = f"--retell-target: {exc}"
+    else:
+        if target.kind == "live":
+            from pytest_retell import live
+
+            live.start(pytestconfig, target)  # the key check: a refused key ends the session in one line
+        return target
     pytest.fail(problem, pytrace=False)
 
 
@@ -166,14 +173,16 @@ def retell_target(pytestconfig: pytest.Config) -> Target:
 def _retell_deployments(
     pytestconfig: pytest.Config, retell_target: Target, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployments]:
+    from pytest_retell import live
     from pytest_retell.coverage import on_deploy
     from pytest_retell.deploying import Deployments
 
     root = tmp_path_factory.mktemp("retell-deploy")
-    deployments = Deployments(retell_target, root, on_deploy=on_deploy(pytestconfig))
+    options = live.deploy_options(pytestconfig, retell_target)
+    deployments = Deployments(retell_target, root, on_deploy=on_deploy(pytestconfig), **options)
     yield deployments
     if retell_target.kind == "live":
-        deployments.destroy()
+        live.finish(pytestconfig, deployments)  # also after failures, Ctrl-C and SIGTERM
 
 
 @pytest.fixture
@@ -295,6 +304,7 @@ def retell_chat(
         except ConfigurationError as exc:
             problem = f"retell_chat: {exc}"
         else:
+            options.setdefault("version", deployed.version_of(agent_id))  # the draft the deploy wrote
             conversation = chat(deployed.client, agent_id, **options)
             opened.append(conversation)
             return conversation
@@ -321,7 +331,9 @@ def retell_playground(
     def open_playground(deployed: Any, agent: str | None = None, **options: Any) -> Any:
         __tracebackhide__ = True
         try:
-            opened.append(playground(deployed.client, deployed.chat_agent_id(agent), **options))
+            agent_id = deployed.chat_agent_id(agent)
+            options.setdefault("version", deployed.version_of(agent_id))
+            opened.append(playground(deployed.client, agent_id, **options))
             return opened[-1]
         except ConfigurationError as exc:
             problem = f"retell_playground: {exc}"
@@ -338,7 +350,8 @@ def retell_web_call(
 ) -> Callable[..., Any]:
     """``retell_web_call(deployed, "voice agent", caller={...}, dynamic_variables=...)``: a whole web call.
 
-    The caller is the emulator's simulated caller JSON; on live Retell this is not supported yet.
+    The caller is the emulator's simulated caller JSON. On live Retell the call is created and read
+    back without ``caller``; a test giving one is skipped (no headless audio client yet).
     """
     from pytest_retell.coverage import record
     from retell_dsl.conversations import web_call
@@ -347,7 +360,14 @@ def retell_web_call(
     def hold(deployed: Any, agent: str, **options: Any) -> Any:
         __tracebackhide__ = True
         try:
-            result = web_call(retell_target, deployed.id(f"agent.{agent}"), **options)
+            agent_id = deployed.id(f"agent.{agent}")
+            if retell_target.kind == "live":
+                from pytest_retell import live
+
+                result = live.web_call(retell_target, deployed, agent_id, options)
+            else:
+                options.setdefault("version", deployed.version_of(agent_id))
+                result = web_call(retell_target, agent_id, **options)
             record(request.config, result)
             return result
         except ConfigurationError as exc:

@@ -15,7 +15,7 @@ What makes replay deterministic:
 
 - Base URLs are recorded as aliases (``https://retell.replay.invalid``, ``https://model.replay.invalid/v1``),
   so a recording against any host (the real API, a served emulator on a random port) replays anywhere.
-- The run id of the session (``RETELL_DSL_RUN_ID``, the prefix the live target puts in the names
+- The run id of the session (``RETELL_RUN_ID``, the prefix the live target puts in the names
   it creates) is saved in every cassette; replay sets the same run id, so run-scoped names (and
   the request bodies carrying them) are the ones recorded. Cassettes recorded in different runs
   do not replay together (a clear usage error says so: re-record them together).
@@ -54,7 +54,9 @@ __all__ = [
 ]
 
 #: The run id of a live session: the live target puts it in the names it creates; replay sets it.
-RUN_ID_ENV = "RETELL_DSL_RUN_ID"
+#: The variable the live target reads its run id from (``retell_dsl.deploy.RUN_ID_ENV``; kept a literal so
+#: this module stays light).
+RUN_ID_ENV = "RETELL_RUN_ID"
 RETELL_ALIAS = "https://retell.replay.invalid"
 MODEL_ALIAS = "https://model.replay.invalid/v1"
 #: The key a replayed live target sends (to a host that does not exist): not a secret.

@@ -12,7 +12,7 @@ import inspect
 
 import typer
 
-from retell_dsl.cli import _chat, _demo, _deploy, _emulator, _graph, _import, _inspect, _model
+from retell_dsl.cli import _chat, _demo, _deploy, _emulator, _graph, _import, _inspect, _model, _sweep
 from retell_dsl.cli import toolkit as _toolkit
 
 __all__ = ["app", "main", "reflow"]
@@ -63,6 +63,7 @@ _graph.register(app)
 _import.register(app)
 _emulator.register(app)
 _chat.register(app)
+_sweep.register(app)
 _toolkit.register(app)
 _model.register(app)
 

@@ -26,15 +26,19 @@ from retell_dsl.conversations.calls import (
 from retell_dsl.conversations.coverage import DIMENSIONS, AgentCoverage, EngineMap, Universe, agent_maps
 from retell_dsl.conversations.driver import ChatConversation, NotSupported, Playground, Turn, chat, playground, web_call
 from retell_dsl.conversations.expect import Expect, args_match
+from retell_dsl.conversations.live import NO_AUDIO, KeyRefused, check_access, create_web_call
 from retell_dsl.conversations.local import MockedTool, ModelSwitch, ToolMocks, configured_model, plug_engine
 from retell_dsl.conversations.result import CallResult, Event, events_of
+from retell_dsl.conversations.simulation import Backoff, Scenario, SimulationRun, engine_of_agent, run_simulation
 from retell_dsl.conversations.webhooks import Delivery, WebhookReceiver
 from retell_dsl.sim.models import Rule, ScriptedModel, ScriptIncomplete
 
 __all__ = [
     "DIMENSIONS",
     "LIVE_PHONE_CALLS_ENV",
+    "NO_AUDIO",
     "AgentCoverage",
+    "Backoff",
     "BatchResult",
     "CallResult",
     "CallTimedOut",
@@ -44,13 +48,16 @@ __all__ = [
     "EngineMap",
     "Event",
     "Expect",
+    "KeyRefused",
     "MockedTool",
     "ModelSwitch",
     "NotSupported",
     "Playground",
     "Rule",
+    "Scenario",
     "ScriptIncomplete",
     "ScriptedModel",
+    "SimulationRun",
     "ToolMocks",
     "Turn",
     "Universe",
@@ -59,12 +66,16 @@ __all__ = [
     "args_match",
     "batch_call",
     "chat",
+    "check_access",
     "configured_model",
+    "create_web_call",
+    "engine_of_agent",
     "events_of",
     "inbound_call",
     "live_phone_calls_allowed",
     "phone_call",
     "playground",
     "plug_engine",
+    "run_simulation",
     "web_call",
 ]

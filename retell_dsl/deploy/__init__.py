@@ -10,16 +10,21 @@ from retell_dsl.deploy.lost import RemoteDuplicates
 from retell_dsl.deploy.plan import Plan, Step, make_plan
 from retell_dsl.deploy.project import Project
 from retell_dsl.deploy.records import StateCorrupted
+from retell_dsl.deploy.runs import RUN_ID_ENV, RUN_PREFIX, new_run_id, run_prefix, run_scoped
 from retell_dsl.deploy.secrets import Secrets
 from retell_dsl.deploy.state import JournalLost, Owned, StateFile
+from retell_dsl.deploy.sweep import Leftover, Sweep, delete_leftovers, find_leftovers, parse_age
 
 __all__ = [
+    "RUN_ID_ENV",
+    "RUN_PREFIX",
     "ApiRefused",
     "ApplyFailed",
     "ApplyResult",
     "FieldChange",
     "Gateway",
     "JournalLost",
+    "Leftover",
     "Owned",
     "Plan",
     "Project",
@@ -29,8 +34,15 @@ __all__ = [
     "StateCorrupted",
     "StateFile",
     "Step",
+    "Sweep",
     "apply_plan",
+    "delete_leftovers",
     "diff_fields",
+    "find_leftovers",
     "load_stack",
     "make_plan",
+    "new_run_id",
+    "parse_age",
+    "run_prefix",
+    "run_scoped",
 ]

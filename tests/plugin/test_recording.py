@@ -252,3 +252,10 @@ def test_the_readme_test_file_gives_the_same_results_recorded_and_replayed(
     replayed = pytester.runpytest("--retell-replay", "-p", "no:randomly", "-rA")
     assert replayed.parseoutcomes() == recorded.parseoutcomes()
     assert replayed.ret == recorded.ret
+
+
+def test_the_recorder_and_the_live_target_read_the_same_run_id_variable() -> None:
+    from pytest_retell.recording import RUN_ID_ENV
+    from retell_dsl.deploy import RUN_ID_ENV as LIVE_RUN_ID_ENV
+
+    assert RUN_ID_ENV == LIVE_RUN_ID_ENV == "RETELL_RUN_ID"
