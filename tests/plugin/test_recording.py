@@ -23,7 +23,7 @@ import os
 
 from retell_dsl import ChatAgent, ConversationFlow, ConversationNode, EndNode, Stack
 
-AT_IMPORT = os.environ.get("RETELL_DSL_RUN_ID")  # set before collection when the cassettes hold one run
+AT_IMPORT = os.environ.get("RETELL_RUN_ID")  # set before collection when the cassettes hold one run
 flow = (
     ConversationFlow(name="hello", start_speaker="agent", model="gpt-4.1")
     .start_at("greet")
@@ -34,7 +34,7 @@ flow = (
 
 def test_chat(retell_deploy, retell_chat):
     # a run-scoped name, as the live target makes them: replay must send the recorded one
-    run = os.environ["RETELL_DSL_RUN_ID"]
+    run = os.environ["RETELL_RUN_ID"]
     assert AT_IMPORT == run
     stack = Stack(name="hello").add(ChatAgent(name=f"hello chat {run}", engine=flow))
     deployed = retell_deploy(stack)
@@ -117,7 +117,7 @@ def servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, _Served]]:
     monkeypatch.setenv("RETELL_API_KEY", KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{model.port}/v1")
     monkeypatch.setenv("OPENAI_API_KEY", MODEL_KEY)
-    monkeypatch.delenv("RETELL_DSL_RUN_ID", raising=False)
+    monkeypatch.delenv("RETELL_RUN_ID", raising=False)
     yield retell, model
     retell.stop()
     model.stop()
@@ -125,7 +125,7 @@ def servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, _Served]]:
 
 
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("RETELL_BASE_URL", "RETELL_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "RETELL_DSL_RUN_ID"):
+    for name in ("RETELL_BASE_URL", "RETELL_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "RETELL_RUN_ID"):
         monkeypatch.delenv(name, raising=False)
 
 
