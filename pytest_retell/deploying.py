@@ -147,8 +147,10 @@ class Deployments:
             project = Project(self.root / key[:16], environment="pytest", target=self.target.kind)
             self.started[key] = compiled.name
             plan = project.plan(compiled, self.client, environ=environ)
-            # run-scoped names are this run's own: another run's objects never look like lost state
-            project.apply(plan, self.client, environ=environ, allow_duplicates=bool(self.prefix))
+            # Each stack has its own state, and a session's objects are its own (a fresh emulator, or
+            # run-scoped names on live): two stacks of a session that share an agent name (a variant of
+            # a stack under test) are two deployments, not one object lost from state.
+            project.apply(plan, self.client, environ=environ, allow_duplicates=True)
             state = project.state()
             ids = {a: o.remote_id for a, o in state.items() if o.remote_id}
             versions = {

@@ -190,6 +190,23 @@ def test_a_stack_is_deployed_once_per_session(shop: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2)
 
 
+def test_two_variants_of_a_stack_sharing_an_agent_name_both_deploy(shop: pytest.Pytester) -> None:
+    shop.makepyfile(
+        test_variants="""
+        import dataclasses
+
+        from test_shop import stack
+
+        def test_a_variant_of_the_stack_under_test(retell_deploy):
+            variant = dataclasses.replace(stack, name="shop variant")
+            first, second = retell_deploy(stack), retell_deploy(variant)
+            assert first.id("chat_agent.shop chat") != second.id("chat_agent.shop chat")
+        """
+    )
+    result = shop.runpytest("test_variants.py")
+    result.assert_outcomes(passed=1)
+
+
 def test_a_chat_with_an_agent_the_stack_lacks_says_which_it_has(shop: pytest.Pytester) -> None:
     shop.makepyfile(
         test_missing="""
