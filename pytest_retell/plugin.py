@@ -51,6 +51,9 @@ __all__ = [
     "retell_web_call",
 ]
 
+#: The plugin's other modules (pytest registers them with this one).
+pytest_plugins = ["pytest_retell.judging", "pytest_retell.repeat", "pytest_retell.reporting"]
+
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")
 _FAILED = pytest.StashKey[bool]()

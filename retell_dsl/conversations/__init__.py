@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from retell_dsl.conversations.driver import ChatConversation, NotSupported, Playground, Turn, chat, playground, web_call
 from retell_dsl.conversations.expect import Expect, args_match
-from retell_dsl.conversations.judge import JUDGE_MODEL_ENV, Judge, JudgeFailed, Verdict, judge_model, judge_transcript
+from retell_dsl.conversations.judge import (
+    JUDGE_MODEL_ENV,
+    Judge,
+    JudgeFailed,
+    Subject,
+    Verdict,
+    judge_model,
+    judge_transcript,
+)
 from retell_dsl.conversations.local import MockedTool, ModelSwitch, ToolMocks, configured_model, plug_engine
 from retell_dsl.conversations.result import CallResult, Event, events_of
 from retell_dsl.conversations.statistics import PassRate, wilson_interval
@@ -35,6 +43,7 @@ __all__ = [
     "Rule",
     "ScriptIncomplete",
     "ScriptedModel",
+    "Subject",
     "ToolMocks",
     "Turn",
     "Verdict",
