@@ -12,7 +12,7 @@ import inspect
 
 import typer
 
-from retell_dsl.cli import _chat, _demo, _deploy, _emulator, _graph, _import, _inspect
+from retell_dsl.cli import _chat, _demo, _deploy, _emulator, _graph, _import, _inspect, _judge
 from retell_dsl.cli import toolkit as _toolkit
 
 __all__ = ["app", "main", "reflow"]
@@ -64,6 +64,7 @@ _import.register(app)
 _emulator.register(app)
 _chat.register(app)
 _toolkit.register(app)
+_judge.register(app)
 
 
 def reflow(doc: str) -> str:
