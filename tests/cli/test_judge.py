@@ -71,7 +71,7 @@ def test_a_failing_answer_is_re_asked_before_it_counts(openai_server: FakeOpenAI
 
 
 def test_min_kappa_gates_the_exit_status(openai_server: FakeOpenAIServer) -> None:
-    for item in load_items():
+    for _ in load_items():
         _answer(openai_server, True)  # a judge that passes everything agrees by chance only
     code, out, err = _run(openai_server, "--model", "yes-man", "--confirm", "0", "--min-kappa", "0.6")
     assert code == 1
