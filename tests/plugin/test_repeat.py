@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import retell_dsl.conversations  # imported once here, so each in-process pytester run does not import it again
+import retell_dsl.conversations  # noqa: F401  (imported once, so in-process pytester runs do not import it again)
 
 FLAKY = """
 import pytest
