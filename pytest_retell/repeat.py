@@ -174,14 +174,14 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     keys = frozenset(getattr(item.stash, "_storage", {}))
     base = list(item.user_properties)
     runs: list[list[pytest.TestReport]] = []
-    verdicts: list[tuple[str, object]] = []
+    judged: list[list[tuple[str, object]]] = []
     note = ""
     for index in range(n):
         _reset(item, keys, base)
         reports = runtestprotocol(item, log=False, nextitem=cast("pytest.Item", item.parent))
         runs.append(reports)
         props = item.user_properties[len(base) :]
-        verdicts += [(k, f"run {index + 1}/{n}: {v}") for k, v in props if k == "retell_judge_verdict"]
+        judged.append([(k, v) for k, v in props if k == "retell_judge_verdict"])
         outcome = _run_passed(reports)
         if index == 0 and (outcome is None or reports[0].failed):
             break  # skipped, or its setup failed: report it as it is
@@ -200,6 +200,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
         return True
     outcomes = [_run_passed(r) for r in runs]
+    many = len(runs) > 1
+    verdicts = [(k, f"run {i}/{len(runs)}: {v}" if many else v) for i, run in enumerate(judged, 1) for k, v in run]
     counted = [o for o in outcomes if o is not None]
     rate = PassRate(passes=sum(counted), runs=max(1, len(counted)), required=required)
     failing = next((i for i, o in enumerate(outcomes) if o is False), None)
