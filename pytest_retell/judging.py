@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from retell_dsl.conversations import Judge, Subject, Verdict
-    from retell_dsl.sim.models import Model
+    from retell_dsl.conversations import Judge, Model, Subject, Verdict
 
 __all__ = ["PROPERTY", "TestJudge", "pytest_addoption", "pytest_configure", "retell_judge"]
 
@@ -117,7 +116,7 @@ class TestJudge:
     def verdict(self, subject: Subject, criterion: str) -> Verdict:
         """The LLM-judged verdict on ``subject`` (a ``CallResult``, ``Turn``, ``Event`` or an agent utterance)."""
         __tracebackhide__ = True
-        from retell_dsl.sim.models import ModelError
+        from retell_dsl.conversations import ModelError
 
         judge = self._get()
         try:

@@ -123,8 +123,7 @@ def _deterministic(item: pytest.Item) -> str | None:
     switch = item.stash.get(plugin._SWITCH, None)
     if switch is None:  # no conversation on the emulator's engine (a plain test, or live Retell)
         return None
-    from retell_dsl.conversations import ScriptedModel
-    from retell_dsl.sim.models import NoModel
+    from retell_dsl.conversations import NoModel, ScriptedModel
 
     model = switch.current or switch.fallback
     if not isinstance(model, (ScriptedModel, NoModel)):

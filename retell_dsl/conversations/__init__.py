@@ -25,7 +25,7 @@ from retell_dsl.conversations.judge import (
 from retell_dsl.conversations.local import MockedTool, ModelSwitch, ToolMocks, configured_model, plug_engine
 from retell_dsl.conversations.result import CallResult, Event, events_of
 from retell_dsl.conversations.statistics import PassRate, wilson_interval
-from retell_dsl.sim.models import Rule, ScriptedModel, ScriptIncomplete
+from retell_dsl.sim.models import Model, ModelError, NoModel, Rule, ScriptedModel, ScriptIncomplete
 
 __all__ = [
     "JUDGE_MODEL_ENV",
@@ -36,7 +36,10 @@ __all__ = [
     "Judge",
     "JudgeFailed",
     "MockedTool",
+    "Model",
+    "ModelError",
     "ModelSwitch",
+    "NoModel",
     "NotSupported",
     "PassRate",
     "Playground",
