@@ -218,8 +218,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         properties.append(("retell_repeat_note", note))
     longrepr = None
     if not ok:
-        assert failing is not None
-        longrepr = f"{MARKER}: {summary}\nrun {failing + 1} of {len(runs)} failed{_failure_text(runs[failing])}"
+        shown = "" if failing is None else f"\nrun {failing + 1} of {len(runs)} failed{_failure_text(runs[failing])}"
+        longrepr = f"{MARKER}: {summary}{shown}"
     template = next((r for r in representative if r.when == "call"), first[0])
     call = pytest.TestReport(
         item.nodeid, item.location, template.keywords, "passed" if ok else "failed", longrepr, "call",
