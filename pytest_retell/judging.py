@@ -106,19 +106,17 @@ class TestJudge:
         pytest.fail(problem, pytrace=False)
 
     def _record(self, verdict: Verdict) -> None:
-        from pytest_retell.repeat import NONDETERMINISTIC
-        from retell_dsl.conversations import ScriptedModel
-
         self.item.user_properties.append((PROPERTY, verdict.describe()))
-        if not isinstance(self._judge.model if self._judge else None, ScriptedModel):
-            self.item.stash.setdefault(NONDETERMINISTIC, []).append(f"an LLM judge (model {verdict.model})")
 
     def verdict(self, subject: Subject, criterion: str) -> Verdict:
         """The LLM-judged verdict on ``subject`` (a ``CallResult``, ``Turn``, ``Event`` or an agent utterance)."""
         __tracebackhide__ = True
-        from retell_dsl.conversations import ModelError
+        from pytest_retell.repeat import NONDETERMINISTIC
+        from retell_dsl.conversations import ModelError, ScriptedModel
 
         judge = self._get()
+        if not isinstance(judge.model, ScriptedModel):  # even if it fails: a repeat must not take it as fixed
+            self.item.stash.setdefault(NONDETERMINISTIC, []).append(f"an LLM judge (model {judge.name})")
         try:
             return judge.verdict(subject, criterion)
         except ModelError as exc:
