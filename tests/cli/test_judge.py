@@ -101,7 +101,7 @@ def test_no_judge_model_says_what_to_set(openai_server: FakeOpenAIServer) -> Non
 def test_an_unreachable_server_fails_in_one_line() -> None:
     env = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-not-shown"}
     result = CliRunner().invoke(app, ["judge", "calibrate", "--model", "m", "--timeout", "2"], env=env)
-    assert result.exit_code == 1
+    assert result.exit_code == 1, repr(result.exception)
     (line,) = result.stderr.strip().splitlines()[-1:]
     assert line.startswith("error: the judge model m failed: ") and "127.0.0.1:9" in line
     assert "sk-not-shown" not in result.stdout + result.stderr

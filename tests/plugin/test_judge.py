@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+# httpx imports httpcore and its backend lazily and caches their exception classes: an in-process pytester
+# run must not be the first to import them, or later tests in this process would see other classes.
+import httpcore._backends.anyio  # noqa: F401
 import pytest
 
 import retell_dsl.conversations  # noqa: F401  (imported once, so in-process pytester runs do not import it again)
