@@ -47,6 +47,9 @@ pytest_plugins = [
     "pytest_retell.calls",  # phone, batch and inbound calls, webhooks
     "pytest_retell.recording",  # --retell-record / --retell-replay cassettes
     "pytest_retell.live",  # the live target: run-scoped names, teardown, simulation tests
+    "pytest_retell.judging",  # retell_judge (opt-in LLM judging)
+    "pytest_retell.repeat",  # retell_repeat: N runs, pass rates, flaky tests
+    "pytest_retell.reporting",  # JUnit XML properties
 ]
 
 __all__ = [
@@ -63,6 +66,7 @@ __all__ = [
     "retell_tool_mocks",
     "retell_web_call",
 ]
+
 
 LIVE_MARKER = "retell_live"
 TARGETS = ("emulator", "live")

@@ -12,7 +12,7 @@ import inspect
 
 import typer
 
-from retell_dsl.cli import _chat, _demo, _deploy, _emulator, _graph, _import, _inspect, _model, _sweep
+from retell_dsl.cli import _chat, _demo, _deploy, _emulator, _graph, _import, _inspect, _judge, _model, _sweep
 from retell_dsl.cli import toolkit as _toolkit
 
 __all__ = ["app", "main", "reflow"]
@@ -66,6 +66,7 @@ _chat.register(app)
 _sweep.register(app)
 _toolkit.register(app)
 _model.register(app)
+_judge.register(app)
 
 
 def reflow(doc: str) -> str:
