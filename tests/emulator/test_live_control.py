@@ -94,7 +94,7 @@ def test_stop_call_ends_a_call_the_engine_is_holding(api: Api, engine: ScriptEng
         api.call("call.stop", call_id)
 
 
-def test_rerun_call_analysis_says_which_part_is_missing(api: Api, engine: ScriptEngine) -> None:
+def test_rerun_call_analysis_needs_an_engine_that_analyses_calls(api: Api, engine: ScriptEngine) -> None:
     call_id = _held_call(api, engine)
     with pytest.raises(retell.BadRequestError, match="it is ongoing"):
         api.call("call.rerun_analysis", call_id)
@@ -104,7 +104,7 @@ def test_rerun_call_analysis_says_which_part_is_missing(api: Api, engine: Script
     with pytest.raises(retell.InternalServerError) as err:
         api.call("call.rerun_analysis", call_id)
     assert err.value.status_code == 501
-    assert "ConversationEngine port does not declare" in str(err.value) and "call_analysis" in str(err.value)
+    assert "the configured engine does not analyse calls (CallAnalyzer)" in str(err.value)
     api.emu.use_engine(None)
     with pytest.raises(retell.InternalServerError, match="no conversation engine is configured"):
         api.call("call.rerun_analysis", call_id)
