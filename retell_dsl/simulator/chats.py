@@ -30,6 +30,7 @@ from retell_dsl.sim.events import Event, KnowledgeRetrieved, Utterance
 from retell_dsl.sim.models import Model
 from retell_dsl.sim.outputs import chat_cost, chat_messages, collected_dynamic_variables
 from retell_dsl.sim.runtime import CallFacts, Session, StartAt
+from retell_dsl.sim.runtime.core import model_settings
 from retell_dsl.simulator.sessions import SessionFactory, response_variables, resume_point, seed, wire_events
 
 __all__ = ["ChatBook", "llm_model", "playground_turn", "wire_messages"]
@@ -51,11 +52,9 @@ def wire_messages(events: Sequence[Event], *, skip: Event | None = None) -> list
 
 
 def llm_model(snapshot: AgentSnapshot) -> str | None:
-    """The model the agent's engine names (a Retell LLM's ``model``, a flow's ``model_choice.model``)."""
-    engine = snapshot.engine or {}
-    choice = engine.get("model_choice")
-    name = choice.get("model") if isinstance(choice, Mapping) else engine.get("model")
-    return name if isinstance(name, str) else None
+    """The model the agent's engine names (``model_config.primary.model``, else ``model_choice.model`` / ``model``)."""
+    name, _ = model_settings(snapshot.engine or {})
+    return name
 
 
 def _facts(snapshot: AgentSnapshot, conversation_id: str | None) -> CallFacts:
