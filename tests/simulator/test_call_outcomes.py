@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import retell
 
+from retell_dsl.emulator import Emulator, ManualClock
 from retell_dsl.sim.models import NoModel, Rule, ScriptedModel
 from retell_dsl.sim.outputs import DEFAULT_PRICES
 from retell_dsl.simulator import LocalEngine
+from tests.emulator.call_fakes import receiver
 from tests.emulator.conftest import Api
 from tests.simulator.agents import POINTS_FLOW, edge, points_handler, static
 from tests.simulator.conftest import use
@@ -192,3 +194,28 @@ def test_update_live_call_overrides_variables_and_triggers_a_response(api: Api) 
     # the update came while the lookup ran: it is recorded between the invocation and its result
     roles = [i.role for i in items]
     assert roles.index("tool_call_invocation") < roles.index("injected") < roles.index("tool_call_result")
+
+
+def test_a_rerun_analysis_is_posted_again_as_a_signed_call_analyzed_webhook() -> None:
+    model = ScriptedModel(
+        Rule(purpose="analysis", times=1).call("record_analysis", _analysis("First look.")),
+        Rule(purpose="analysis").call("record_analysis", _analysis("Second look.")),
+    )
+    emu = Emulator(clock=ManualClock(), engine=LocalEngine(model, handlers={"lookup_points": points_handler}))
+    client = emu.client(_strict_response_validation=True)
+    flow = client.conversation_flow.create(**POINTS_FLOW)
+    engine: Any = {"type": "conversation-flow", "conversation_flow_id": flow.conversation_flow_id}
+    with receiver(emu.api_key) as hooks:
+        agent = client.agent.create(response_engine=engine, voice_id="11labs-Adrian", webhook_url=hooks.url)
+        call_id = client.call.create_web_call(agent_id=agent.agent_id, retell_llm_dynamic_variables=GOLD).call_id
+        emu.join_web_call(call_id, caller=SCRIPT)
+        emu.wait_idle(20)
+        client.call.rerun_analysis(call_id)
+        emu.wait_idle(20)
+        assert hooks.events(call_id) == ["call_started", "call_ended", "call_analyzed", "call_analyzed"]
+        assert all(hit.verified for hit in hooks.hits)
+        summaries = [h.body["call"]["call_analysis"]["call_summary"] for h in hooks.hits if h.event == "call_analyzed"]
+        assert summaries == ["First look.", "Second look."]
+        ended = next(h.body["call"] for h in hooks.hits if h.event == "call_ended")
+        assert ended["latency"]["e2e"]["values"] == [600, 600] and ended["call_cost"]["total_duration_seconds"] == 10
+    emu.close()
