@@ -7,6 +7,12 @@ calls it with **wire JSON** (the stored agent, LLM or flow documents as the API 
 them, messages, dynamic variables, tool mocks) and renders what it returns. Neither side
 imports the other's internals: the engine only needs this module's types.
 
+Optional capabilities, checked with ``isinstance``: :class:`ChatAnalyzer` (end-chat and
+rerun-chat-analysis), :class:`CallAnalyzer` (rerun-call-analysis) and :class:`ChatOpener`
+(create-sms-chat, where the agent writes first); an engine without one makes that endpoint
+answer 501 naming the capability. A running call reaches the engine through
+:class:`CallSession`, which also hands over what update-live-call asked (:class:`LiveControl`).
+
 Without an engine, the conversational endpoints answer 501 with a message saying that no
 conversation engine is configured and how to configure one (:func:`no_engine`).
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 import retell
 
+from retell_dsl.emulator.calls_session import StoreCallSession
+from retell_dsl.emulator.engine_port import LiveControl
 from tests.emulator.call_fakes import ScriptEngine, script
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import make_agent
@@ -108,3 +110,21 @@ def test_rerun_call_analysis_needs_an_engine_that_analyses_calls(api: Api, engin
     api.emu.use_engine(None)
     with pytest.raises(retell.InternalServerError, match="no conversation engine is configured"):
         api.call("call.rerun_analysis", call_id)
+
+
+def test_the_engine_takes_what_update_live_call_asked_once(api: Api, engine: ScriptEngine) -> None:
+    call_id = _held_call(api, engine, retell_llm_dynamic_variables={"name": "Ann"})
+    session = StoreCallSession(api.emu.state, call_id)
+    assert not session.live_control()  # nothing asked yet
+    api.call("call.update_live", call_id, call_control={"additional_context": "First."})
+    api.call(
+        "call.update_live",
+        call_id,
+        call_control={"additional_context": "Second.", "trigger_response": True},
+        fields_to_override={"override_dynamic_variables": {"name": "Annie"}},
+    )
+    api.call("call.update_live", call_id, call_control={"trigger_response": False})  # only true has an effect
+    assert session.live_control() == LiveControl(
+        additional_context=("First.", "Second."), dynamic_variables={"name": "Annie"}, trigger_response=True
+    )
+    assert session.live_control() == LiveControl()  # taken: the queue is empty again
