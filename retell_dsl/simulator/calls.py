@@ -24,13 +24,33 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from retell_dsl.emulator.engine_port import CallSession
-from retell_dsl.sim.events import Dtmf, Ended, Event, EventLog, NodeTransition, ToolInvoked, ToolReturned, Utterance
+from retell_dsl.sim.events import (
+    Dtmf,
+    Ended,
+    Event,
+    EventLog,
+    ModelUsed,
+    NodeTransition,
+    ToolInvoked,
+    ToolReturned,
+    Utterance,
+)
 from retell_dsl.sim.outputs import call_cost, latency, llm_token_usage, speech_duration_ms, transfer_destination, words
 
 __all__ = ["TURN_GAP_MS", "CallRecorder", "RecordingLog"]
 
 #: The pause between one speaker's end and the next utterance (a response latency).
 TURN_GAP_MS = 600
+
+
+def _dynamic_opening(log: Iterable[Event]) -> bool:
+    """Whether the agent spoke first with a model-written message (Retell bills at least 10 seconds then)."""
+    for event in log:
+        if isinstance(event, ModelUsed) and event.purpose == "reply":
+            return True
+        if isinstance(event, Utterance):
+            return False
+    return False
 
 
 class RecordingLog(EventLog):
@@ -130,6 +150,6 @@ class CallRecorder:
             call_analysis=call_analysis,
             transfer_destination=transfer_destination(log),
             latency=latency(log) or None,
-            call_cost=call_cost(log, llm_model=llm_model, call_type=call_type),
+            call_cost=call_cost(log, llm_model=llm_model, call_type=call_type, dynamic_opening=_dynamic_opening(log)),
             llm_token_usage=llm_token_usage(log),
         )

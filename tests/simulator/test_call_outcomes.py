@@ -219,3 +219,20 @@ def test_a_rerun_analysis_is_posted_again_as_a_signed_call_analyzed_webhook() ->
         ended = next(h.body["call"] for h in hooks.hits if h.event == "call_ended")
         assert ended["latency"]["e2e"]["values"] == [600, 600] and ended["call_cost"]["total_duration_seconds"] == 10
     emu.close()
+
+
+def test_a_model_written_opening_bills_at_least_ten_seconds(api: Api) -> None:
+    use(api, LocalEngine(ScriptedModel(Rule(purpose="reply").say("Hi!"))))
+    llm = api.call("llm.create", general_prompt="Greet the caller.", model="gpt-4.1")
+    agent = api.call(
+        "agent.create", response_engine={"type": "retell-llm", "llm_id": llm.llm_id}, voice_id="11labs-Adrian"
+    )
+    call_id = api.call("call.create_web_call", agent_id=agent.agent_id).call_id
+    api.emu.run_call(call_id, caller={"type": "script", "steps": [{"hang_up": True}]})
+    got = api.call("call.retrieve", call_id)
+    assert got.transcript == "Agent: Hi!"
+    assert got.duration_ms is not None and got.duration_ms < 10_000
+    assert (
+        got.call_cost is not None
+        and got.call_cost.total_duration_seconds == DEFAULT_PRICES.dynamic_opening_minimum_seconds
+    )
