@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from retell_dsl.emulator.domain import lifecycle
+from retell_dsl.emulator.domain import lifecycle, live_control
 from retell_dsl.emulator.domain.conversation import call_snapshot
+from retell_dsl.emulator.engine_port import LiveControl
 from retell_dsl.emulator.errors import ApiError
 from retell_dsl.emulator.state import State
 from retell_dsl.emulator.store import Document
@@ -87,6 +88,10 @@ class StoreCallSession:
     def advance(self, ms: int) -> None:
         advance_clock(self._state, ms)
 
+    def live_control(self) -> LiveControl:
+        """Take what update-live-call queued for this call (see ``domain.live_control.take_live_control``)."""
+        return live_control.take_live_control(self._state, self.call_id)
+
     def end(
         self,
         disconnection_reason: str,
@@ -94,10 +99,14 @@ class StoreCallSession:
         collected_dynamic_variables: Mapping[str, str] | None = None,
         call_analysis: Mapping[str, Any] | None = None,
         transfer_destination: str | None = None,
+        latency: Mapping[str, Any] | None = None,
+        call_cost: Mapping[str, Any] | None = None,
+        llm_token_usage: Mapping[str, Any] | None = None,
     ) -> None:
-        """Hang up; ``transfer_destination`` (optional beyond the port) names where a ``call_transfer`` went.
+        """Hang up (see ``engine_port.CallSession.end``).
 
-        Without it, a transfer's destination is read from the last ``transfer_call`` tool invocation.
+        Without ``transfer_destination``, a transfer's destination is read from the last ``transfer_call``
+        tool invocation.
         """
         lifecycle.end_call(
             self._state,
@@ -106,6 +115,9 @@ class StoreCallSession:
             collected_dynamic_variables=collected_dynamic_variables,
             call_analysis=call_analysis,
             transfer_destination=transfer_destination,
+            latency=latency,
+            call_cost=call_cost,
+            llm_token_usage=llm_token_usage,
         )
 
 

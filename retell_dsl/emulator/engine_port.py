@@ -7,6 +7,12 @@ calls it with **wire JSON** (the stored agent, LLM or flow documents as the API 
 them, messages, dynamic variables, tool mocks) and renders what it returns. Neither side
 imports the other's internals: the engine only needs this module's types.
 
+Optional capabilities, checked with ``isinstance``: :class:`ChatAnalyzer` (end-chat and
+rerun-chat-analysis), :class:`CallAnalyzer` (rerun-call-analysis) and :class:`ChatOpener`
+(create-sms-chat, where the agent writes first); an engine without one makes that endpoint
+answer 501 naming the capability. A running call reaches the engine through
+:class:`CallSession`, which also hands over what update-live-call asked (:class:`LiveControl`).
+
 Without an engine, the conversational endpoints answer 501 with a message saying that no
 conversation engine is configured and how to configure one (:func:`no_engine`).
 
@@ -24,10 +30,13 @@ from retell_dsl.emulator.errors import ApiError
 
 __all__ = [
     "AgentSnapshot",
+    "CallAnalyzer",
     "CallSession",
     "ChatAnalyzer",
+    "ChatOpener",
     "ChatTurn",
     "ConversationEngine",
+    "LiveControl",
     "SimulationResult",
     "WireMessage",
     "no_engine",
@@ -47,7 +56,9 @@ class AgentSnapshot:
     ``components`` the shared flow components it embeds, by id; ``knowledge_base_texts``
     the ``(source_id, text)`` pairs of each knowledge base the agent or engine names;
     ``conversation_id`` the chat this snapshot runs (``None`` outside chats), so an engine can
-    keep a live conversation per chat between completions.
+    keep a live conversation per chat between completions; ``conversation`` the chat's own facts
+    as JSON (``chat_type`` ``"api_chat"`` / ``"sms_chat"``, and for an SMS chat ``from_number``,
+    ``to_number``, ``direction``), empty outside chats.
     """
 
     agent: Mapping[str, Any]
@@ -56,6 +67,25 @@ class AgentSnapshot:
     components: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     knowledge_base_texts: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
     conversation_id: str | None = None
+    conversation: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveControl:
+    """What update-live-call asked of a running call since the engine last looked (:meth:`CallSession.live_control`).
+
+    ``additional_context``: the texts injected, in order (the emulator already recorded each as
+    an ``injected`` item of the call; the engine only has to let the agent see them);
+    ``dynamic_variables``: the call's variables after an ``override_dynamic_variables``
+    (``None`` when they were not overridden); ``trigger_response``: the agent should speak next.
+    """
+
+    additional_context: Sequence[str] = ()
+    dynamic_variables: Mapping[str, str] | None = None
+    trigger_response: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.additional_context) or self.dynamic_variables is not None or self.trigger_response
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +157,29 @@ class CallSession(Protocol):
         """Let ``ms`` milliseconds of call time pass (needs an emulator with a manual clock)."""
         ...
 
+    def live_control(self) -> LiveControl:
+        """Take what update-live-call asked since the last look (empty when nothing); check between turns."""
+        ...
+
     def end(
         self,
         disconnection_reason: str,
         *,
         collected_dynamic_variables: Mapping[str, str] | None = None,
         call_analysis: Mapping[str, Any] | None = None,
+        transfer_destination: str | None = None,
+        latency: Mapping[str, Any] | None = None,
+        call_cost: Mapping[str, Any] | None = None,
+        llm_token_usage: Mapping[str, Any] | None = None,
     ) -> None:
-        """Hang up; the call object's transcripts are derived from what was recorded."""
+        """Hang up; the call object's transcripts are derived from what was recorded.
+
+        The other fields are Retell's call fields as JSON, each left out of the call when ``None``:
+        ``transfer_destination`` where a ``call_transfer`` went (without it, the number of the last
+        ``transfer_call`` invocation), ``latency`` (``{"e2e": {min, max, num, p50, p90, p95, p99,
+        values}, "llm": …}``), ``call_cost`` (``product_costs``, ``combined_cost``, …) and
+        ``llm_token_usage``.
+        """
         ...
 
 
@@ -180,6 +225,24 @@ class ChatAnalyzer(Protocol):
 
     def analyze_chat(self, agent: AgentSnapshot, messages: Sequence[WireMessage]) -> Mapping[str, Any] | None:
         """The analysis of a chat's messages, or ``None`` when it cannot be made (no model)."""
+        ...
+
+
+@runtime_checkable
+class CallAnalyzer(Protocol):
+    """Optional engine capability: the ``call_analysis`` of an ended call (rerun-call-analysis)."""
+
+    def analyze_call(self, agent: AgentSnapshot, call: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The analysis of ``call`` (the public call object: transcripts, variables…), ``None`` without a model."""
+        ...
+
+
+@runtime_checkable
+class ChatOpener(Protocol):
+    """Optional engine capability: the agent opens a chat (an outbound SMS chat's first message)."""
+
+    def open_chat(self, agent: AgentSnapshot, dynamic_variables: Mapping[str, str]) -> ChatTurn:
+        """The agent's opening turn of a chat nobody has written in yet (its messages may be empty)."""
         ...
 
 

@@ -30,6 +30,7 @@ from retell_dsl.sim.events import Event, KnowledgeRetrieved, Utterance
 from retell_dsl.sim.models import Model
 from retell_dsl.sim.outputs import chat_cost, chat_messages, collected_dynamic_variables
 from retell_dsl.sim.runtime import CallFacts, Session, StartAt
+from retell_dsl.sim.runtime.core import model_settings
 from retell_dsl.simulator.sessions import SessionFactory, response_variables, resume_point, seed, wire_events
 
 __all__ = ["ChatBook", "llm_model", "playground_turn", "wire_messages"]
@@ -51,20 +52,29 @@ def wire_messages(events: Sequence[Event], *, skip: Event | None = None) -> list
 
 
 def llm_model(snapshot: AgentSnapshot) -> str | None:
-    """The model the agent's engine names (a Retell LLM's ``model``, a flow's ``model_choice.model``)."""
-    engine = snapshot.engine or {}
-    choice = engine.get("model_choice")
-    name = choice.get("model") if isinstance(choice, Mapping) else engine.get("model")
-    return name if isinstance(name, str) else None
+    """The model the agent's engine names (``model_config.primary.model``, else ``model_choice.model`` / ``model``)."""
+    name, _ = model_settings(snapshot.engine or {})
+    return name
 
 
 def _facts(snapshot: AgentSnapshot, conversation_id: str | None) -> CallFacts:
+    """A chat's facts; an SMS chat (``chat_type`` ``sms_chat``) also has its numbers and direction."""
     version = snapshot.agent.get("version")
+    chat = snapshot.conversation
+    numbers: dict[str, Any] = {}
+    if chat.get("chat_type") == "sms_chat":
+        numbers = {
+            "from_number": chat.get("from_number"),
+            "to_number": chat.get("to_number"),
+            "direction": "inbound" if chat.get("direction") == "inbound" else "outbound",
+        }
     return CallFacts(
         session_type="chat",
         call_id=conversation_id or "chat_local",
         agent_id=str(snapshot.agent.get("agent_id") or ""),
         agent_version=version if isinstance(version, int) else None,
+        metadata=dict(chat.get("metadata") or {}),
+        **numbers,
     )
 
 
@@ -166,6 +176,22 @@ class ChatBook:
         return ChatTurn(
             messages=produced, ended=True, collected_dynamic_variables=collected, chat_analysis=analysis, chat_cost=cost
         )
+
+    async def open(self, snapshot: AgentSnapshot, variables: Mapping[str, str]) -> ChatTurn:
+        """The agent opens a chat nobody wrote in yet (an outbound SMS chat): its greeting, if it speaks first."""
+        key = snapshot.conversation_id
+        session = _resumed(self.factory, snapshot, [], variables, start_at=None, conversation_id=key)
+        produced = wire_messages(await session.start())
+        cost = chat_cost(session.events, llm_model=llm_model(snapshot))
+        if session.ended is not None:
+            collected = collected_dynamic_variables(session.events, session.variables)
+            analysis = await self._analyze(snapshot, session.events)
+            return ChatTurn(produced, True, collected, chat_analysis=analysis, chat_cost=cost)
+        if key:
+            self._live[key] = _Live(session, len(produced), session.variables, resumed=False)
+            while len(self._live) > self.capacity:
+                self._live.popitem(last=False)
+        return ChatTurn(messages=produced, chat_cost=cost)
 
     async def _analyze(self, snapshot: AgentSnapshot, events: Sequence[Event]) -> dict[str, Any] | None:
         result = await analyze_chat_events(events, snapshot.agent, self.analysis_model)

@@ -1,7 +1,8 @@
 """The local conversation engine behind the emulator's port: :class:`LocalEngine`.
 
-It implements :class:`~retell_dsl.emulator.engine_port.ConversationEngine` (and
-:class:`~retell_dsl.emulator.engine_port.ChatAnalyzer`) structurally with the ``sim`` engine:
+It implements :class:`~retell_dsl.emulator.engine_port.ConversationEngine` (and the optional
+:class:`~retell_dsl.emulator.engine_port.ChatAnalyzer`, :class:`~retell_dsl.emulator.engine_port.CallAnalyzer`
+and :class:`~retell_dsl.emulator.engine_port.ChatOpener`) structurally with the ``sim`` engine:
 chats (:mod:`~retell_dsl.simulator.chats`), playground turns, simulation tests
 (:mod:`~retell_dsl.simulator.testing`) and voice calls (:mod:`~retell_dsl.simulator.voice`).
 The port is synchronous; the sessions are asynchronous, so they all live on one private event
@@ -50,6 +51,12 @@ class _Async:
 
     async def analyze(self, *args: Any) -> dict[str, Any] | None:
         return await self.engine.chats.analyze(*args)
+
+    async def open_chat(self, *args: Any) -> ChatTurn:
+        return await self.engine.chats.open(*args)
+
+    async def analyze_call(self, snapshot: AgentSnapshot, call: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str]:
+        return await voice.reanalyze(snapshot, call, self.engine.model)
 
     async def playground(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return await chats.playground_turn(self.engine.factory, *args, **kwargs)
@@ -157,6 +164,19 @@ class LocalEngine:
     def analyze_chat(self, agent: AgentSnapshot, messages: Sequence[WireMessage]) -> Mapping[str, Any] | None:
         """The ``chat_analysis`` of a chat (``None`` without a model; :attr:`analysis_notes` says why)."""
         result: Mapping[str, Any] | None = self._loop.run(self._loop.wrapped.analyze, agent, messages)
+        return result
+
+    def open_chat(self, agent: AgentSnapshot, dynamic_variables: Mapping[str, str]) -> ChatTurn:
+        """The agent's opening turn of a chat it starts (an outbound SMS chat)."""
+        turn: ChatTurn = self._loop.run(self._loop.wrapped.open_chat, agent, dynamic_variables)
+        return turn
+
+    def analyze_call(self, agent: AgentSnapshot, call: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The ``call_analysis`` of an ended call, again (``None`` without a model; :attr:`call_notes` says why)."""
+        analysis, note = self._loop.run(self._loop.wrapped.analyze_call, agent, call)
+        if note:
+            self.call_notes[str(call.get("call_id"))] = (note,)
+        result: Mapping[str, Any] | None = analysis
         return result
 
     def playground_completion(

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 import retell
 
+from retell_dsl.emulator.calls_session import StoreCallSession
+from retell_dsl.emulator.engine_port import LiveControl
 from tests.emulator.call_fakes import ScriptEngine, script
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import make_agent
@@ -94,7 +96,7 @@ def test_stop_call_ends_a_call_the_engine_is_holding(api: Api, engine: ScriptEng
         api.call("call.stop", call_id)
 
 
-def test_rerun_call_analysis_says_which_part_is_missing(api: Api, engine: ScriptEngine) -> None:
+def test_rerun_call_analysis_needs_an_engine_that_analyses_calls(api: Api, engine: ScriptEngine) -> None:
     call_id = _held_call(api, engine)
     with pytest.raises(retell.BadRequestError, match="it is ongoing"):
         api.call("call.rerun_analysis", call_id)
@@ -104,7 +106,25 @@ def test_rerun_call_analysis_says_which_part_is_missing(api: Api, engine: Script
     with pytest.raises(retell.InternalServerError) as err:
         api.call("call.rerun_analysis", call_id)
     assert err.value.status_code == 501
-    assert "ConversationEngine port does not declare" in str(err.value) and "call_analysis" in str(err.value)
+    assert "the configured engine does not analyse calls (CallAnalyzer)" in str(err.value)
     api.emu.use_engine(None)
     with pytest.raises(retell.InternalServerError, match="no conversation engine is configured"):
         api.call("call.rerun_analysis", call_id)
+
+
+def test_the_engine_takes_what_update_live_call_asked_once(api: Api, engine: ScriptEngine) -> None:
+    call_id = _held_call(api, engine, retell_llm_dynamic_variables={"name": "Ann"})
+    session = StoreCallSession(api.emu.state, call_id)
+    assert not session.live_control()  # nothing asked yet
+    api.call("call.update_live", call_id, call_control={"additional_context": "First."})
+    api.call(
+        "call.update_live",
+        call_id,
+        call_control={"additional_context": "Second.", "trigger_response": True},
+        fields_to_override={"override_dynamic_variables": {"name": "Annie"}},
+    )
+    api.call("call.update_live", call_id, call_control={"trigger_response": False})  # only true has an effect
+    assert session.live_control() == LiveControl(
+        additional_context=("First.", "Second."), dynamic_variables={"name": "Annie"}, trigger_response=True
+    )
+    assert session.live_control() == LiveControl()  # taken: the queue is empty again

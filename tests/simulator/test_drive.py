@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from retell_dsl.emulator.engine_port import AgentSnapshot
+from retell_dsl.emulator.engine_port import AgentSnapshot, LiveControl
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.sim.callers import Cue, EndAsError, PersonaCaller, ScriptCaller, Silence, caller_from_json, say
 from retell_dsl.sim.drive import converse
@@ -98,6 +98,9 @@ class FakeCall:
 
     def advance(self, ms: int) -> None:
         self.log.append(("advance", ms))
+
+    def live_control(self) -> LiveControl:
+        return LiveControl()
 
     def end(self, disconnection_reason: str, **outcome: Any) -> None:
         self.log.append(("end", disconnection_reason, outcome.get("call_analysis")))

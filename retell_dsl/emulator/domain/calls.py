@@ -111,15 +111,19 @@ def merge_metadata_and_storage(
 
 
 def bound_agent(state: State, number: str, binding: str) -> Document:
-    """Pick the agent version from a number's weighted ``binding`` list (``outbound_agents`` / ``inbound_agents``)."""
-    role = "from_number" if binding == "outbound_agents" else "to_number"
+    """Pick the agent version from a number's weighted ``binding`` list.
+
+    ``outbound_agents`` / ``inbound_agents`` bind voice agents, ``outbound_sms_agents`` /
+    ``inbound_sms_agents`` chat agents.
+    """
+    role = "from_number" if binding.startswith("outbound") else "to_number"
     phone = state.store.get("phone_number", number)
     if phone is None:
         raise bad_request(f"{role} {number} is not a phone number of this account; buy or import it first")
     bindings = [b for b in phone.get(binding) or [] if isinstance(b, dict)]
     if not bindings:
-        hint = " or pass override_agent_id" if binding == "outbound_agents" else ""
-        kind = binding.split("_", maxsplit=1)[0]
+        hint = " or pass override_agent_id" if binding.startswith("outbound") else ""
+        kind = binding.removesuffix("_agents").replace("_", " ")
         raise bad_request(
             f"Phone number {number} has no {kind} agent; bind one with update-phone-number ({binding}){hint}"
         )
@@ -131,7 +135,8 @@ def bound_agent(state: State, number: str, binding: str) -> Document:
         if roll < 0:
             chosen = item
             break
-    return resolve_agent_version(state, str(chosen["agent_id"]), chosen.get("agent_version"), "voice")
+    channel = "chat" if "_sms_" in binding else "voice"
+    return resolve_agent_version(state, str(chosen["agent_id"]), chosen.get("agent_version"), channel)
 
 
 def outbound_agent(state: State, from_number: str) -> Document:

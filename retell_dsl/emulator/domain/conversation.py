@@ -18,18 +18,21 @@ from retell_dsl.emulator.domain.chats import append_messages, end_chat
 from retell_dsl.emulator.domain.components import shared_component_ids
 from retell_dsl.emulator.domain.knowledge_bases import source_texts
 from retell_dsl.emulator.domain.versions import merge_update, render_agent, render_engine, resolve_engine
-from retell_dsl.emulator.engine_port import AgentSnapshot, ChatAnalyzer, ChatTurn, ConversationEngine
+from retell_dsl.emulator.domain.webhooks import emit
+from retell_dsl.emulator.engine_port import AgentSnapshot, CallAnalyzer, ChatAnalyzer, ChatTurn, ConversationEngine
 from retell_dsl.emulator.errors import bad_request
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
 
 __all__ = [
+    "analyze_call",
     "analyze_chat",
     "call_snapshot",
     "chat_completion",
     "chat_snapshot",
     "engine_snapshot",
     "playground_completion",
+    "record_turn",
     "run_batch_test",
 ]
 
@@ -99,7 +102,13 @@ def chat_snapshot(state: State, chat: Mapping[str, Any]) -> AgentSnapshot:
     """The snapshot a chat runs with: its agent version, keyed by the chat's id."""
     agent = state.require("agent", str(chat["agent_id"]), int(chat["version"]))
     snapshot = engine_snapshot(state, render_agent(agent))
-    return dataclasses.replace(snapshot, conversation_id=str(chat["chat_id"]))
+    facts: dict[str, Any] = {"chat_type": chat.get("chat_type") or "api_chat"}
+    if chat.get("metadata") is not None:
+        facts["metadata"] = chat["metadata"]
+    for key in ("from_number", "to_number", "direction"):
+        if chat.get(f"_{key}") is not None:
+            facts[key] = chat[f"_{key}"]
+    return dataclasses.replace(snapshot, conversation_id=str(chat["chat_id"]), conversation=facts)
 
 
 def chat_completion(state: State, engine: ConversationEngine, chat_id: str, content: str) -> list[Document]:
@@ -128,6 +137,12 @@ def chat_completion(state: State, engine: ConversationEngine, chat_id: str, cont
     else:
         added = append_messages(state, chat_id, produced)
         added = added[:placed] + added[placed + 1 :]
+    record_turn(state, chat_id, turn)
+    return added
+
+
+def record_turn(state: State, chat_id: str, turn: ChatTurn) -> None:
+    """Store a turn's ``chat_cost``; when the engine ended the chat, end it with its variables and analysis."""
     if turn.chat_cost is not None:
         doc = state.require("chat", chat_id)
         doc["chat_cost"] = dict(turn.chat_cost)
@@ -137,7 +152,6 @@ def chat_completion(state: State, engine: ConversationEngine, chat_id: str, cont
         if turn.chat_analysis is not None:
             doc["chat_analysis"] = dict(turn.chat_analysis)
             state.store.put("chat", chat_id, doc)
-    return added
 
 
 def analyze_chat(state: State, engine: ConversationEngine, chat_id: str) -> Document:
@@ -150,6 +164,20 @@ def analyze_chat(state: State, engine: ConversationEngine, chat_id: str) -> Docu
         chat["chat_analysis"] = dict(analysis)
         state.store.put("chat", chat_id, chat)
     return chat
+
+
+def analyze_call(state: State, engine: CallAnalyzer, call_id: str) -> Document:
+    """Re-run an ended call's analysis through the engine; store it and post ``call_analyzed`` again.
+
+    An engine that cannot analyse (no model) answers ``None``: the call keeps the analysis it had.
+    """
+    doc = state.require("call", call_id)
+    analysis = engine.analyze_call(call_snapshot(state, doc), strip_private(doc))
+    if analysis is not None:
+        doc["call_analysis"] = dict(analysis)
+        state.store.put("call", call_id, doc)
+        emit(state, "call_analyzed", doc)
+    return doc
 
 
 def playground_completion(

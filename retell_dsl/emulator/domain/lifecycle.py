@@ -310,6 +310,8 @@ def end_call(
     call_cost: Mapping[str, Any] | None = None,
     tool_call_latency_ms: Mapping[str, float] | None = None,
     transfer_destination: str | None = None,
+    latency: Mapping[str, Any] | None = None,
+    llm_token_usage: Mapping[str, Any] | None = None,
 ) -> Document:
     """End an ``ongoing`` call: ``ended`` with timestamps, ``duration_ms`` from the clock, and transcripts.
 
@@ -319,6 +321,8 @@ def end_call(
     ``tool_call_latency_ms`` (by ``tool_call_id``) sets latencies the clock did not measure.
     A call that ends by ``call_transfer`` carries ``transfer_destination``: the one given, else
     the number of the last recorded ``transfer_call`` invocation (see :func:`transferred_to`).
+    ``call_analysis``, ``call_cost``, ``latency`` and ``llm_token_usage`` (Retell's shapes) are
+    stored as given; each is left out when ``None``.
     """
     with state.store.transaction():
         doc = _load(state, call_id, ("ongoing",), "end")
@@ -346,8 +350,9 @@ def end_call(
             doc["collected_dynamic_variables"] = dict(collected_dynamic_variables)
         if call_analysis is not None:
             doc["call_analysis"] = dict(call_analysis)
-        if call_cost is not None:
-            doc["call_cost"] = dict(call_cost)
+        for key, value in (("call_cost", call_cost), ("latency", latency), ("llm_token_usage", llm_token_usage)):
+            if value is not None:
+                doc[key] = dict(value)
         if disconnection_reason == "call_transfer":
             destination = transfer_destination or transferred_to(doc.get("_events", []))
             if destination:

@@ -19,9 +19,9 @@ from retell.types import (
 )
 
 from retell_dsl.emulator.body import json_body
-from retell_dsl.emulator.domain import batch_calls, calls, dialing, lifecycle, live_control
+from retell_dsl.emulator.domain import batch_calls, calls, conversation, dialing, lifecycle, live_control
 from retell_dsl.emulator.domain.call_filters import CALL_FILTERS, page_in_body
-from retell_dsl.emulator.engine_port import no_engine
+from retell_dsl.emulator.engine_port import CallAnalyzer, no_engine
 from retell_dsl.emulator.errors import ApiError, bad_request, not_implemented
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.state import State
@@ -146,21 +146,16 @@ def take_over_live_call(state: State, req: EmuRequest, params: dict[str, str]) -
 
 
 def rerun_call_analysis(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
-    """``PUT /rerun-call-analysis/{call_id}``: needs an analysis operation the engine port does not have yet."""
+    """``PUT /rerun-call-analysis/{call_id}``: the engine analyses the ended call again; answers the call."""
     _due(state)
     doc = state.require("call", params["call_id"])
     if doc.get("call_status") in ("registered", "ongoing"):
         raise bad_request(f"Cannot rerun the analysis of call {params['call_id']}: it is {doc['call_status']}")
     if state.engine is None:
         raise no_engine(req.method, req.path, "post-call analysis")
-    raise not_implemented(
-        req.method,
-        req.path,
-        "re-running post-call analysis needs an analysis operation (given the agent snapshot and the ended call, "
-        "return call_analysis) that the ConversationEngine port does not declare yet; it has chat_completion, "
-        "playground_completion, run_test_case and run_call (a call's analysis is what run_call passes to "
-        "CallSession.end)",
-    )
+    if not isinstance(state.engine, CallAnalyzer):
+        raise not_implemented(req.method, req.path, "the configured engine does not analyse calls (CallAnalyzer)")
+    return json_response(200, calls.render_call(conversation.analyze_call(state, state.engine, params["call_id"])))
 
 
 def create_batch_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:

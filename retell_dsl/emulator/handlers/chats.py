@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from retell.types import chat_create_chat_completion_params, chat_create_params, chat_list_params, chat_update_params
+from retell.types import (
+    chat_create_chat_completion_params,
+    chat_create_params,
+    chat_create_sms_chat_params,
+    chat_list_params,
+    chat_update_params,
+)
 
 from retell_dsl.emulator.body import json_body
-from retell_dsl.emulator.domain import chats, conversation
+from retell_dsl.emulator.domain import chats, conversation, sms_chats
 from retell_dsl.emulator.domain.call_filters import CHAT_FILTERS, page_in_body
-from retell_dsl.emulator.engine_port import ChatAnalyzer, no_engine
+from retell_dsl.emulator.engine_port import ChatAnalyzer, ChatOpener, no_engine
 from retell_dsl.emulator.errors import not_found, not_implemented
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.state import State
@@ -85,7 +91,13 @@ def rerun_chat_analysis(state: State, req: EmuRequest, params: dict[str, str]) -
 
 
 def create_sms_chat(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
-    """``POST /create-sms-chat``."""
+    """``POST /create-sms-chat``: an outbound ``sms_chat`` whose agent's opening message the engine writes.
+
+    What is not emulated (delivery, replies by SMS, DNC lists) is listed in ``domain.sms_chats``.
+    """
+    body = json_body(req, chat_create_sms_chat_params.ChatCreateSMSChatParams, allow_empty=False)
     if state.engine is None:
-        raise no_engine(req.method, req.path, "an SMS conversation")
-    raise not_implemented(req.method, req.path, "SMS conversations are not part of the ConversationEngine port yet")
+        raise no_engine(req.method, req.path, "an SMS conversation (the agent's opening message)")
+    if not isinstance(state.engine, ChatOpener):
+        raise not_implemented(req.method, req.path, "the configured engine does not open chats (ChatOpener)")
+    return json_response(200, chats.render_chat(sms_chats.create_sms_chat(state, state.engine, body)))

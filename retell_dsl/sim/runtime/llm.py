@@ -127,6 +127,11 @@ class LlmInterpreter:
             self.pending_start = False
             await self._open(self.llm.get("begin_message") or None)
 
+    async def respond(self) -> None:
+        """The agent answers from where it is, without a new user turn (``Session.respond``)."""
+        self.pending_start = False
+        await self._respond()
+
     async def _respond(self) -> None:
         moves = 0
         while True:

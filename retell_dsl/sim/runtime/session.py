@@ -264,6 +264,23 @@ class Session:
             return interp.where, interp.system_prompt()
         return Where(), ""
 
+    async def respond(self) -> tuple[Event, ...]:
+        """The agent takes a turn without the user (Retell's update-live-call ``trigger_response``).
+
+        A Retell LLM answers from its current state as after a user turn; a flow runs the node it
+        waits at again (its instruction is spoken again, then its transitions are followed).
+        """
+        opened = await self.start()
+        interp = self._interp
+
+        async def step() -> None:
+            if isinstance(interp, LlmInterpreter):
+                await interp.respond()
+            elif isinstance(interp, FlowInterpreter) and interp.node is not None:
+                await interp.run(interp.node)
+
+        return opened + await self._guard(step)
+
     async def hang_up(self) -> tuple[Event, ...]:
         """The user hangs up (``user_hangup``)."""
 
