@@ -9,9 +9,9 @@ Kept light like the entry module: nothing of the SDK is imported until a fixture
 - ``retell_webhooks``: a local receiver (``.url`` for an agent's ``webhook_url``) that records
   every delivery and fails the test at teardown when one was not signed with the target's key.
 
-Option ``--retell-live-phone-calls`` / ini ``retell_live_phone_calls`` (or the environment variable
-``RETELL_DSL_LIVE_PHONE_CALLS=1``): with ``--retell-target live``, let phone and batch calls ring
-the real numbers they name. Without it they fail with a message saying how to opt in.
+With ``--retell-target live``, phone and batch calls ring the real numbers they name only with
+``--retell-allow-phone-calls`` (ini ``retell_allow_phone_calls``, or ``RETELL_ALLOW_PHONE_CALLS=1``;
+see :mod:`pytest_retell.live`). Without it they fail with a message saying how to opt in.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from pytest_retell.plugin import _OPENED, _passed, option
+from pytest_retell.plugin import _OPENED, _passed
 
 if TYPE_CHECKING:
     from retell_dsl.conversations import CallResult, WebhookReceiver
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SIMULATED_CALLER_NUMBER",
-    "pytest_addoption",
     "retell_batch_call",
     "retell_inbound_call",
     "retell_phone_call",
@@ -43,19 +42,6 @@ _T = TypeVar("_T")
 SIMULATED_CALLER_NUMBER = "+14155550999"
 #: How long teardown waits for the emulator's pending webhook deliveries.
 WEBHOOK_SETTLE_S = 10.0
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--retell-live-phone-calls`` and its ini twin (in the ``retell`` group)."""
-    group = parser.getgroup("retell", "Retell agents (retell-dsl)")
-    group.addoption(
-        "--retell-live-phone-calls", action="store_true", default=None,
-        help="with --retell-target live: let phone and batch calls ring the real numbers they name",
-    )  # fmt: skip
-    parser.addini(
-        "retell_live_phone_calls", "default --retell-live-phone-calls (live phone calls ring real numbers)",
-        type="bool", default=False,
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,9 +65,9 @@ class _Held:
 
 
 def _allow_live(config: pytest.Config) -> bool:
-    from retell_dsl.conversations import live_phone_calls_allowed
+    from pytest_retell.live import phone_calls_allowed
 
-    return bool(option(config, "live_phone_calls")) or live_phone_calls_allowed()
+    return phone_calls_allowed(config)
 
 
 def _only_number(deployed: Any, given: str | None, what: str) -> str:

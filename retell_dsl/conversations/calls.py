@@ -9,8 +9,8 @@ campaign (one caller and its own dynamic variables per task; one result per task
 and :func:`inbound_call` has a simulated person ring a number of the account.
 
 On live Retell a phone call rings a real phone: :func:`phone_call` and :func:`batch_call` refuse
-unless ``allow_live=True`` (the pytest plugin sets it from ``--retell-live-phone-calls`` or
-``RETELL_DSL_LIVE_PHONE_CALLS=1``), and then take no simulated ``caller``: whoever answers the
+unless ``allow_live=True`` (the pytest plugin sets it from ``--retell-allow-phone-calls`` or
+``RETELL_ALLOW_PHONE_CALLS=1``), and then take no simulated ``caller``: whoever answers the
 number is the caller. Inbound calls need a person dialling and are emulator only.
 
 >>> Dial.of({"to_number": "+14155550111", "dynamic_variables": {"name": "Ada"}}).dynamic_variables
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 #: Set to ``1`` to let phone and batch calls ring real numbers on a live target.
-LIVE_PHONE_CALLS_ENV = "RETELL_DSL_LIVE_PHONE_CALLS"
+LIVE_PHONE_CALLS_ENV = "RETELL_ALLOW_PHONE_CALLS"
 #: Call statuses after which nothing more happens to a call.
 FINAL_STATUSES = frozenset({"ended", "not_connected", "error"})
 _TASK_KEYS = ("caller", "dynamic_variables", "metadata", "to_number")
@@ -59,9 +59,9 @@ class CallTimedOut(ConfigurationError, TimeoutError):
 
 
 def live_phone_calls_allowed(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether ``RETELL_DSL_LIVE_PHONE_CALLS`` opts in to real phone calls on a live target.
+    """Whether ``RETELL_ALLOW_PHONE_CALLS`` opts in to real phone calls on a live target.
 
-    >>> live_phone_calls_allowed({"RETELL_DSL_LIVE_PHONE_CALLS": "1"}), live_phone_calls_allowed({})
+    >>> live_phone_calls_allowed({"RETELL_ALLOW_PHONE_CALLS": "1"}), live_phone_calls_allowed({})
     (True, False)
     """
     env = os.environ if environ is None else environ
@@ -155,8 +155,8 @@ def _emulator(where: Any) -> Any | None:
 def _live_client(where: Any, what: str, allow_live: bool, caller: object) -> Retell:
     if not allow_live:
         raise ConfigurationError(
-            f"{what} on live Retell rings a real phone number: opt in with --retell-live-phone-calls "
-            f"(ini retell_live_phone_calls = true) or {LIVE_PHONE_CALLS_ENV}=1, or run on the emulator "
+            f"{what} on live Retell rings a real phone number: opt in with --retell-allow-phone-calls "
+            f"(ini retell_allow_phone_calls = true) or {LIVE_PHONE_CALLS_ENV}=1, or run on the emulator "
             "(--retell-target emulator), where a simulated caller answers"
         )
     if caller is not None:

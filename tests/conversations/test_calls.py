@@ -86,7 +86,7 @@ def test_bad_input_is_a_clear_configuration_error(shop: Shop) -> None:
 
 def test_live_targets_need_the_opt_in_and_take_no_simulated_caller() -> None:
     live = resolve_target("live", environ={"RETELL_API_KEY": "key_not_real"})
-    with pytest.raises(ConfigurationError, match="RETELL_DSL_LIVE_PHONE_CALLS=1") as refused:
+    with pytest.raises(ConfigurationError, match="RETELL_ALLOW_PHONE_CALLS=1") as refused:
         phone_call(live, from_number="+14155550100", to_number="+14155550101", caller=None)
     assert "key_not_real" not in str(refused.value)
     with pytest.raises(ConfigurationError, match="pass caller=None"):

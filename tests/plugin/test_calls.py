@@ -33,7 +33,7 @@ IS_DONE = {"type": "script", "steps": [{"say": "I'm done", "after": "done?"}]}
 @pytest.fixture
 def desk(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A pytester project with a voice agent on a number that both calls out and answers (``desk.py``)."""
-    for name in ("RETELL_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "RETELL_DSL_LIVE_PHONE_CALLS"):
+    for name in ("RETELL_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "RETELL_ALLOW_PHONE_CALLS"):
         monkeypatch.delenv(name, raising=False)
     pytester.makepyfile(desk=DESK)
     return pytester
@@ -175,17 +175,17 @@ def test_live_inbound_calls_are_not_supported(retell_inbound_call):
 
 def test_live_phone_calls_need_an_explicit_opt_in(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RETELL_API_KEY", "key_not_a_real_one")  # nothing below reaches the network
-    monkeypatch.delenv("RETELL_DSL_LIVE_PHONE_CALLS", raising=False)
+    monkeypatch.delenv("RETELL_ALLOW_PHONE_CALLS", raising=False)
     pytester.makepyfile(test_live=LIVE)
     refused = pytester.runpytest("--retell-target", "live", "test_live.py::test_live_call_needs_the_opt_in")
     refused.assert_outcomes(failed=1)
     refused.stdout.fnmatch_lines(
         [
             "*retell_phone_call: a phone call on live Retell rings a real phone number: opt in with "
-            "--retell-live-phone-calls (ini retell_live_phone_calls = true) or RETELL_DSL_LIVE_PHONE_CALLS=1*"
+            "--retell-allow-phone-calls (ini retell_allow_phone_calls = true) or RETELL_ALLOW_PHONE_CALLS=1*"
         ]
     )
-    opted = pytester.runpytest("--retell-target", "live", "--retell-live-phone-calls", "-k", "simulated or inbound")
+    opted = pytester.runpytest("--retell-target", "live", "--retell-allow-phone-calls", "-k", "simulated or inbound")
     opted.assert_outcomes(failed=2)
     opted.stdout.fnmatch_lines(
         [
