@@ -9,16 +9,16 @@ when it holds whitespace, which no id does.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping, Sequence
 
 from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.flow import ComponentNode, ConversationFlow, Node
 from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.stack import Resource
-from retell_dsl.validation._collect import Collector, did_you_mean
+from retell_dsl.validation._collect import Collector, near_hint
 from retell_dsl.validation.flow import _graph, check_tool_names
 from retell_dsl.validation.issues import path
+from retell_dsl.wire.hints import closest
 
 __all__ = ["check_shared_component", "check_shared_references"]
 
@@ -66,12 +66,10 @@ def check_shared_references(c: Collector, found: Mapping[str, list[Resource]]) -
             if name in in_stack:
                 message = f"component {name!r} names the stack's shared component; its id is known only after apply"
                 hint = f"pass the spec itself: {spec}"
-            elif difflib.get_close_matches(name, in_stack, n=1) or any(ch.isspace() for ch in name):
+            elif closest(name, in_stack) or any(ch.isspace() for ch in name):
                 message = f"shared component {name!r} is not in the stack"
-                hint = (
-                    did_you_mean(name, in_stack)
-                    + f"define it as SharedComponent(name=...) and pass it: {spec}; or give an existing component's id"
-                )
+                define = f"define it as SharedComponent(name=...) and pass it: {spec}"
+                hint = near_hint(name, in_stack, f"{define}; or give an existing component's id")
             else:
                 continue  # an existing component's remote id
             c.add("RD110", here, message, at=node, hint=hint)

@@ -22,7 +22,7 @@ from retell_dsl.builders.flow import (
 )
 from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.tools import McpTool, Tool
-from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
+from retell_dsl.validation._collect import TOOL_NAME, Collector, near_hint
 from retell_dsl.validation.equations import check_condition
 from retell_dsl.validation.issues import path
 from retell_dsl.wire.ids import node_id
@@ -139,7 +139,7 @@ def _graph(  # noqa: PLR0917
             where,
             f"start node {start!r} does not exist",
             at=owner,
-            hint=did_you_mean(start, names) + "name an existing node in start_at()",
+            hint=near_hint(start, names, "name an existing node in start_at()"),
         )
     for node in names.values():
         _node_rules(c, path(where, f"node '{node.name}'"), node, names, tool_names, mcp_names, components)
@@ -198,7 +198,7 @@ def _node_rules(  # noqa: PLR0917
                 path(here, label),
                 f"edge points to unknown node {dest!r}",
                 at=edge_at,
-                hint=did_you_mean(dest, names) + "edges name their destination node by its name",
+                hint=near_hint(dest, names, "edges name their destination node by its name"),
             )
     if isinstance(node, RoutedNode):
         for i, edge in enumerate(node.edges):
@@ -234,7 +234,7 @@ def _node_rules(  # noqa: PLR0917
             here,
             f"function node runs tool {node.tool!r}, which the flow does not define",
             at=node,
-            hint=did_you_mean(node.tool, tool_names) + "add it with ConversationFlow.tool(CustomTool(...))",
+            hint=near_hint(node.tool, tool_names, "add it with ConversationFlow.tool(CustomTool(...))"),
         )
     if isinstance(node, SubagentNode):
         for name in node.tool_names:
@@ -244,7 +244,7 @@ def _node_rules(  # noqa: PLR0917
                     here,
                     f"subagent uses flow tool {name!r}, which the flow does not define",
                     at=node,
-                    hint=did_you_mean(name, tool_names) + "declare it on the flow",
+                    hint=near_hint(name, tool_names, "declare it on the flow"),
                 )
         check_tool_names(c, node.tools, here, reserved=())
         check_mcp_tools(c, node.tools, here, mcp_names, hint="add it with .mcp(McpServer(...)) on the flow")
@@ -254,7 +254,7 @@ def _node_rules(  # noqa: PLR0917
             here,
             f"MCP server {node.mcp!r} is not declared on the flow",
             at=node,
-            hint=did_you_mean(node.mcp, mcp_names) + "add it with ConversationFlow.mcp(McpServer(...))",
+            hint=near_hint(node.mcp, mcp_names, "add it with ConversationFlow.mcp(McpServer(...))"),
         )
     if (
         isinstance(node, ComponentNode)
@@ -267,7 +267,7 @@ def _node_rules(  # noqa: PLR0917
             here,
             f"component {node.component!r} is not defined on the flow",
             at=node,
-            hint=did_you_mean(node.component, components) + "add it with ConversationFlow.component(...)",
+            hint=near_hint(node.component, components, "add it with ConversationFlow.component(...)"),
         )
 
 
