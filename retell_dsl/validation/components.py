@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.flow import ComponentNode, ConversationFlow, Node
 from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.stack import Resource
 from retell_dsl.validation._collect import Collector, near_hint
-from retell_dsl.validation.flow import _graph, check_tool_names
+from retell_dsl.validation.flow import check_graph
 from retell_dsl.validation.issues import path
 from retell_dsl.wire.hints import closest
 
@@ -25,19 +24,9 @@ __all__ = ["check_shared_component", "check_shared_references"]
 
 def check_shared_component(c: Collector, comp: SharedComponent) -> None:
     """The graph rules of a flow (RD101-RD110, RD201/RD202), for one shared component."""
-    where = f"component '{comp.name}'"
-    check_tool_names(c, comp.tools, where)
-    if comp.start_node is UNSET and comp.nodes:
-        c.add(
-            "RD106",
-            where,
-            "the component has no start node",
-            at=comp,
-            hint=f"call .start_at({comp.nodes[0].name!r}) or pass start_node=",
-        )
     tools = {t.name for t in comp.tools}
     mcps = {m.name for m in comp.mcps}
-    _graph(c, where, comp, comp.nodes, comp.start_node, tools, mcps, set())
+    check_graph(c, f"component '{comp.name}'", comp, tools, mcps, set())
 
 
 def _component_nodes(resource: Resource) -> Iterator[tuple[str, ComponentNode]]:
