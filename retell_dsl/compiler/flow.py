@@ -38,6 +38,7 @@ from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
 from retell_dsl.compiler._emit import kb_config, merge_extra, model_config, put, put_all, ref_or_id
 from retell_dsl.compiler.llm import mcp_server
 from retell_dsl.compiler.tools import (
+    AGENT_SWAP_SETTINGS,
     compile_data_field,
     compile_flow_tool,
     compile_tool,
@@ -219,19 +220,7 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction
-        put_all(
-            out,
-            node,
-            (
-                "agent_version",
-                "post_call_analysis_setting",
-                "webhook_setting",
-                "keep_current_voice",
-                "keep_current_language",
-                "use_swap_agent_max_duration",
-                "speak_during_execution",
-            ),
-        )
+        put_all(out, node, (*AGENT_SWAP_SETTINGS, "speak_during_execution"))
     elif isinstance(node, ComponentNode):
         if isinstance(node.component, SharedComponent):
             out["component_id"] = ref_or_id(node.component)
