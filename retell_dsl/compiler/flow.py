@@ -36,7 +36,7 @@ from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.prompt import Prompt
 from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
 from retell_dsl.compiler._emit import kb_config, merge_extra, model_config, put, put_all, ref_or_id
-from retell_dsl.compiler.llm import mcp_server
+from retell_dsl.compiler.llm import mcp_server, put_engine_knowledge
 from retell_dsl.compiler.tools import (
     AGENT_SWAP_SETTINGS,
     compile_data_field,
@@ -272,14 +272,6 @@ def compile_flow(flow: ConversationFlow) -> JSON:
         out["tools"] = [compile_flow_tool(t) for t in flow.tools]
     if flow.components:
         out["components"] = [compile_component(c, tools) for c in flow.components]
-    if flow.knowledge_bases:
-        out["knowledge_base_ids"] = [ref_or_id(kb) for kb in flow.knowledge_bases]
-    kb = kb_config(flow.kb_top_k, flow.kb_filter_score)
-    if kb is not None:
-        out["kb_config"] = kb
-    if flow.default_variables:
-        out["default_dynamic_variables"] = dict(flow.default_variables)
-    if flow.mcps:
-        out["mcps"] = [mcp_server(m) for m in flow.mcps]
+    put_engine_knowledge(out, flow)
     put_all(out, flow, ("begin_after_user_silence_ms", "tool_call_strict_mode", "flex_mode"))
     return merge_extra(out, flow.extra)
