@@ -37,7 +37,6 @@ from retell_dsl.builders.engine import CustomLLM, ExistingEngine
 from retell_dsl.builders.fields import ANALYSIS_FIELD_TYPES, AnalysisField
 from retell_dsl.builders.flow.flow import ConversationFlow
 from retell_dsl.builders.llm import RetellLLM
-from retell_dsl.errors import InvalidArgument
 
 __all__ = ["DATA_STORAGE", "Agent", "Engine"]
 
@@ -149,11 +148,7 @@ class Agent(Spec, AgentSugar):
     def _check(self) -> None:
         require_str(self.name, "Agent name")
         require_str(self.voice, f"Agent {self.name!r} voice")
-        if not isinstance(self.engine, RetellLLM | ConversationFlow | CustomLLM | ExistingEngine):
-            raise InvalidArgument(
-                f"Agent {self.name!r} engine must be a RetellLLM, a ConversationFlow or a CustomLLM,"
-                f" got {self.engine!r}"
-            )
+        self._check_engine("Agent", Engine)
         if isinstance(self.language, tuple):
             require_tuple_of(self.language, str, f"Agent {self.name!r} language")
         require_tuple_of(self.pronunciations, Pronunciation, f"Agent {self.name!r} pronunciations")

@@ -1,4 +1,5 @@
-"""Fluent calls shared by the voice agent and the chat agent (webhook, analysis, privacy, extra).
+"""Fluent calls shared by the voice agent and the chat agent (webhook, analysis, privacy, extra),
+and the check of their ``engine``.
 
 :class:`AgentSugar` is a field-less mixin placed after ``Spec`` in the bases of
 :class:`~retell_dsl.builders.agent.Agent` and :class:`~retell_dsl.builders.chat_agent.ChatAgent`:
@@ -16,11 +17,13 @@ the dataclass owns the fields and ``Spec._replace`` does the copying.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from retell_dsl.builders.base import UNSET, Unset
 from retell_dsl.builders.fields import AnalysisField
+from retell_dsl.errors import InvalidArgument
 
 __all__ = ["DATA_STORAGE", "AgentSugar", "DataStorage"]
 
@@ -36,6 +39,8 @@ class AgentSugar:
 
     __slots__ = ()
 
+    name: str
+    engine: object
     analysis_fields: tuple[AnalysisField, ...]
     extra: Mapping[str, Any]
 
@@ -74,6 +79,15 @@ class AgentSugar:
     def with_extra(self, **fields: Any) -> Self:
         """Add API fields the DSL does not model (checked against the SDK schema by validate)."""
         return self._replace(extra={**self.extra, **fields})
+
+    def _check_engine(self, kind: str, engines: types.UnionType) -> None:
+        """Raise InvalidArgument unless ``engine`` is one of ``engines`` (called from ``_check``)."""
+        __tracebackhide__ = True
+        if not isinstance(self.engine, engines):
+            raise InvalidArgument(
+                f"{kind} {self.name!r} engine must be a RetellLLM, a ConversationFlow or a CustomLLM,"
+                f" got {self.engine!r}"
+            )
 
     def _set(self, **changes: Any) -> Self:
         return self._replace(**{k: v for k, v in changes.items() if v is not UNSET})

@@ -18,16 +18,16 @@ True
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import enum
 import inspect
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Self
 
 from retell_dsl.errors import InvalidArgument, InvalidSpec, user_frame
+from retell_dsl.wire.hints import did_you_mean
 
 __all__ = [
     "UNSET",
@@ -35,7 +35,6 @@ __all__ = [
     "SourceLocation",
     "Spec",
     "Unset",
-    "did_you_mean",
     "freeze",
     "thaw",
 ]
@@ -74,27 +73,6 @@ def capture_source() -> SourceLocation | None:
     return SourceLocation(*found) if found else None
 
 
-def did_you_mean(value: object, candidates: Iterable[object], *, aliases: Mapping[str, str] | None = None) -> str:
-    """``"did you mean 'x'?"`` for the candidate closest to ``value`` (case-insensitive), or ``""``.
-
-    ``aliases`` maps words people write by mistake to the value they mean (``SEND`` → ``POST``).
-
-    >>> did_you_mean("SEND", ("GET", "POST"), aliases={"send": "POST"})
-    "did you mean 'POST'?"
-    >>> did_you_mean("promt", ("name", "prompt", "static_text"))
-    "did you mean 'prompt'?"
-    >>> did_you_mean("bot", ("user", "agent"))
-    ''
-    """
-    if not isinstance(value, str):
-        return ""
-    if aliases and value.strip().lower() in aliases:
-        return f"did you mean {aliases[value.strip().lower()]!r}?"
-    options = {str(c).lower(): c for c in candidates if isinstance(c, str)}
-    match = difflib.get_close_matches(value.strip().lower(), list(options), n=1, cutoff=0.6)
-    return f"did you mean {options[match[0]]!r}?" if match else ""
-
-
 _UNEXPECTED = re.compile(r".*__init__\(\) got an unexpected keyword argument '(?P<name>\w+)'")
 _MISSING = re.compile(r".*__init__\(\) missing \d+ required keyword-only arguments?: (?P<names>.+)")
 _POSITIONAL = re.compile(r".*__init__\(\) takes \d+ positional arguments? but \d+ (were|was) given")
@@ -131,7 +109,7 @@ def _signature_error(cls: type, message: str, spec_name: object = None) -> None:
     name = cls.__name__
     if m := _UNEXPECTED.fullmatch(message):
         given = m["name"]
-        hint = did_you_mean(given, fields) or f"{name} takes {', '.join(fields)}"
+        hint = did_you_mean(given, fields, ignore_case=True) or f"{name} takes {', '.join(fields)}"
         label = f"{name} {spec_name!r}" if isinstance(spec_name, str) else f"{name}()"
         raise InvalidArgument(
             f"{label} got an unexpected keyword argument {given!r}", code="RD705", hint=hint
@@ -271,5 +249,5 @@ def one_of(value: object, allowed: tuple[object, ...], what: str, *, aliases: Ma
     __tracebackhide__ = True
     if value is not UNSET and value not in allowed:
         choices = ", ".join(repr(a) for a in allowed)
-        hint = did_you_mean(value, allowed, aliases=aliases)
+        hint = did_you_mean(value, allowed, aliases=aliases, ignore_case=True)
         raise InvalidSpec(f"{what} must be one of {choices}; got {value!r}", code="RD703", hint=hint)

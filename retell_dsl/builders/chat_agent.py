@@ -43,7 +43,6 @@ from retell_dsl.builders.engine import CustomLLM
 from retell_dsl.builders.fields import ANALYSIS_FIELD_TYPES, AnalysisField
 from retell_dsl.builders.flow.flow import ConversationFlow
 from retell_dsl.builders.llm import RetellLLM
-from retell_dsl.errors import InvalidArgument
 
 __all__ = ["ChatAgent"]
 
@@ -106,11 +105,7 @@ class ChatAgent(Spec, AgentSugar):
 
     def _check(self) -> None:
         require_str(self.name, "ChatAgent name")
-        if not isinstance(self.engine, RetellLLM | ConversationFlow | CustomLLM):
-            raise InvalidArgument(
-                f"ChatAgent {self.name!r} engine must be a RetellLLM, a ConversationFlow or a CustomLLM,"
-                f" got {self.engine!r}"
-            )
+        self._check_engine("ChatAgent", ChatEngine)
         if self.language is not UNSET:
             require_str(self.language, f"ChatAgent {self.name!r} language")
         require_tuple_of(self.analysis_fields, ANALYSIS_FIELD_TYPES, f"ChatAgent {self.name!r} analysis_fields")

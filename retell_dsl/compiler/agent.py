@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.chat_agent import ChatAgent
@@ -11,7 +14,7 @@ from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id
 from retell_dsl.compiler.tools import compile_data_field
 from retell_dsl.compiler.values import JSON, text
 
-__all__ = ["compile_agent", "response_engine"]
+__all__ = ["agent_body", "compile_agent", "finish_agent_body", "response_engine"]
 
 _SAME_NAME = (
     "voice_model",
@@ -73,12 +76,35 @@ def response_engine(agent: Agent | ChatAgent) -> JSON:
     return out
 
 
+def agent_body(
+    agent: Agent | ChatAgent,
+    same_name: tuple[str, ...],
+    renamed: tuple[tuple[str, str], ...],
+    **first: Any,
+) -> JSON:
+    """The head of an agent's body: ``agent_name``, ``first`` (the voice's ``voice_id``),
+    ``response_engine``, then the set fields of ``same_name`` and of ``renamed`` (field, wire key)."""
+    out: JSON = {"agent_name": agent.name, **first, "response_engine": response_engine(agent)}
+    put_all(out, agent, same_name)
+    for field_name, wire_name in renamed:
+        put(out, wire_name, getattr(agent, field_name))
+    return out
+
+
+def finish_agent_body(
+    out: JSON, agent: Agent | ChatAgent, analysis_key: str, analysis: Callable[[Any], JSON] = compile_data_field
+) -> JSON:
+    """The tail of an agent's body: its analysis fields under ``analysis_key``, ``pii_config``, then ``extra=``."""
+    if agent.analysis_fields:
+        out[analysis_key] = [analysis(f) for f in agent.analysis_fields]
+    if agent.pii_categories is not UNSET:
+        out["pii_config"] = {"mode": "post_call", "categories": list(agent.pii_categories)}
+    return merge_extra(out, agent.extra)
+
+
 def compile_agent(agent: Agent) -> JSON:
     """The ``create-agent`` body (``AgentCreateParams``)."""
-    out: JSON = {"agent_name": agent.name, "voice_id": agent.voice, "response_engine": response_engine(agent)}
-    put_all(out, agent, _SAME_NAME)
-    for field_name, wire_name in _RENAMED:
-        put(out, wire_name, getattr(agent, field_name))
+    out = agent_body(agent, _SAME_NAME, _RENAMED, voice_id=agent.voice)
     if agent.pronunciations:
         out["pronunciation_dictionary"] = [
             {"word": p.word, "alphabet": p.alphabet, "phoneme": p.phoneme} for p in agent.pronunciations
@@ -107,8 +133,4 @@ def compile_agent(agent: Agent) -> JSON:
         dtmf: JSON = {}
         put_all(dtmf, agent.dtmf_options, ("digit_limit", "termination_key", "timeout_ms"))
         out["user_dtmf_options"] = dtmf
-    if agent.analysis_fields:
-        out["post_call_analysis_data"] = [compile_data_field(f) for f in agent.analysis_fields]
-    if agent.pii_categories is not UNSET:
-        out["pii_config"] = {"mode": "post_call", "categories": list(agent.pii_categories)}
-    return merge_extra(out, agent.extra)
+    return finish_agent_body(out, agent, "post_call_analysis_data")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.chat_agent import ChatAgent
 from retell_dsl.builders.fields import SystemPreset
-from retell_dsl.compiler._emit import merge_extra, put, put_all
-from retell_dsl.compiler.agent import response_engine
+from retell_dsl.compiler.agent import agent_body, finish_agent_body
 from retell_dsl.compiler.tools import compile_data_field
 from retell_dsl.compiler.values import JSON
 
@@ -48,12 +46,5 @@ def compile_chat_agent(agent: ChatAgent) -> JSON:
     >>> compile_chat_agent(ChatAgent(name="Chat", engine=RetellLLM(name="desk"), engine_version=2))
     {'agent_name': 'Chat', 'response_engine': {'type': 'retell-llm', 'llm_id': '$ref:llm.desk', 'version': 2}}
     """
-    out: JSON = {"agent_name": agent.name, "response_engine": response_engine(agent)}
-    put_all(out, agent, _SAME_NAME)
-    for field_name, wire_name in _RENAMED:
-        put(out, wire_name, getattr(agent, field_name))
-    if agent.analysis_fields:
-        out["post_chat_analysis_data"] = [_analysis_field(f) for f in agent.analysis_fields]
-    if agent.pii_categories is not UNSET:
-        out["pii_config"] = {"mode": "post_call", "categories": list(agent.pii_categories)}
-    return merge_extra(out, agent.extra)
+    out = agent_body(agent, _SAME_NAME, _RENAMED)
+    return finish_agent_body(out, agent, "post_chat_analysis_data", _analysis_field)

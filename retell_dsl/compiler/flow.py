@@ -36,8 +36,9 @@ from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.prompt import Prompt
 from retell_dsl.builders.tools import CustomTool, IntegrationAppTool
 from retell_dsl.compiler._emit import kb_config, merge_extra, model_config, put, put_all, ref_or_id
-from retell_dsl.compiler.llm import mcp_server
+from retell_dsl.compiler.llm import mcp_server, put_engine_knowledge
 from retell_dsl.compiler.tools import (
+    AGENT_SWAP_SETTINGS,
     compile_data_field,
     compile_flow_tool,
     compile_tool,
@@ -219,19 +220,7 @@ def compile_node(node: Node, ids: Mapping[str, str] | None = None, tools: Mappin
         instruction = _instruction(node.prompt, node.static_text)
         if instruction is not None:
             out["instruction"] = instruction
-        put_all(
-            out,
-            node,
-            (
-                "agent_version",
-                "post_call_analysis_setting",
-                "webhook_setting",
-                "keep_current_voice",
-                "keep_current_language",
-                "use_swap_agent_max_duration",
-                "speak_during_execution",
-            ),
-        )
+        put_all(out, node, (*AGENT_SWAP_SETTINGS, "speak_during_execution"))
     elif isinstance(node, ComponentNode):
         if isinstance(node.component, SharedComponent):
             out["component_id"] = ref_or_id(node.component)
@@ -283,14 +272,6 @@ def compile_flow(flow: ConversationFlow) -> JSON:
         out["tools"] = [compile_flow_tool(t) for t in flow.tools]
     if flow.components:
         out["components"] = [compile_component(c, tools) for c in flow.components]
-    if flow.knowledge_bases:
-        out["knowledge_base_ids"] = [ref_or_id(kb) for kb in flow.knowledge_bases]
-    kb = kb_config(flow.kb_top_k, flow.kb_filter_score)
-    if kb is not None:
-        out["kb_config"] = kb
-    if flow.default_variables:
-        out["default_dynamic_variables"] = dict(flow.default_variables)
-    if flow.mcps:
-        out["mcps"] = [mcp_server(m) for m in flow.mcps]
+    put_engine_knowledge(out, flow)
     put_all(out, flow, ("begin_after_user_silence_ms", "tool_call_strict_mode", "flex_mode"))
     return merge_extra(out, flow.extra)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from retell_dsl.builders.engine import McpServer
+from retell_dsl.builders.engine import EngineSugar, McpServer
 from retell_dsl.builders.llm import RetellLLM, State
 from retell_dsl.compiler._emit import kb_config, merge_extra, model_config, put, put_all, ref_or_id
 from retell_dsl.compiler.tools import compile_tool
 from retell_dsl.compiler.values import JSON
 
-__all__ = ["compile_llm", "mcp_server"]
+__all__ = ["compile_llm", "mcp_server", "put_engine_knowledge"]
 
 
 def mcp_server(server: McpServer) -> JSON:
@@ -34,6 +34,20 @@ def _state(state: State) -> JSON:
     return merge_extra(out, state.extra)
 
 
+def put_engine_knowledge(out: JSON, engine: EngineSugar) -> None:
+    """What an LLM and a flow send alike: ``knowledge_base_ids``, ``kb_config``,
+    ``default_dynamic_variables`` and ``mcps`` (each only when set)."""
+    if engine.knowledge_bases:
+        out["knowledge_base_ids"] = [ref_or_id(kb) for kb in engine.knowledge_bases]
+    kb = kb_config(engine.kb_top_k, engine.kb_filter_score)
+    if kb is not None:
+        out["kb_config"] = kb
+    if engine.default_variables:
+        out["default_dynamic_variables"] = dict(engine.default_variables)
+    if engine.mcps:
+        out["mcps"] = [mcp_server(m) for m in engine.mcps]
+
+
 def compile_llm(llm: RetellLLM) -> JSON:
     """The ``create-retell-llm`` body (``LlmCreateParams``)."""
     out: JSON = {}
@@ -53,14 +67,6 @@ def compile_llm(llm: RetellLLM) -> JSON:
     if llm.states:
         out["states"] = [_state(s) for s in llm.states]
     put(out, "starting_state", llm.starting_state)
-    if llm.knowledge_bases:
-        out["knowledge_base_ids"] = [ref_or_id(kb) for kb in llm.knowledge_bases]
-    kb = kb_config(llm.kb_top_k, llm.kb_filter_score)
-    if kb is not None:
-        out["kb_config"] = kb
-    if llm.default_variables:
-        out["default_dynamic_variables"] = dict(llm.default_variables)
-    if llm.mcps:
-        out["mcps"] = [mcp_server(m) for m in llm.mcps]
+    put_engine_knowledge(out, llm)
     put(out, "tool_call_strict_mode", llm.tool_call_strict_mode)
     return merge_extra(out, llm.extra)

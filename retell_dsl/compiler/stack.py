@@ -12,7 +12,7 @@ with ``"$env:NAME"`` (read from the environment at deploy time, never compiled i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +32,17 @@ from retell_dsl.compiler.chat_agent import compile_chat_agent
 from retell_dsl.compiler.flow import compile_component, compile_flow
 from retell_dsl.compiler.llm import compile_llm
 from retell_dsl.compiler.resources import compile_batch_call, compile_knowledge_base, compile_phone_number
-from retell_dsl.compiler.values import JSON
+from retell_dsl.compiler.values import JSON, json_strings, map_strings
 from retell_dsl.errors import InvalidSpec
 
-__all__ = ["CompiledResource", "CompiledStack", "compile_stack_unchecked", "raw_payload", "resolve_refs"]
+__all__ = [
+    "CompiledResource",
+    "CompiledStack",
+    "compile_stack_unchecked",
+    "raw_payload",
+    "ref_addresses",
+    "resolve_refs",
+]
 
 ENDPOINTS = {
     "knowledge_base": "create-knowledge-base",
@@ -141,15 +148,25 @@ def resolve_refs(payload: Any, ids: Mapping[str, str]) -> Any:
     >>> resolve_refs({"response_engine": {"llm_id": "$ref:llm.support"}}, {"llm.support": "llm_123"})
     {'response_engine': {'llm_id': 'llm_123'}}
     """
-    if isinstance(payload, str):
-        ref = Ref.parse(payload)
+
+    def resolve(value: str) -> str:
+        ref = Ref.parse(value)
         if ref is None:
-            return payload
+            return value
         if ref.address not in ids:
-            raise InvalidSpec(f"no remote id known for {ref.address!r} (referenced as {payload!r})")
+            raise InvalidSpec(f"no remote id known for {ref.address!r} (referenced as {value!r})")
         return ids[ref.address]
-    if isinstance(payload, Mapping):
-        return {k: resolve_refs(v, ids) for k, v in payload.items()}
-    if isinstance(payload, list | tuple):
-        return [resolve_refs(v, ids) for v in payload]
-    return payload
+
+    return map_strings(payload, resolve)
+
+
+def ref_addresses(payload: object) -> Iterator[str]:
+    """The address of every ``$ref:`` marker string in a payload, in order (repeats included).
+
+    >>> list(ref_addresses({"response_engine": {"llm_id": "$ref:llm.support"}, "voice_id": "v"}))
+    ['llm.support']
+    """
+    for value in json_strings(payload):
+        ref = Ref.parse(value)
+        if ref is not None:
+            yield ref.address

@@ -31,7 +31,14 @@ from retell_dsl.compiler._emit import merge_extra, put, put_all, ref_or_id
 from retell_dsl.compiler.values import JSON, text
 from retell_dsl.wire.ids import tool_id
 
-__all__ = ["compile_data_field", "compile_flow_tool", "compile_tool", "destination", "transfer_option"]
+__all__ = [
+    "AGENT_SWAP_SETTINGS",
+    "compile_data_field",
+    "compile_flow_tool",
+    "compile_tool",
+    "destination",
+    "transfer_option",
+]
 
 
 def compile_data_field(f: Any) -> JSON:
@@ -128,17 +135,20 @@ def sms_destination(to_number: str | Var | Unset, ignore: bool | Unset) -> JSON:
     return out
 
 
+AGENT_SWAP_SETTINGS = (
+    "agent_version",
+    "post_call_analysis_setting",
+    "webhook_setting",
+    "keep_current_voice",
+    "keep_current_language",
+    "use_swap_agent_max_duration",
+)
+"""The settings of an agent swap that an AgentSwap tool and an AgentSwapNode send under their own name."""
+
 _EXTRA_FIELDS: dict[type, tuple[str, ...]] = {
     EndCall: ("custom_sip_headers",),
     TransferCall: ("custom_sip_headers", "ignore_e164_validation"),
-    AgentSwap: (
-        "agent_version",
-        "post_call_analysis_setting",
-        "webhook_setting",
-        "keep_current_voice",
-        "keep_current_language",
-        "use_swap_agent_max_duration",
-    ),
+    AgentSwap: AGENT_SWAP_SETTINGS,
     PressDigit: ("delay_ms",),
     SendSMS: ("speak_after_execution",),
     CustomTool: (

@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from retell_dsl.builders.base import thaw
 from retell_dsl.builders.prompt import Prompt, Var
 
-__all__ = ["JSON", "plain", "text"]
+__all__ = ["JSON", "json_strings", "map_strings", "plain", "text"]
 
 JSON = dict[str, Any]
 
@@ -44,3 +44,35 @@ def plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     return thaw(value)
+
+
+def json_strings(value: object) -> Iterator[str]:
+    """Every string in JSON-like data, depth first (mapping values and list items; keys are not strings of it).
+
+    >>> list(json_strings({"a": ["x", {"b": "y"}], "n": 1}))
+    ['x', 'y']
+    """
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from json_strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from json_strings(item)
+
+
+def map_strings(value: Any, change: Callable[[str], Any]) -> Any:
+    """JSON-like data with every string ``s`` replaced by ``change(s)``, depth first (mappings become
+    dicts, tuples lists; other values stay).
+
+    >>> map_strings({"a": ("x", {"b": "y"}), "n": 1}, str.upper)
+    {'a': ['X', {'b': 'Y'}], 'n': 1}
+    """
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, Mapping):
+        return {k: map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [map_strings(v, change) for v in value]
+    return value

@@ -12,11 +12,12 @@ Secrets are compared by keyed digest and shown as masks (:mod:`retell_dsl.deploy
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from retell_dsl.compiler.values import json_strings, map_strings
 from retell_dsl.deploy.diff import MISSING, FieldChange, diff_fields
 from retell_dsl.deploy.kinds import KINDS, AgentKind
 from retell_dsl.deploy.records import FORMAT_VERSION, RECOVER_PLAN, StateCorrupted, read_plan_text
@@ -40,15 +41,13 @@ def fingerprint_of(remote: Any, payload: Any, last: Any) -> str:
 
 def resolve_known(payload: Any, ids: Mapping[str, str]) -> Any:
     """Replace ``$ref:`` markers whose address has a known id; leave the others symbolic."""
-    if isinstance(payload, str):
-        if payload.startswith(REF_PREFIX) and payload[len(REF_PREFIX) :] in ids:
-            return ids[payload[len(REF_PREFIX) :]]
-        return payload
-    if isinstance(payload, Mapping):
-        return {k: resolve_known(v, ids) for k, v in payload.items()}
-    if isinstance(payload, list | tuple):
-        return [resolve_known(v, ids) for v in payload]
-    return payload
+
+    def resolve(value: str) -> str:
+        if value.startswith(REF_PREFIX) and value[len(REF_PREFIX) :] in ids:
+            return ids[value[len(REF_PREFIX) :]]
+        return value
+
+    return map_strings(payload, resolve)
 
 
 @dataclass
@@ -348,7 +347,7 @@ def _warn_dangling_numbers(plan: Plan, state: Mapping[str, Owned], kept: list[st
         owned = state[address]
         if owned.kind != "phone_number" or not deleted:
             continue
-        bound = sorted({deleted[v] for v in _strings(owned.payload) if v in deleted})
+        bound = sorted({deleted[v] for v in json_strings(owned.payload) if v in deleted})
         if bound:
             number = owned.remote_id
             plan.warnings.append(
@@ -356,14 +355,3 @@ def _warn_dangling_numbers(plan: Plan, state: Mapping[str, Owned], kept: list[st
                 f"will fail. Bind it to another agent (retell-dsl numbers update {number} --inbound-agent "
                 f"AGENT_ID) or release it (pass --force, or retell-dsl numbers delete {number})"
             )
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)

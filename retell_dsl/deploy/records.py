@@ -17,7 +17,7 @@ retell_dsl.deploy.records.StateCorrupted: dev.json is not a retell-dsl state fil
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
@@ -107,6 +107,9 @@ class PlanRecord(_Versioned):
     state_serial: int | None = None
 
 
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
 def _problem(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "(top level)"
@@ -130,13 +133,18 @@ def _check_version(data: Any, what: str, recover: str) -> None:
             )
 
 
-def read_state_text(text: str, what: str) -> StateRecord:
-    data = parse_json(text, what, RECOVER_STATE)
-    _check_version(data, what, RECOVER_STATE)
+def _read_record(text: str, what: str, model: type[_Record], label: str, recover: str) -> _Record:
+    """Parse, version-check and validate one JSON document; StateCorrupted says what is wrong and ``recover``."""
+    data = parse_json(text, what, recover)
+    _check_version(data, what, recover)
     try:
-        return StateRecord.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise StateCorrupted(f"{what} is not a retell-dsl state file: {_problem(exc)}; {RECOVER_STATE}") from None
+        raise StateCorrupted(f"{what} is not {label}: {_problem(exc)}; {recover}") from None
+
+
+def read_state_text(text: str, what: str) -> StateRecord:
+    return _read_record(text, what, StateRecord, "a retell-dsl state file", RECOVER_STATE)
 
 
 def read_journal_line(line: str, what: str) -> JournalRecord:
@@ -154,9 +162,4 @@ def read_journal_line(line: str, what: str) -> JournalRecord:
 
 
 def read_plan_text(text: str, what: str) -> PlanRecord:
-    data = parse_json(text, what, RECOVER_PLAN)
-    _check_version(data, what, RECOVER_PLAN)
-    try:
-        return PlanRecord.model_validate(data)
-    except ValidationError as exc:
-        raise StateCorrupted(f"{what} is not a retell-dsl plan: {_problem(exc)}; {RECOVER_PLAN}") from None
+    return _read_record(text, what, PlanRecord, "a retell-dsl plan", RECOVER_PLAN)

@@ -248,18 +248,10 @@ def flow_graph(
 
 
 def _references(value: object, field_name: str, out: dict[str, set[str]]) -> None:
-    from retell_dsl.builders.stack import Ref
+    from retell_dsl.compiler.stack import ref_addresses
 
-    if isinstance(value, str):
-        ref = Ref.parse(value)
-        if ref is not None:
-            out.setdefault(ref.address, set()).add(field_name)
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            _references(v, field_name, out)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _references(v, field_name, out)
+    for address in ref_addresses(value):
+        out.setdefault(address, set()).add(field_name)
 
 
 def stack_graph(stack: Stack | CompiledStack, format: Format = "mermaid") -> str:

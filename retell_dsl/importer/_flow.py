@@ -49,6 +49,7 @@ from retell_dsl.importer._tools import (
     decompile_destination,
     decompile_field,
     decompile_option,
+    decompile_sms_target,
     decompile_tool,
 )
 from retell_dsl.wire.flow import SENTINELS
@@ -197,15 +198,7 @@ def decompile_node(data: Mapping[str, Any], ctx: _Ctx) -> Node | None:
             handled.add("instruction")
         else:
             kw["static_text"] = ""
-        dest = data.get("sms_destination")
-        if isinstance(dest, Mapping) and dest.get("type") == "phone_number":
-            kw["to_number"] = dest.get("phone_number")
-            kw["ignore_e164_validation"] = dest.get("ignore_e164_validation", UNSET)
-            handled.add("sms_destination")
-        sender = data.get("sms_sender")
-        if isinstance(sender, Mapping) and set(sender) == {"type"}:
-            kw["sender"] = sender["type"]
-            handled.add("sms_sender")
+        decompile_sms_target(data, kw, handled)
     elif cls is PressDigitNode:
         ins = data.get("instruction") or {}
         kw["prompt"] = ins.get("text", "")

@@ -46,6 +46,7 @@ __all__ = [
     "decompile_destination",
     "decompile_field",
     "decompile_option",
+    "decompile_sms_target",
     "decompile_tool",
 ]
 
@@ -185,6 +186,12 @@ def _sms(data: Mapping[str, Any], kwargs: JSON, handled: set[str]) -> None:
             if content.get("type") == kind and set(content) == {"type", key}:
                 kwargs[field] = content[key]
                 handled.add("sms_content")
+    decompile_sms_target(data, kwargs, handled)
+
+
+def decompile_sms_target(data: Mapping[str, Any], kwargs: JSON, handled: set[str]) -> None:
+    """``sms_destination`` (a fixed number; the caller is the default) and ``sms_sender`` of an SMS
+    tool or node, as ``to_number``, ``ignore_e164_validation`` and ``sender``."""
     dest = data.get("sms_destination")
     if isinstance(dest, Mapping) and dest.get("type") == "phone_number" and "phone_number" in dest:
         kwargs["to_number"] = dest["phone_number"]

@@ -18,7 +18,6 @@ retell_dsl.SchemaError: agent_id: missing required field; agnet_id: unknown fiel
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from retell_dsl.errors import RetellDSLError, SchemaError
 from retell_dsl.toolkit.catalog import get_operation
 from retell_dsl.toolkit.operation import Operation
+from retell_dsl.wire.hints import did_you_mean
 from retell_dsl.wire.schema import check_payload, describe_value, summarize_problems
 
 if TYPE_CHECKING:
@@ -68,11 +68,10 @@ def check_arguments(op: Operation, arguments: Mapping[str, Any] | None) -> tuple
     else:
         filled = {key: 0 for key in op.optional if key not in body}  # stand-ins for fields we fill in
         for issue in check_payload({**body, **filled}, op.params):
-            if issue.message == "unknown field":  # the hint may be a path parameter the SDK type lacks
-                close = difflib.get_close_matches(issue.path, [p.name for p in op.path], n=1)
-                if close:
-                    problems.append(f"{issue.path}: unknown field (did you mean {close[0]!r}?)")
-                    continue
+            # an unknown field may be a misspelt path parameter, which the SDK type lacks
+            if issue.message == "unknown field" and (close := did_you_mean(issue.path, [p.name for p in op.path])):
+                problems.append(f"{issue.path}: unknown field ({close})")
+                continue
             problems.append(str(issue))
     if problems:
         raise SchemaError(summarize_problems(problems))

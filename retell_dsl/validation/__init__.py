@@ -14,7 +14,7 @@ runs it and raises one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 
 from retell_dsl.builders.agent import Agent
 from retell_dsl.builders.batch import BatchCall
@@ -24,6 +24,7 @@ from retell_dsl.builders.llm import RetellLLM
 from retell_dsl.builders.stack import RESOURCE_TYPES, Ref, Resource, Stack, kind_of
 from retell_dsl.builders.traverse import collect, dependencies
 from retell_dsl.compiler import raw_payload
+from retell_dsl.compiler.stack import ref_addresses
 from retell_dsl.errors import InvalidArgument
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.choices import check_choices
@@ -123,27 +124,13 @@ def _covered(issue: Issue, resource: Resource, chosen: set[tuple[str, object]], 
     return any(key == k and issue.message.endswith(f"string {v!r}") for k, v in chosen)
 
 
-def _marked(payload: object) -> Iterator[str]:
-    """Addresses named by ``$ref:`` marker strings (a reference written as a string, not a spec)."""
-    if isinstance(payload, str):
-        ref = Ref.parse(payload)
-        if ref is not None:
-            yield ref.address
-    elif isinstance(payload, Mapping):
-        for value in payload.values():
-            yield from _marked(value)
-    elif isinstance(payload, list | tuple):
-        for value in payload:
-            yield from _marked(value)
-
-
 def _edges(resource: Resource, found: dict[str, list[Resource]]) -> list[str]:
     """What ``resource`` refers to: specs it holds, and stack resources named by ``$ref:`` markers.
 
     Specs are immutable, so a cycle (two agents swapping to each other) closes through a marker.
     """
     try:
-        marked = {a for a in _marked(raw_payload(resource)) if a in found}
+        marked = {a for a in ref_addresses(raw_payload(resource)) if a in found}
     except Exception:  # pragma: no cover - reported as RD001 by _check_resource
         marked = set()
     return sorted({Ref.to(d).address for d in dependencies(resource)} | marked)

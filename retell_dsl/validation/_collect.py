@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from retell_dsl.builders.base import Spec
 from retell_dsl.validation.issues import CODES, Issue, Severity
+from retell_dsl.wire.hints import did_you_mean
 from retell_dsl.wire.names import TOOL_NAME
 
-__all__ = ["TOOL_NAME", "Collector", "did_you_mean"]
+__all__ = ["TOOL_NAME", "Collector", "near_hint"]
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """A 'did you mean ...?' phrase, or ''."""
-    match = difflib.get_close_matches(name, list(candidates), n=1)
-    return f"did you mean {match[0]!r}? " if match else ""
+def near_hint(name: object, candidates: Iterable[str], advice: str) -> str:
+    """``"did you mean 'x'? <advice>"`` (case-sensitive, :func:`~retell_dsl.wire.hints.did_you_mean`), or ``advice``."""
+    phrase = did_you_mean(name, candidates)
+    return f"{phrase} {advice}" if phrase else advice
 
 
 class Collector:

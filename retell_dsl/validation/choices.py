@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from retell_dsl.builders.agent import DATA_STORAGE, Agent
-from retell_dsl.builders.base import UNSET, Spec, did_you_mean
+from retell_dsl.builders.base import UNSET, Spec
 from retell_dsl.builders.engine import SPEAKERS
 from retell_dsl.builders.flow import ConversationFlow
 from retell_dsl.builders.llm import RetellLLM
@@ -25,6 +25,7 @@ from retell_dsl.builders.tools.functions import HTTP_METHODS, METHOD_WORDS
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.issues import path
 from retell_dsl.validation.values import iter_tools
+from retell_dsl.wire.hints import did_you_mean
 
 __all__ = ["check_choices"]
 
@@ -60,7 +61,7 @@ def check_choices(c: Collector, resource: Resource) -> set[tuple[str, object]]:
                 path(where, label, name),
                 f"{name} is {value!r}; it must be one of {choices}",
                 at=spec,
-                hint=did_you_mean(value, allowed, aliases=words) or f"use one of {choices}",
+                hint=did_you_mean(value, allowed, aliases=words, ignore_case=True) or f"use one of {choices}",
             )
             reported.add((key, value))
     return reported

@@ -9,35 +9,24 @@ when it holds whitespace, which no id does.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping, Sequence
 
-from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.flow import ComponentNode, ConversationFlow, Node
 from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.stack import Resource
-from retell_dsl.validation._collect import Collector, did_you_mean
-from retell_dsl.validation.flow import _graph, check_tool_names
+from retell_dsl.validation._collect import Collector, near_hint
+from retell_dsl.validation.flow import check_graph
 from retell_dsl.validation.issues import path
+from retell_dsl.wire.hints import closest
 
 __all__ = ["check_shared_component", "check_shared_references"]
 
 
 def check_shared_component(c: Collector, comp: SharedComponent) -> None:
     """The graph rules of a flow (RD101-RD110, RD201/RD202), for one shared component."""
-    where = f"component '{comp.name}'"
-    check_tool_names(c, comp.tools, where)
-    if comp.start_node is UNSET and comp.nodes:
-        c.add(
-            "RD106",
-            where,
-            "the component has no start node",
-            at=comp,
-            hint=f"call .start_at({comp.nodes[0].name!r}) or pass start_node=",
-        )
     tools = {t.name for t in comp.tools}
     mcps = {m.name for m in comp.mcps}
-    _graph(c, where, comp, comp.nodes, comp.start_node, tools, mcps, set())
+    check_graph(c, f"component '{comp.name}'", comp, tools, mcps, set())
 
 
 def _component_nodes(resource: Resource) -> Iterator[tuple[str, ComponentNode]]:
@@ -66,12 +55,10 @@ def check_shared_references(c: Collector, found: Mapping[str, list[Resource]]) -
             if name in in_stack:
                 message = f"component {name!r} names the stack's shared component; its id is known only after apply"
                 hint = f"pass the spec itself: {spec}"
-            elif difflib.get_close_matches(name, in_stack, n=1) or any(ch.isspace() for ch in name):
+            elif closest(name, in_stack) or any(ch.isspace() for ch in name):
                 message = f"shared component {name!r} is not in the stack"
-                hint = (
-                    did_you_mean(name, in_stack)
-                    + f"define it as SharedComponent(name=...) and pass it: {spec}; or give an existing component's id"
-                )
+                define = f"define it as SharedComponent(name=...) and pass it: {spec}"
+                hint = near_hint(name, in_stack, f"{define}; or give an existing component's id")
             else:
                 continue  # an existing component's remote id
             c.add("RD110", here, message, at=node, hint=hint)

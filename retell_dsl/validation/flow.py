@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retell_dsl.builders.base import UNSET, Spec, Unset
+from retell_dsl.builders.base import UNSET, Spec
 from retell_dsl.builders.flow import (
     BranchNode,
     CodeNode,
@@ -22,12 +22,12 @@ from retell_dsl.builders.flow import (
 )
 from retell_dsl.builders.flow.shared import SharedComponent
 from retell_dsl.builders.tools import McpTool, Tool
-from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
+from retell_dsl.validation._collect import TOOL_NAME, Collector, near_hint
 from retell_dsl.validation.equations import check_condition
 from retell_dsl.validation.issues import path
 from retell_dsl.wire.ids import node_id
 
-__all__ = ["check_flow", "check_tool_names"]
+__all__ = ["check_flow", "check_graph", "check_tool_names"]
 
 
 def check_tool_names(c: Collector, tools: Sequence[Tool], where: str, *, reserved: Sequence[str] = ()) -> None:
@@ -71,44 +71,40 @@ def check_flow(c: Collector, flow: ConversationFlow) -> None:
     """Every flow graph rule, for the flow and each of its components."""
     where = f"flow '{flow.name}'"
     tool_names = {t.name for t in flow.tools}
-    check_tool_names(c, flow.tools, where)
     mcp_names = {m.name for m in flow.mcps}
     components = {comp.name for comp in flow.components}
-    if flow.start_node is UNSET and flow.nodes:
-        c.add(
-            "RD106",
-            where,
-            "the flow has no start node",
-            at=flow,
-            hint=f"call .start_at({flow.nodes[0].name!r}) or pass start_node=",
-        )
-    _graph(c, where, flow, flow.nodes, flow.start_node, tool_names, mcp_names, components)
+    check_graph(c, where, flow, tool_names, mcp_names, components)
     for comp in flow.components:
-        cwhere = path(where, f"component '{comp.name}'")
-        check_tool_names(c, comp.tools, cwhere)
         ctools = tool_names | {t.name for t in comp.tools}
         cmcps = mcp_names | {m.name for m in comp.mcps}
-        if comp.start_node is UNSET and comp.nodes:
-            c.add(
-                "RD106",
-                cwhere,
-                "the component has no start node",
-                at=comp,
-                hint=f"pass start_node={comp.nodes[0].name!r}",
-            )
-        _graph(c, cwhere, comp, comp.nodes, comp.start_node, ctools, cmcps, components)
+        check_graph(c, path(where, f"component '{comp.name}'"), comp, ctools, cmcps, components)
 
 
-def _graph(  # noqa: PLR0917
+def check_graph(  # noqa: PLR0917
     c: Collector,
     where: str,
     owner: ConversationFlow | Component | SharedComponent,
-    nodes: Sequence[Node],
-    start: str | Unset,
     tool_names: set[str],
     mcp_names: set[str],
     components: set[str],
 ) -> None:
+    """The rules of one node graph (a flow's, or a local or shared component's): its own tools'
+    names, its start node, its nodes and edges. ``tool_names``, ``mcp_names`` and ``components``
+    are what its nodes may name (a local component also sees its flow's)."""
+    check_tool_names(c, owner.tools, where)
+    nodes, start = owner.nodes, owner.start_node
+    if start is UNSET and nodes:
+        first = nodes[0].name
+        c.add(
+            "RD106",
+            where,
+            f"the {'flow' if isinstance(owner, ConversationFlow) else 'component'} has no start node",
+            at=owner,
+            # a local Component has no start_at()
+            hint=f"pass start_node={first!r}"
+            if isinstance(owner, Component)
+            else f"call .start_at({first!r}) or pass start_node=",
+        )
     names: dict[str, Node] = {}
     ids: dict[str, str] = {}
     for node in nodes:
@@ -139,7 +135,7 @@ def _graph(  # noqa: PLR0917
             where,
             f"start node {start!r} does not exist",
             at=owner,
-            hint=did_you_mean(start, names) + "name an existing node in start_at()",
+            hint=near_hint(start, names, "name an existing node in start_at()"),
         )
     for node in names.values():
         _node_rules(c, path(where, f"node '{node.name}'"), node, names, tool_names, mcp_names, components)
@@ -198,7 +194,7 @@ def _node_rules(  # noqa: PLR0917
                 path(here, label),
                 f"edge points to unknown node {dest!r}",
                 at=edge_at,
-                hint=did_you_mean(dest, names) + "edges name their destination node by its name",
+                hint=near_hint(dest, names, "edges name their destination node by its name"),
             )
     if isinstance(node, RoutedNode):
         for i, edge in enumerate(node.edges):
@@ -234,7 +230,7 @@ def _node_rules(  # noqa: PLR0917
             here,
             f"function node runs tool {node.tool!r}, which the flow does not define",
             at=node,
-            hint=did_you_mean(node.tool, tool_names) + "add it with ConversationFlow.tool(CustomTool(...))",
+            hint=near_hint(node.tool, tool_names, "add it with ConversationFlow.tool(CustomTool(...))"),
         )
     if isinstance(node, SubagentNode):
         for name in node.tool_names:
@@ -244,7 +240,7 @@ def _node_rules(  # noqa: PLR0917
                     here,
                     f"subagent uses flow tool {name!r}, which the flow does not define",
                     at=node,
-                    hint=did_you_mean(name, tool_names) + "declare it on the flow",
+                    hint=near_hint(name, tool_names, "declare it on the flow"),
                 )
         check_tool_names(c, node.tools, here, reserved=())
         check_mcp_tools(c, node.tools, here, mcp_names, hint="add it with .mcp(McpServer(...)) on the flow")
@@ -254,7 +250,7 @@ def _node_rules(  # noqa: PLR0917
             here,
             f"MCP server {node.mcp!r} is not declared on the flow",
             at=node,
-            hint=did_you_mean(node.mcp, mcp_names) + "add it with ConversationFlow.mcp(McpServer(...))",
+            hint=near_hint(node.mcp, mcp_names, "add it with ConversationFlow.mcp(McpServer(...))"),
         )
     if (
         isinstance(node, ComponentNode)
@@ -267,7 +263,7 @@ def _node_rules(  # noqa: PLR0917
             here,
             f"component {node.component!r} is not defined on the flow",
             at=node,
-            hint=did_you_mean(node.component, components) + "add it with ConversationFlow.component(...)",
+            hint=near_hint(node.component, components, "add it with ConversationFlow.component(...)"),
         )
 
 

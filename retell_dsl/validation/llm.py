@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from retell_dsl.builders.base import UNSET
 from retell_dsl.builders.llm import RetellLLM
-from retell_dsl.validation._collect import TOOL_NAME, Collector, did_you_mean
+from retell_dsl.validation._collect import TOOL_NAME, Collector, near_hint
 from retell_dsl.validation.flow import check_mcp_tools, check_tool_names
 from retell_dsl.validation.issues import path
 
@@ -44,7 +44,7 @@ def check_llm(c: Collector, llm: RetellLLM) -> None:
                     path(here, f"edge[{i}]"),
                     f"edge points to unknown state {edge.to!r}",
                     at=edge,
-                    hint=did_you_mean(edge.to, states) + "edges name their destination state",
+                    hint=near_hint(edge.to, states, "edges name their destination state"),
                 )
         check_mcp_tools(c, (*llm.tools, *state.tools), here, mcps, hint=_MCP_HINT)
     if not llm.states:
@@ -73,7 +73,7 @@ def check_llm(c: Collector, llm: RetellLLM) -> None:
             where,
             f"starting state {llm.starting_state!r} does not exist",
             at=llm,
-            hint=did_you_mean(llm.starting_state, states) + "name an existing state",
+            hint=near_hint(llm.starting_state, states, "name an existing state"),
         )
         return
     seen: set[str] = set()

@@ -17,9 +17,10 @@ import typing
 from functools import cache
 
 from retell_dsl.builders.agent import Agent
-from retell_dsl.builders.base import UNSET, did_you_mean
+from retell_dsl.builders.base import UNSET
 from retell_dsl.validation._collect import Collector
 from retell_dsl.validation.issues import path
+from retell_dsl.wire.hints import did_you_mean
 from retell_dsl.wire.voices import CATALOGUE, classify, provider_of
 
 __all__ = ["LANGUAGE_HINT", "check_speech", "languages"]
@@ -89,7 +90,7 @@ def _languages(c: Collector, where: str, agent: Agent) -> bool:
         if not isinstance(item, str) or item in allowed:
             continue
         here = path(where, f"language[{i}]" if isinstance(value, tuple) else "language")
-        close = did_you_mean(item, allowed)
+        close = did_you_mean(item, allowed, ignore_case=True)
         c.add(
             "RD412",
             here,

@@ -42,14 +42,24 @@ AGENT_RANGES: tuple[tuple[str, float, float, str], ...] = (
 
 
 def _range(  # noqa: PLR0917
-    c: Collector, where: str, at: Spec, name: str, value: object, lo: float, hi: float, note: str
+    c: Collector,
+    where: str,
+    at: Spec,
+    name: str,
+    value: object,
+    lo: float,
+    hi: float,
+    note: str,
+    *,
+    code: str = "RD402",
 ) -> None:
+    """``code`` (RD402) unless ``value`` is unset, not a number, or between ``lo`` and ``hi``; ``note`` is the hint."""
     if value is UNSET or value is None or isinstance(value, bool) or not isinstance(value, int | float):
         return
     if not lo <= value <= hi:
         bounds = f"at least {lo:g}" if hi == math.inf else f"between {lo:g} and {hi:g}"
         c.add(
-            "RD402",
+            code,
             path(where, name),
             f"{name} is {value!r}; it must be {bounds}",
             at=at,
@@ -174,22 +184,8 @@ def _kb(c: Collector, kb: KnowledgeBase) -> None:
             hint="shorten the name",
         )
     hi, lo = kb.max_chunk_size, kb.min_chunk_size
-    if hi is not UNSET and not 600 <= hi <= 6000:
-        c.add(
-            "RD403",
-            path(where, "max_chunk_size"),
-            f"max_chunk_size is {hi}; it must be between 600 and 6000",
-            at=kb,
-            hint="the default is 2000",
-        )
-    if lo is not UNSET and not 200 <= lo <= 2000:
-        c.add(
-            "RD403",
-            path(where, "min_chunk_size"),
-            f"min_chunk_size is {lo}; it must be between 200 and 2000",
-            at=kb,
-            hint="the default is 400",
-        )
+    _range(c, where, kb, "max_chunk_size", hi, 600, 6000, "the default is 2000", code="RD403")
+    _range(c, where, kb, "min_chunk_size", lo, 200, 2000, "the default is 400", code="RD403")
     if lo is not UNSET and lo >= (2000 if hi is UNSET else hi):
         c.add(
             "RD403",

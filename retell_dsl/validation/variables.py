@@ -17,7 +17,7 @@ from retell_dsl.builders.tools import ExtractVariables
 from retell_dsl.compiler.flow import compile_node
 from retell_dsl.compiler.tools import compile_tool
 from retell_dsl.compiler.values import JSON, text
-from retell_dsl.validation._collect import Collector, did_you_mean
+from retell_dsl.validation._collect import Collector, near_hint
 from retell_dsl.validation.issues import path
 from retell_dsl.validation.values import iter_tools
 from retell_dsl.wire.variables import variable_names
@@ -111,7 +111,10 @@ def check_variables(c: Collector, engine: RetellLLM | ConversationFlow, call_var
                 where,
                 f"runtime variable {{{{{name}}}}} is used but never provided",
                 at=at,
-                hint=did_you_mean(name, known)
-                + f"add .defaults({name}=...), extract it in the flow, or declare it with"
-                f" Stack.expect_call_variables({name!r})",
+                hint=near_hint(
+                    name,
+                    known,
+                    f"add .defaults({name}=...), extract it in the flow, or declare it with"
+                    f" Stack.expect_call_variables({name!r})",
+                ),
             )

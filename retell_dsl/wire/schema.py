@@ -39,7 +39,6 @@ and says so; ``policy="strict"`` (the default) reports every issue, lenient ones
 
 from __future__ import annotations
 
-import difflib
 import functools
 import types
 import typing
@@ -48,6 +47,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, Union
 
 import typing_extensions
+
+from retell_dsl.wire.hints import closest, did_you_mean
 
 __all__ = [
     "KNOWN_TOOL_TYPES",
@@ -126,21 +127,15 @@ def _last_key(path: str) -> str:
     return path.rsplit(".", 1)[-1].split("[", 1)[0]
 
 
-def _hint(value: object, choices: Iterable[object]) -> str:
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _hint(value: object, choices: Iterable[object], cutoff: float = 0.5) -> str:
+    """`` (did you mean 'x'?)`` to append to a message, or ``""``."""
+    phrase = did_you_mean(value, choices, cutoff=cutoff)
+    return f" ({phrase})" if phrase else ""
 
 
 def _newer_node_type(value: object, known: Iterable[object]) -> bool:
     """Whether ``value`` looks like a node type newer than the SDK rather than a typo of a known one."""
-    names = [k for k in known if isinstance(k, str)]
-    return (
-        isinstance(value, str)
-        and bool(value)
-        and not difflib.get_close_matches(value, names, n=1, cutoff=NODE_TYPO_CUTOFF)
-    )
+    return isinstance(value, str) and bool(value) and not closest(value, known, cutoff=NODE_TYPO_CUTOFF)
 
 
 def summarize_problems(problems: Iterable[object], *, limit: int = MAX_LISTED_PROBLEMS) -> str:
@@ -293,8 +288,7 @@ class _Struct(_Node):
             node = self.fields.get(key) if isinstance(key, str) else None
             if node is None:
                 unknown += 1
-                hint = difflib.get_close_matches(str(key), self.fields, n=1) if unknown <= MAX_HINTED_FIELDS else []
-                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                extra = _hint(str(key), self.fields, cutoff=0.6) if unknown <= MAX_HINTED_FIELDS else ""
                 issues.append(SchemaIssue(_join(path, str(key)), f"unknown field{extra}", "unknown_field"))
                 continue
             node.check(item, _join(path, key), issues)

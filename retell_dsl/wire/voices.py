@@ -40,9 +40,10 @@ Accents/ages are left empty where no source gives them.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from retell_dsl.wire.hints import closest
 
 __all__ = [
     "CATALOGUE",
@@ -215,9 +216,7 @@ def near_misses(voice_id: str, known: object = None) -> tuple[str, ...]:
     ids = list(known) if isinstance(known, list | tuple | set | frozenset | dict) else list(CATALOGUE)
     if voice_id in ids:
         return ()
-    lowered = {i.lower(): i for i in ids}
-    matches = difflib.get_close_matches(voice_id.lower(), list(lowered), n=3, cutoff=0.88)
-    return tuple(lowered[m] for m in matches)
+    return closest(voice_id, ids, n=3, cutoff=0.88, ignore_case=True)
 
 
 def classify(voice_id: str) -> VoiceCheck:

@@ -217,6 +217,16 @@ def test_rd403_chunk_sizes() -> None:
     ]
 
 
+def test_rd403_chunk_sizes_out_of_range() -> None:
+    kb, n = KnowledgeBase(name="kb").chunking(max_size=7000, min_size=100), line()
+    assert messages(kb, "RD403") == [
+        f"{HERE}:{n}: error RD403 knowledge_base 'kb' › max_chunk_size: max_chunk_size is 7000; it must be between"
+        " 600 and 6000\n    fix: the default is 2000",
+        f"{HERE}:{n}: error RD403 knowledge_base 'kb' › min_chunk_size: min_chunk_size is 100; it must be between"
+        " 200 and 2000\n    fix: the default is 400",
+    ]
+
+
 def test_rd404_weights_sum_to_one() -> None:
     number, n = PhoneNumber(name="n").inbound_to("agent_a", weight=0.5).inbound_to("agent_b", weight=0.3), line()
     assert messages(number, "RD404") == [
