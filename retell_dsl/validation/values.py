@@ -186,11 +186,13 @@ def _kb(c: Collector, kb: KnowledgeBase) -> None:
     hi, lo = kb.max_chunk_size, kb.min_chunk_size
     _range(c, where, kb, "max_chunk_size", hi, 600, 6000, "the default is 2000", code="RD403")
     _range(c, where, kb, "min_chunk_size", lo, 200, 2000, "the default is 400", code="RD403")
-    if lo is not UNSET and lo >= (2000 if hi is UNSET else hi):
+    top = 2000 if hi is UNSET else hi
+    # a value that is not a number is the schema check's to report
+    if isinstance(lo, int) and isinstance(top, int) and not isinstance(lo, bool) and lo >= top:
         c.add(
             "RD403",
             path(where, "min_chunk_size"),
-            f"min_chunk_size {lo} must be smaller than max_chunk_size {2000 if hi is UNSET else hi}",
+            f"min_chunk_size {lo} must be smaller than max_chunk_size {top}",
             at=kb,
             hint="lower min_chunk_size or raise max_chunk_size",
         )

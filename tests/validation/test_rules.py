@@ -227,6 +227,12 @@ def test_rd403_chunk_sizes_out_of_range() -> None:
     ]
 
 
+def test_a_chunk_size_that_is_not_a_number_is_reported_not_a_crash() -> None:
+    kb = KnowledgeBase(name="kb", urls=("https://a.example",), min_chunk_size="big")  # type: ignore[arg-type]
+    issues = validate(Stack(name="s").add(kb))
+    assert [(i.code, i.message) for i in issues.errors] == [("RD001", "expected an integer, got string 'big'")]
+
+
 def test_rd404_weights_sum_to_one() -> None:
     number, n = PhoneNumber(name="n").inbound_to("agent_a", weight=0.5).inbound_to("agent_b", weight=0.3), line()
     assert messages(number, "RD404") == [
