@@ -126,13 +126,9 @@ class TestJudge:
     def check(self, subject: Subject, criterion: str) -> Verdict:
         """Like :meth:`verdict`, and fail the test (labelled LLM-judged, with the transcript) when it fails."""
         __tracebackhide__ = True
-        from retell_dsl.conversations import CallResult, JudgeFailed, judge_transcript
+        from retell_dsl.conversations import JudgeFailed
 
-        verdict = self.verdict(subject, criterion)
-        if not verdict.passed:
-            shown = subject.render() if isinstance(subject, CallResult) else judge_transcript(subject)
-            raise JudgeFailed(verdict, shown)
-        return verdict
+        return JudgeFailed.unless_passed(self.verdict(subject, criterion), subject)
 
 
 @pytest.fixture

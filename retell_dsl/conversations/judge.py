@@ -101,6 +101,15 @@ class JudgeFailed(RetellDSLError, AssertionError):
             f"  criterion: {verdict.criterion}\n  reason: {verdict.reason}\n  judged: {verdict.subject}{shown}"
         )
 
+    @classmethod
+    def unless_passed(cls, verdict: Verdict, subject: Subject) -> Verdict:
+        """``verdict`` when it passed; else raise, showing ``subject``'s transcript."""
+        __tracebackhide__ = True
+        if not verdict.passed:
+            shown = subject.render() if isinstance(subject, CallResult) else judge_transcript(subject)
+            raise cls(verdict, shown)
+        return verdict
+
 
 def judge_transcript(subject: Subject) -> str:
     """The text the judge reads: ``Agent:`` / ``User:`` lines and tool calls, one a line.
@@ -223,11 +232,7 @@ class Judge:
     def check(self, subject: Subject, criterion: str) -> Verdict:
         """The verdict on ``subject``; raise :class:`JudgeFailed` (with the transcript) when it fails."""
         __tracebackhide__ = True
-        verdict = self.verdict(subject, criterion)
-        if not verdict.passed:
-            shown = subject.render() if isinstance(subject, CallResult) else judge_transcript(subject)
-            raise JudgeFailed(verdict, shown)
-        return verdict
+        return JudgeFailed.unless_passed(self.verdict(subject, criterion), subject)
 
 
 def judge_model(

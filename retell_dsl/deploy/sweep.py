@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from retell_dsl.deploy.gateway import Gateway
 from retell_dsl.deploy.runs import RUN_PREFIX
 from retell_dsl.errors import ConfigurationError, RetellDSLError
+from retell_dsl.wire.ids import engine_of
 
 if TYPE_CHECKING:
     from retell import Retell
@@ -158,15 +159,6 @@ def age_from_name(name: str, now_ms: float) -> float | None:
     return max(0.0, (now_ms - started * 1000) / 1000)
 
 
-def _engine_of(agent: Mapping[str, Any]) -> tuple[str, str] | None:
-    engine = agent.get("response_engine") or {}
-    if engine.get("type") == "retell-llm" and engine.get("llm_id"):
-        return "llm", str(engine["llm_id"])
-    if engine.get("type") == "conversation-flow" and engine.get("conversation_flow_id"):
-        return "conversation_flow", str(engine["conversation_flow_id"])
-    return None
-
-
 def _read_agent(gw: Gateway, item: Mapping[str, Any]) -> JSON | None:
     noun = "chat-agent" if item.get("channel") == "chat" else "agent"
     found: JSON | None = gw.request("GET", f"/get-{noun}/{item['agent_id']}", what="reading an agent", missing_ok=True)
@@ -197,11 +189,11 @@ def find_leftovers(
             continue
         kind = "chat_agent" if item.get("channel") == "chat" else "agent"
         out.append(Leftover(kind, str(item["agent_id"]), repr(item.get("agent_name")), age))
-        if (engine := _engine_of(full.get(str(item["agent_id"])) or {})) is not None:
+        if (engine := engine_of(full.get(str(item["agent_id"])) or {})) is not None:
             engines.setdefault(engine, (str(item.get("agent_name")), age))
     swept_agents = {lo.remote_id for lo in out}
     for agent_id, agent in full.items():  # an engine an agent outside the sweep uses stays
-        engine = _engine_of(agent or {})
+        engine = engine_of(agent or {})
         if engine in engines and agent_id not in swept_agents:
             kept.append(f"{engine[0]} {engine[1]}: also the engine of agent {agent_id}, which the sweep keeps")
             engines.pop(engine)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from retell_dsl.errors import InvalidArgument
+from retell_dsl.wire.ids import engine_of
 from retell_dsl.wire.upgrades import upgrade
 
 __all__ = ["SERVER_FIELDS", "engine_of", "kb_payload", "kind_of_json", "phone_payload", "strip"]
@@ -84,13 +85,3 @@ def kind_of_json(data: Mapping[str, Any]) -> str:
         "cannot tell what this JSON is: expected an agent (response_engine/voice_id), a Retell LLM"
         " (llm_id/general_prompt) or a conversation flow (nodes), or the dashboard's agent export"
     )
-
-
-def engine_of(agent: Mapping[str, Any]) -> tuple[str, str] | None:
-    """``(kind, remote id)`` of an agent's Retell LLM / conversation flow (None for custom LLMs)."""
-    engine = agent.get("response_engine") or {}
-    if engine.get("type") == "retell-llm" and engine.get("llm_id"):
-        return "llm", str(engine["llm_id"])
-    if engine.get("type") == "conversation-flow" and engine.get("conversation_flow_id"):
-        return "conversation_flow", str(engine["conversation_flow_id"])
-    return None

@@ -30,6 +30,7 @@ from retell_dsl.wire.flow import flow_nodes
 __all__ = [
     "component_id_of",
     "edge_id",
+    "engine_of",
     "local_component_id",
     "local_components",
     "node_id",
@@ -152,3 +153,19 @@ def local_components(flow: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
             if component is not None:
                 out[cid] = component
     return out
+
+
+def engine_of(agent: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(kind, remote id)`` of an agent's Retell LLM / conversation flow (None for custom LLMs).
+
+    >>> engine_of({"response_engine": {"type": "retell-llm", "llm_id": "llm_1", "version": 2}})
+    ('llm', 'llm_1')
+    >>> engine_of({"response_engine": {"type": "custom-llm", "llm_websocket_url": "wss://x"}}) is None
+    True
+    """
+    engine = agent.get("response_engine") or {}
+    if engine.get("type") == "retell-llm" and engine.get("llm_id"):
+        return "llm", str(engine["llm_id"])
+    if engine.get("type") == "conversation-flow" and engine.get("conversation_flow_id"):
+        return "conversation_flow", str(engine["conversation_flow_id"])
+    return None
