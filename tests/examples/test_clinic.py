@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from examples.clinic_receptionist import stack
-from pytest_retell import Rule, ScriptedModel, ToolMocks
+from pytest_retell import CallerScript, RetellExamples, Rule, ScriptedModel, ToolMocks, callers
 
 AGENT = "Bright Smiles receptionist"
 GREETING = Rule(node="greet", purpose="reply").say("Hi there, how can I help?")
@@ -137,3 +140,46 @@ def test_a_caller_on_the_phone_reaches_the_front_desk(
     result.expect.skip_until(transition="front desk").next_tool_call("front desk").no_more_events()
     result.expect.ended_by("call_transfer").transferred_to("+14155550100").never_visited("goodbye")
     result.expect.analysis("call_summary", "Asked for the front desk.")
+
+
+def test_the_booking_conversation_matches_its_snapshot(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel,
+    retell_tool_mocks: ToolMocks, retell_transcript_snapshot: Any,
+) -> None:  # fmt: skip
+    """A regression snapshot: any change to what the agent says or does in a booking shows as a diff."""
+    retell_model.add(
+        GREETING, WANTS_TO_BOOK, MAY_FIRST, CHECK_MAY_FIRST,
+        Rule(node="offer slot", purpose="reply").say("I have 11:30 on May 1st. Does that work?"),
+        Rule(node="offer slot", purpose="prompt_condition", user="yes").transition("send confirmation"),
+        Rule(node="goodbye", purpose="reply").say("Thanks for calling, goodbye!"),
+    )  # fmt: skip
+    retell_tool_mocks.add("check_availability", {"slots": ["11:30"]}, args={"date": "2024-05-01"})
+    chat = retell_chat(retell_deploy(stack), AGENT, dynamic_variables={"patient_name": "Ann"})
+    chat.send("I'd like to book a checkup on May 1st")
+    chat.send("yes please")
+    assert chat.end() == retell_transcript_snapshot
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    caller=callers(
+        turns=["I'd like to book {what}, but I don't know when yet", "{greeting}"],
+        slots={"what": ["a cleaning", "a checkup", "an appointment"], "greeting": ["thanks", "ok"]},
+        paraphrase=False,
+    ),
+    name=st.sampled_from(["Ann", "José", "Li Wei"]),
+)
+def test_however_a_caller_asks_to_book_without_a_date_the_flow_greets_again(
+    retell_examples: RetellExamples, caller: CallerScript, name: str
+) -> None:
+    """A property over generated callers: no date extracted never reaches the availability check."""
+    deployed = retell_examples.deploy(stack)
+    model = ScriptedModel(
+        GREETING,
+        WANTS_TO_BOOK,
+        Rule(node="collect date", purpose="extraction").call("extract_dynamic_variables", {}),
+    )
+    with retell_examples.chat(deployed, AGENT, model=model, dynamic_variables={"patient_name": name}) as chat:
+        result = caller.play(chat)
+    assert result.path[:3] == ["greet", "collect date", "greet"]
+    result.expect.never_called("check_availability").never_visited("check slots").variable("preferred_date", None)
