@@ -21,9 +21,9 @@ def _workflow() -> dict[Any, Any]:
 
 
 def _documented() -> list[str]:
-    """The pytest commands of the README's CI recipe paragraph."""
+    """The pytest commands of the README's CI recipe ("In CI")."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    paragraph = readme[readme.index("**CI recipe.**") :].split("\n\n", 1)[0]
+    paragraph = readme[readme.index("### In CI") :].split("\n\n", 2)[1]
     return re.findall(r"`(python -m pytest [^`]+)`", paragraph)
 
 
@@ -49,7 +49,7 @@ def test_the_workflow_runs_the_commands_the_readme_documents() -> None:
     jobs = _workflow()["jobs"]
     documented = _documented()
     assert documented == [
-        "python -m pytest tests/examples --retell-target emulator",
+        "python -m pytest tests/examples --retell-target emulator --retell-cov --junitxml=reports/agents.xml",
         "python -m pytest tests/examples --retell-target live",
     ]
     assert documented[0] in _runs(jobs["emulator"])
@@ -63,3 +63,5 @@ def test_each_command_names_real_tests_and_options(command: str, pytestconfig: p
     assert (ROOT / words[3]).is_dir() and list((ROOT / words[3]).glob("test_*.py"))
     assert words[4] == "--retell-target" and words[5] in ("emulator", "live")
     assert pytestconfig.getoption("--retell-target", default="missing") != "missing"  # the plugin defines it
+    for word in words[6:]:  # every other option is one the plugin (or pytest) defines
+        assert pytestconfig.getoption(word.split("=", 1)[0], default="missing") != "missing", word
