@@ -89,7 +89,7 @@ def test_an_unused_scripted_rule_fails_the_test_at_teardown(shop: pytest.Pyteste
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_rule_nobody_hits*",
-            "1 scripted rule(s) not used up:",
+            "1 scripted rule was not used up:",
             "  1. node='bye', purpose='reply' → say 'See you!' (used 0/unlimited)",
         ]
     )

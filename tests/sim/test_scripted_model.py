@@ -180,7 +180,7 @@ def test_assert_complete_lists_unused_and_partly_used_rules() -> None:
     with pytest.raises(ScriptIncomplete) as caught:
         model.assert_complete()
     assert str(caught.value) == (
-        "2 scripted rule(s) not used up:\n"
+        "2 scripted rules were not used up:\n"
         "  2. the booking step (used 1/2)\n"
         "  3. state='never' → say 'never' (used 0/unlimited)"
     )

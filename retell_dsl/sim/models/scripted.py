@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from retell_dsl.errors import InvalidArgument, RetellDSLError
+from retell_dsl.errors import InvalidArgument, RetellDSLError, count
 from retell_dsl.sim.models.errors import ScriptMismatch
 from retell_dsl.sim.models.interface import ModelReply, ModelRequest, Purpose, ToolCall, ToolSchema
 from retell_dsl.sim.models.transitions import TRANSITION_PREFIX
@@ -259,7 +259,7 @@ class ScriptedModel:
         >>> ScriptedModel(Rule(user="hi").say("Hello")).assert_complete()
         Traceback (most recent call last):
         ...
-        retell_dsl.sim.models.scripted.ScriptIncomplete: 1 scripted rule(s) not used up:
+        retell_dsl.sim.models.scripted.ScriptIncomplete: 1 scripted rule was not used up:
           1. user='hi' → say 'Hello' (used 0/unlimited)
         """
         __tracebackhide__ = True
@@ -270,4 +270,5 @@ class ScriptedModel:
         ]
         if pending:
             body = "\n".join(f"  {i + 1}. {self.rules[i].describe()} ({self._status(i)})" for i in pending)
-            raise ScriptIncomplete(f"{len(pending)} scripted rule(s) not used up:\n{body}")
+            were = "was" if len(pending) == 1 else "were"
+            raise ScriptIncomplete(f"{count(len(pending), 'scripted rule')} {were} not used up:\n{body}")
