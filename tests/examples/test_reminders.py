@@ -147,3 +147,15 @@ def test_the_reminder_webhook_receives_the_ended_and_analyzed_calls(
     analyzed = retell_webhooks.wait_for("call_analyzed", call_id=result.id, timeout=10)
     assert analyzed.body["call"]["call_analysis"]["call_summary"] == "reminder"
     assert retell_webhooks.events(result.id) == ["call_ended", "call_analyzed"]
+
+
+def test_a_confirmed_reminder_call_matches_its_snapshot(
+    retell_deploy: Callable[..., Any], retell_phone_call: Callable[..., Any], retell_model: ScriptedModel,
+    retell_transcript_snapshot: Any,
+) -> None:  # fmt: skip
+    """A regression snapshot of a whole reminder call (ids, timings and costs normalised)."""
+    retell_model.add(*CONFIRMS, WRAP_UP, ANALYSIS)
+    result = retell_phone_call(
+        retell_deploy(stack), to="+14155550111", caller=answers("Yes, I'll be there."), dynamic_variables=ADA
+    )
+    assert result == retell_transcript_snapshot

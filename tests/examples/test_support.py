@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import given, settings
+
 from examples.support_agent import stack
-from pytest_retell import Rule, ScriptedModel
+from pytest_retell import CallerScript, RetellExamples, Rule, ScriptedModel, callers
 
 AGENT = "Acme support"
 GREETING = "Thanks for calling Acme support, how can I help?"
@@ -109,3 +111,42 @@ def test_the_support_line_answers_in_the_agents_words(
         "Standard shipping takes 3 to 5 business days.",
     ]
     result.expect.ended_by("user_hangup").analysis("topic", "shipping").never_called("transfer_to_human")
+
+
+def test_the_returns_answer_matches_its_snapshot(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel,
+    retell_transcript_snapshot: Any,
+) -> None:  # fmt: skip
+    """A regression snapshot of the knowledge-base answer: a changed reply or tool shows as a diff."""
+    retell_model.add(
+        Rule(purpose="reply", user="return", when=_knows("returned within 30 days")).say(
+            "You can return it within 30 days, with the receipt."
+        ),
+        Rule(purpose="reply", user="thanks").say("You're welcome, goodbye!").call("end_call"),
+    )
+    chat = retell_chat(retell_deploy(stack), AGENT)
+    chat.send("How do I return a jacket?")
+    chat.send("Great, thanks!")
+    assert chat.end() == retell_transcript_snapshot
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    caller=callers(
+        turns=["How do I return {item}?"],
+        slots={"item": ["a jacket", "my shoes", "a gift I got", "an order"]},
+        paraphrase=False,
+    )
+)
+def test_every_returns_question_is_answered_from_the_knowledge_base(
+    retell_examples: RetellExamples, caller: CallerScript
+) -> None:
+    """A property over generated callers: however the item is named, the 30-day policy is retrieved."""
+    deployed = retell_examples.deploy(stack)
+    model = ScriptedModel(
+        Rule(purpose="reply", user="return", when=_knows("returned within 30 days")).say("Within 30 days."),
+    )
+    with retell_examples.chat(deployed, AGENT, model=model) as chat:
+        result = caller.play(chat)
+    result.expect.never_called("transfer_to_human")
+    assert any("Within 30 days." in e.text for e in result.events if e.role == "agent")
