@@ -103,20 +103,30 @@ def phone_calls_allowed(config: pytest.Config) -> bool:
     return flag or os.environ.get(ALLOW_PHONE_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Fix the run id (from the controller under xdist); turn SIGTERM into an interrupt, so teardown runs."""
-    from retell_dsl.deploy import RUN_ID_ENV, new_run_id
-    from retell_dsl.deploy.runs import check_run_id
-    from retell_dsl.errors import ConfigurationError
+def _run_id(config: pytest.Config) -> str:
+    """The session's run id, fixed at first use (the controller's under xdist).
 
-    workerinput = getattr(config, "workerinput", None)
-    given = (workerinput or {}).get("retell_run_id") or config.getoption("--retell-run-id")
-    try:
-        config.stash[_RUN_ID] = check_run_id(given or os.environ.get(RUN_ID_ENV) or new_run_id())
-    except ConfigurationError as exc:
-        raise pytest.UsageError(f"--retell-run-id / {RUN_ID_ENV}: {exc}") from None
+    Resolved lazily, not in ``pytest_configure``: ``--retell-replay`` puts the recorded run id in
+    ``RETELL_RUN_ID`` from its own configure hook, whichever plugin pytest configures first.
+    """
+    if _RUN_ID not in config.stash:
+        from retell_dsl.deploy import RUN_ID_ENV, new_run_id
+        from retell_dsl.deploy.runs import check_run_id
+        from retell_dsl.errors import ConfigurationError
+
+        workerinput = getattr(config, "workerinput", None)
+        given = (workerinput or {}).get("retell_run_id") or config.getoption("--retell-run-id")
+        try:
+            config.stash[_RUN_ID] = check_run_id(given or os.environ.get(RUN_ID_ENV) or new_run_id())
+        except ConfigurationError as exc:
+            raise pytest.UsageError(f"--retell-run-id / {RUN_ID_ENV}: {exc}") from None
+    return config.stash[_RUN_ID]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hand the run id to xdist workers; turn SIGTERM into an interrupt, so teardown runs."""
     if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_XdistRunId(config.stash[_RUN_ID]), "retell-live-xdist")
+        config.pluginmanager.register(_XdistRunId(config), "retell-live-xdist")
     if _live(config) and _main_thread():
         config.stash[_OLD_TERM] = signal.signal(signal.SIGTERM, _interrupt)
 
@@ -129,11 +139,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 class _XdistRunId:
     """Hands the controller's run id to every xdist worker (one run, one prefix)."""
 
-    def __init__(self, run_id: str) -> None:
-        self.run_id = run_id
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
 
     def pytest_configure_node(self, node: Any) -> None:
-        node.workerinput["retell_run_id"] = self.run_id
+        node.workerinput["retell_run_id"] = _run_id(self.config)
 
 
 def _main_thread() -> bool:
@@ -151,7 +161,7 @@ def run_prefix_of(config: pytest.Config) -> str:
     from retell_dsl.deploy import run_prefix
 
     worker = (getattr(config, "workerinput", None) or {}).get("workerid")
-    return run_prefix(config.stash[_RUN_ID], worker)
+    return run_prefix(_run_id(config), worker)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -160,7 +170,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         return []
     from retell_dsl.deploy import run_prefix
 
-    prefix = run_prefix(config.stash[_RUN_ID])
+    prefix = run_prefix(_run_id(config))
     where = os.environ.get("RETELL_BASE_URL") or "https://api.retellai.com"
     return [
         f"retell: live target {where}; every object is named {prefix}… and removed at the end",
@@ -224,9 +234,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def start(config: pytest.Config, target: Target) -> None:
-    """The first request of a live session: a refused key ends the session with one line."""
+    """The first request of a live session: a refused key ends the session with one line.
+
+    Not when replaying cassettes: the recorded requests are the tests' own, and the key is fake.
+    """
     from retell_dsl.conversations import check_access
     from retell_dsl.errors import ConfigurationError
+
+    if config.getoption("--retell-replay", default=False):
+        return
 
     try:
         check_access(target.client(), target.describe())

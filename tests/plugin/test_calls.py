@@ -174,24 +174,30 @@ def test_live_inbound_calls_are_not_supported(retell_inbound_call):
 
 
 def test_live_phone_calls_need_an_explicit_opt_in(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RETELL_API_KEY", "key_not_a_real_one")  # nothing below reaches the network
+    from tests.plugin.live_standin import KEY, standin
+
     monkeypatch.delenv("RETELL_ALLOW_PHONE_CALLS", raising=False)
-    pytester.makepyfile(test_live=LIVE)
-    refused = pytester.runpytest("--retell-target", "live", "test_live.py::test_live_call_needs_the_opt_in")
-    refused.assert_outcomes(failed=1)
-    refused.stdout.fnmatch_lines(
-        [
-            "*retell_phone_call: a phone call on live Retell rings a real phone number: opt in with "
-            "--retell-allow-phone-calls (ini retell_allow_phone_calls = true) or RETELL_ALLOW_PHONE_CALLS=1*"
-        ]
-    )
-    opted = pytester.runpytest("--retell-target", "live", "--retell-allow-phone-calls", "-k", "simulated or inbound")
-    opted.assert_outcomes(failed=2)
-    opted.stdout.fnmatch_lines(
-        [
-            "*retell_phone_call: a phone call on live Retell is answered by whoever picks up the number, "
-            "not a simulated caller: pass caller=None*",
-        ]
-    )
-    opted.stdout.fnmatch_lines(["*retell_inbound_call: an inbound call on live Retell needs a person*"])
-    assert "key_not_a_real_one" not in refused.stdout.str() + opted.stdout.str()
+    with standin() as served:  # the live session checks its key against the stand-in; nothing dials
+        monkeypatch.setenv("RETELL_BASE_URL", served.base_url)
+        monkeypatch.setenv("RETELL_API_KEY", KEY)
+        pytester.makepyfile(test_live=LIVE)
+        refused = pytester.runpytest("--retell-target", "live", "test_live.py::test_live_call_needs_the_opt_in")
+        refused.assert_outcomes(failed=1)
+        refused.stdout.fnmatch_lines(
+            [
+                "*retell_phone_call: a phone call on live Retell rings a real phone number: opt in with "
+                "--retell-allow-phone-calls (ini retell_allow_phone_calls = true) or RETELL_ALLOW_PHONE_CALLS=1*"
+            ]
+        )
+        opted = pytester.runpytest(
+            "--retell-target", "live", "--retell-allow-phone-calls", "-k", "simulated or inbound"
+        )
+        opted.assert_outcomes(failed=2)
+        opted.stdout.fnmatch_lines(
+            [
+                "*retell_phone_call: a phone call on live Retell is answered by whoever picks up the number, "
+                "not a simulated caller: pass caller=None*",
+            ]
+        )
+        opted.stdout.fnmatch_lines(["*retell_inbound_call: an inbound call on live Retell needs a person*"])
+        assert "key_not_a_real_one" not in refused.stdout.str() + opted.stdout.str()
