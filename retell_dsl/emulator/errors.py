@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from retell_dsl.wire.schema import summarize_problems
 
-__all__ = ["ApiError", "bad_request", "not_found", "not_implemented"]
+__all__ = ["ApiError", "bad_request", "conflict", "not_found", "not_implemented"]
 
 NOT_FOUND_MESSAGE = "Cannot find requested asset under given api key."
 
@@ -31,6 +31,11 @@ def bad_request(message: str, problems: Sequence[str] = ()) -> ApiError:
     if problems:
         message = f"{message}: {summarize_problems(problems)}"
     return ApiError(400, message)
+
+
+def conflict(message: str) -> ApiError:
+    """A 409: the object changed under the request (``retell.ConflictError`` in the SDK); retrying is safe."""
+    return ApiError(409, message)
 
 
 def not_found(kind: str, ident: object) -> ApiError:

@@ -51,6 +51,7 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0
+        self._owner: int | None = None
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
@@ -71,7 +72,7 @@ class Store:
                     self._depth -= 1
                 return
             self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self._depth, self._owner = 1, threading.get_ident()
             try:
                 yield
             except BaseException:
@@ -80,7 +81,44 @@ class Store:
             else:
                 self._conn.execute("COMMIT")
             finally:
-                self._depth = 0
+                self._depth, self._owner = 0, None
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Let other threads use the store while this one waits for something slow.
+
+        Handlers run in a transaction; the conversation engine they wait for may itself
+        need the store (a call the engine holds records its transcript as it goes, on the
+        engine's own thread), and holding the lock across that wait would deadlock, and
+        would stall every other request for as long as a tool or a model takes. Inside a
+        transaction the work so far is committed, the lock is let go for the block, and a
+        new transaction begins after it; code after the block must read again what it
+        read before. Outside a transaction (or on a thread that does not hold it) this
+        does nothing.
+
+        >>> store = Store()
+        >>> with store.transaction():
+        ...     store.meta_set("k", 1)
+        ...     with store.released():
+        ...         pass  # another thread could write here
+        ...     store.meta_get("k")
+        1
+        """
+        if self._owner != threading.get_ident() or not self._depth:
+            yield
+            return
+        depth = self._depth
+        self._conn.execute("COMMIT")
+        self._depth, self._owner = 0, None
+        for _ in range(depth):
+            self._lock.release()
+        try:
+            yield
+        finally:
+            for _ in range(depth):
+                self._lock.acquire()
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth, self._owner = depth, threading.get_ident()
 
     def close(self) -> None:
         with self._lock:

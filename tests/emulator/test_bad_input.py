@@ -124,7 +124,11 @@ def test_unknown_paths_answer_501_naming_method_and_path(path: str, method: str)
     assert f"does not implement {method} " in resp.json()["message"]
 
 
-@pytest.mark.parametrize("header", [None, "Bearer", "Bearer wrong", f"Basic {KEY}", f"bearer {KEY}x"])
+@pytest.mark.parametrize(
+    "header",
+    [None, "Bearer", "Bearer wrong", f"Basic {KEY}", f"bearer {KEY}x"],
+    ids=["none", "no-key", "wrong-key", "basic-scheme", "key-plus-x"],  # the key is random: stable ids for xdist
+)
 @pytest.mark.parametrize(("method", "template"), ROUTES[:: max(1, len(ROUTES) // 12)])
 def test_wrong_or_missing_key_is_401_everywhere(header: str | None, method: str, template: str) -> None:
     headers = {} if header is None else {"authorization": header}

@@ -20,7 +20,7 @@ from retell_dsl.emulator.domain.knowledge_bases import source_texts
 from retell_dsl.emulator.domain.versions import merge_update, render_agent, render_engine, resolve_engine
 from retell_dsl.emulator.domain.webhooks import emit
 from retell_dsl.emulator.engine_port import AgentSnapshot, CallAnalyzer, ChatAnalyzer, ChatTurn, ConversationEngine
-from retell_dsl.emulator.errors import bad_request
+from retell_dsl.emulator.errors import bad_request, conflict
 from retell_dsl.emulator.state import State, strip_private
 from retell_dsl.emulator.store import Document
 
@@ -127,9 +127,17 @@ def chat_completion(state: State, engine: ConversationEngine, chat_id: str, cont
     user: Document = {"role": "user", "content": content}
     history = [*stored, user]
     variables = dict(chat.get("retell_llm_dynamic_variables") or {})
-    turn = engine.chat_completion(chat_snapshot(state, chat), history, variables)
+    snapshot = chat_snapshot(state, chat)
+    with state.store.released():  # the engine may take seconds (tools, models); others go on meanwhile
+        turn = engine.chat_completion(snapshot, history, variables)
     if not isinstance(turn, ChatTurn):
         raise TypeError(f"ConversationEngine.chat_completion must return a ChatTurn, got {type(turn).__name__}")
+    now = state.require("chat", chat_id)
+    if now.get("chat_status") != "ongoing" or len(now.get("message_with_tool_calls") or []) != len(stored):
+        raise conflict(
+            f"Chat {chat_id} changed while the agent was answering (another completion or end-chat); "
+            "send one completion at a time and retry this one"
+        )
     produced = [dict(m) for m in turn.messages]
     placed = next((i for i, m in enumerate(produced) if m.get("role") == "user"), None)
     if placed is None:
@@ -159,7 +167,10 @@ def analyze_chat(state: State, engine: ConversationEngine, chat_id: str) -> Docu
     chat = state.require("chat", chat_id)
     if not isinstance(engine, ChatAnalyzer):
         return chat
-    analysis = engine.analyze_chat(chat_snapshot(state, chat), list(chat.get("message_with_tool_calls") or []))
+    snapshot, messages = chat_snapshot(state, chat), list(chat.get("message_with_tool_calls") or [])
+    with state.store.released():
+        analysis = engine.analyze_chat(snapshot, messages)
+    chat = state.require("chat", chat_id)
     if analysis is not None:
         chat["chat_analysis"] = dict(analysis)
         state.store.put("chat", chat_id, chat)
@@ -172,7 +183,10 @@ def analyze_call(state: State, engine: CallAnalyzer, call_id: str) -> Document:
     An engine that cannot analyse (no model) answers ``None``: the call keeps the analysis it had.
     """
     doc = state.require("call", call_id)
-    analysis = engine.analyze_call(call_snapshot(state, doc), strip_private(doc))
+    snapshot, call = call_snapshot(state, doc), strip_private(doc)
+    with state.store.released():
+        analysis = engine.analyze_call(snapshot, call)
+    doc = state.require("call", call_id)
     if analysis is not None:
         doc["call_analysis"] = dict(analysis)
         state.store.put("call", call_id, doc)
@@ -184,15 +198,17 @@ def playground_completion(
     state: State, engine: ConversationEngine, agent: Document, params: Mapping[str, Any]
 ) -> dict[str, Any]:
     """One stateless playground turn for an agent version; nothing is stored."""
-    result = engine.playground_completion(
-        engine_snapshot(state, render_agent(agent)),
-        [dict(m) for m in params["messages"]],
-        dynamic_variables=dict(params.get("dynamic_variables") or {}),
-        current_node_id=params.get("current_node_id"),
-        component_id=params.get("component_id"),
-        current_state=params.get("current_state"),
-        tool_mocks=[dict(m) for m in params.get("tool_mocks") or []],
-    )
+    snapshot = engine_snapshot(state, render_agent(agent))
+    with state.store.released():
+        result = engine.playground_completion(
+            snapshot,
+            [dict(m) for m in params["messages"]],
+            dynamic_variables=dict(params.get("dynamic_variables") or {}),
+            current_node_id=params.get("current_node_id"),
+            component_id=params.get("component_id"),
+            current_state=params.get("current_state"),
+            tool_mocks=[dict(m) for m in params.get("tool_mocks") or []],
+        )
     return dict(result)
 
 
@@ -206,7 +222,8 @@ def run_batch_test(
     now = state.now()
     counts = dict.fromkeys(_TEST_STATUSES, 0)
     for definition in definitions:
-        outcome = engine.run_test_case(snapshot, strip_private(definition))
+        with state.store.released():
+            outcome = engine.run_test_case(snapshot, strip_private(definition))
         if outcome.status not in _TEST_STATUSES:
             raise ValueError(f"a test outcome's status must be pass, fail or error, got {outcome.status!r}")
         counts[outcome.status] += 1

@@ -64,7 +64,9 @@ def create_sms_chat(state: State, engine: ChatOpener, params: Mapping[str, Any])
     )
     state.store.put("chat", doc["chat_id"], doc)
     variables = dict(doc.get("retell_llm_dynamic_variables") or {})
-    turn = engine.open_chat(chat_snapshot(state, doc), variables)
+    snapshot = chat_snapshot(state, doc)
+    with state.store.released():  # the chat is stored first: the opening turn may take a while
+        turn = engine.open_chat(snapshot, variables)
     if not isinstance(turn, ChatTurn):
         raise TypeError(f"ChatOpener.open_chat must return a ChatTurn, got {type(turn).__name__}")
     append_messages(state, doc["chat_id"], [dict(m) for m in turn.messages])
