@@ -295,17 +295,18 @@ def phone_call(
         with _Refused(f"the phone call from {from_number} to {to_number}"):
             call_id = client.call.create_phone_call(from_number=from_number, to_number=to_number, **options).call_id
         _settle(emulator, timeout_s, f"call {call_id} to {to_number}")
-    return _final(client, call_id, timeout_s)
+    return _final(client, call_id, timeout_s, emulator)
 
 
-def _final(client: Retell, call_id: str, timeout_s: float) -> CallResult:
+def _final(client: Retell, call_id: str, timeout_s: float, emulator: Any) -> CallResult:
+    """The ended call (with the emulator's state transitions in place, see ``CallResult.from_call``)."""
     call = client.call.retrieve(call_id)
     if call.call_status not in FINAL_STATUSES:
         hint = (
             " (a batch's call_time_window or trigger_timestamp may hold it)" if call.call_status == "registered" else ""
         )
         raise CallTimedOut(f"call {call_id} was still {call.call_status} after timeout_s={timeout_s}{hint}")
-    return CallResult.from_call(call)
+    return CallResult.from_call(call, events=emulator.call_events(call_id))
 
 
 def batch_call(
@@ -354,7 +355,7 @@ def batch_call(
             batch_id = client.batch_call.create_batch_call(**body).batch_call_id
         _settle(emulator, timeout_s, f"batch call {batch_id}")
     ids = _batch_call_ids(client, batch_id, numbers, 0.0)
-    return BatchResult(batch_id, tuple(_final(client, ids[n], timeout_s) for n in numbers), tuple(numbers))
+    return BatchResult(batch_id, tuple(_final(client, ids[n], timeout_s, emulator) for n in numbers), tuple(numbers))
 
 
 def _batch_call_ids(client: Retell, batch_id: str, numbers: Sequence[str], timeout_s: float) -> dict[str, str]:
@@ -391,4 +392,4 @@ def inbound_call(
             doc = emulator.place_inbound_call(from_number, to_number, wait=False)
         call_id = str(doc["call_id"])
         _settle(emulator, timeout_s, f"inbound call {call_id} to {to_number}")
-    return _final(client, call_id, timeout_s)
+    return _final(client, call_id, timeout_s, emulator)

@@ -183,6 +183,8 @@ class _Emulated(Protocol):
         self, call_id: str, *, caller: Mapping[str, Any] | None = ..., wait: bool = ..., timeout_s: float = ...
     ) -> Any: ...
 
+    def call_events(self, call_id: str) -> list[dict[str, Any]]: ...
+
 
 def web_call(
     where: Any,
@@ -215,4 +217,4 @@ def web_call(
         options["agent_version"] = version
     call_id = client.call.create_web_call(agent_id=agent_id, **options).call_id
     emulator.join_web_call(call_id, caller=dict(caller), wait=True, timeout_s=timeout_s)
-    return CallResult.from_call(client.call.retrieve(call_id))
+    return CallResult.from_call(client.call.retrieve(call_id), events=emulator.call_events(call_id))

@@ -172,13 +172,19 @@ class CallResult:
         )  # fmt: skip
 
     @classmethod
-    def from_call(cls, call: Any) -> CallResult:
-        """From a ``retell`` call object (``call.retrieve``)."""
+    def from_call(cls, call: Any, *, events: Iterable[Any] | None = None) -> CallResult:
+        """From a ``retell`` call object (``call.retrieve``).
+
+        ``events`` replaces its ``transcript_with_tool_calls``: on the emulator, the call's
+        events with a Retell LLM's state transitions in place (``Emulator.call_events``),
+        which Retell's call object does not report.
+        """
         data = call if isinstance(call, Mapping) else call.model_dump(exclude_none=True)
         cost = (data.get("call_cost") or {}).get("combined_cost")
+        items = events if events is not None else data.get("transcript_with_tool_calls") or []
         return cls(
             id=str(data["call_id"]), kind="call", agent_id=data.get("agent_id"), status=data.get("call_status"),
-            events=events_of(data.get("transcript_with_tool_calls") or []),
+            events=events_of(items),
             end_reason=data.get("disconnection_reason"),
             variables=dict(data.get("collected_dynamic_variables") or {}), analysis=data.get("call_analysis"),
             latency=data.get("latency"), cost=cost, transcript=str(data.get("transcript") or ""),

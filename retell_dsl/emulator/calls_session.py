@@ -82,6 +82,9 @@ class StoreCallSession:
             transition_type=transition_type,
         )
 
+    def state_transition(self, former: str | None, new: str) -> None:
+        lifecycle.record_state_transition(self._state, self.call_id, former, new)
+
     def dtmf(self, digit: str) -> None:
         lifecycle.record_dtmf(self._state, self.call_id, digit)
 

@@ -219,6 +219,19 @@ class Emulator:
             transition_type=transition_type,
         )
 
+    def record_state_transition(self, call_id: str, former: str | None, new: str) -> Document:
+        """Record a Retell LLM state change (kept beside the transcript: see :meth:`call_events`)."""
+        return lifecycle.record_state_transition(self.state, call_id, former, new)
+
+    def call_events(self, call_id: str) -> list[Document]:
+        """What the engine did on a call, in order: ``transcript_with_tool_calls`` plus its state transitions.
+
+        Retell's call object does not report a Retell LLM's states; the emulator keeps them
+        (also over HTTP: ``GET /_emulator/calls/{call_id}/events``, not part of Retell's API).
+        """
+        with self.state.store.transaction():
+            return lifecycle.engine_events(self.state, call_id)
+
     def record_dtmf(self, call_id: str, digit: str) -> None:
         """Record a key press."""
         lifecycle.record_dtmf(self.state, call_id, digit)

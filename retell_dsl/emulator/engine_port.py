@@ -149,6 +149,14 @@ class CallSession(Protocol):
         """A flow node transition, each node as ``(id, name)``."""
         ...
 
+    def state_transition(self, former: str | None, new: str) -> None:
+        """A Retell LLM state change (``former`` is ``None`` for the starting state).
+
+        Retell's call object has no such item: the emulator keeps it beside the transcript,
+        for ``GET /_emulator/calls/{call_id}/events`` (what the engine did, in order).
+        """
+        ...
+
     def dtmf(self, digit: str) -> None:
         """A key press."""
         ...

@@ -122,6 +122,7 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/_emulator/phone-users/{number}", extension.get_phone_user),
     ("DELETE", "/_emulator/phone-users/{number}", extension.delete_phone_user),
     ("POST", "/_emulator/web-calls/{call_id}/join", extension.join_web_call),
+    ("GET", "/_emulator/calls/{call_id}/events", extension.call_events),
     ("POST", "/_emulator/inbound-calls", extension.place_inbound_call),
 )
 

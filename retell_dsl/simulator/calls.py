@@ -31,6 +31,7 @@ from retell_dsl.sim.events import (
     EventLog,
     ModelUsed,
     NodeTransition,
+    StateTransition,
     ToolInvoked,
     ToolReturned,
     Utterance,
@@ -128,6 +129,8 @@ class CallRecorder:
                     (event.new_node_id, event.new_node_name),
                     event.transition_type,
                 )
+            elif isinstance(event, StateTransition):
+                self.port.state_transition(event.former_state, event.new_state)
             elif isinstance(event, Dtmf) and event.by == "user":
                 self.port.dtmf(event.digit)
 

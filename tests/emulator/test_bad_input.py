@@ -181,6 +181,7 @@ def test_the_extension_routes_are_in_the_table_these_properties_cover() -> None:
         "/_emulator/phone-users/{number}",
         "/_emulator/web-calls/{call_id}/join",
         "/_emulator/inbound-calls",
+        "/_emulator/calls/{call_id}/events",
     }
 
 

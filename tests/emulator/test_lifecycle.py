@@ -175,3 +175,27 @@ def test_only_a_manual_clock_can_be_moved() -> None:
         Emulator().advance(10)
     with pytest.raises(ValueError, match="non-negative"):
         Emulator(clock=ManualClock()).advance(-1)
+
+
+def test_state_transitions_are_kept_beside_the_transcript_and_served_as_call_events(emu: Emulator) -> None:
+    """Retell's call object has no state_transition item; the emulator's events route has them in order."""
+    call_id = _registered(emu)
+    lifecycle.start_call(emu.state, call_id)
+    emu.record_state_transition(call_id, None, "confirm")
+    emu.append_utterance(call_id, "agent", "Can you make it?")
+    emu.record_state_transition(call_id, "confirm", "wrap_up")
+    emu.end_call(call_id, disconnection_reason="agent_hangup")
+    call = emu.client(_strict_response_validation=True).call.retrieve(call_id)
+    assert [item.role for item in call.transcript_with_tool_calls or []] == ["agent"]
+    expected = [
+        {"role": "state_transition", "former_state_name": None, "new_state_name": "confirm"},
+        {"role": "agent", "content": "Can you make it?", "words": []},
+        {"role": "state_transition", "former_state_name": "confirm", "new_state_name": "wrap_up"},
+    ]
+    assert emu.call_events(call_id) == expected
+    served = emu.client().get(f"/_emulator/calls/{call_id}/events", cast_to=object)
+    assert served == {"call_id": call_id, "events": expected}
+    with pytest.raises(retell.UnprocessableEntityError):
+        emu.client(max_retries=0).get("/_emulator/calls/call_nope/events", cast_to=object)
+    with pytest.raises(ApiError, match="new_state_name"):
+        lifecycle.record_state_transition(emu.state, call_id, "wrap_up", "")

@@ -1,7 +1,8 @@
-"""The clinic receptionist's remaining edges: a caller who only says goodbye, declines a slot, or retries a full day.
+"""The clinic receptionist's remaining edges: a caller who only says goodbye, declines a slot, retries a full
+day, or asks for a human where no edge leads to the front desk (its global entry).
 
-With ``test_clinic.py`` this covers every node and every edge of the flow but the global entry to
-the front desk (run ``pytest tests/examples --retell-cov`` to see the table).
+With ``test_clinic.py`` this covers every node and every edge of the flow (run
+``pytest tests/examples --retell-cov`` to see the table).
 """
 
 from __future__ import annotations
@@ -68,3 +69,22 @@ def test_a_full_day_then_another_date_checks_again(
     result = chat.end()
     assert result.path[-5:] == ["no slots", "collect date", "check slots", "route slots", "offer slot"]
     result.expect.called("check_availability", times=2)
+
+
+def test_a_caller_who_asks_for_a_human_anywhere_reaches_the_front_desk(
+    retell_deploy: Callable[..., Any], retell_chat: Callable[..., Any], retell_model: ScriptedModel,
+    retell_tool_mocks: ToolMocks,
+) -> None:  # fmt: skip
+    """The front desk is a global node: from "no slots", which has no edge to it, the caller still gets there."""
+    retell_model.add(
+        Rule(node="no slots", purpose="prompt_condition", user="human").transition("front desk"),
+        Rule(node="goodbye", purpose="reply").say("Sorry, nobody is free. Please call back later, goodbye!"),
+        GREETING, WANTS_TO_BOOK, MAY_FIRST, CHECK_MAY_FIRST,
+    )  # fmt: skip
+    retell_tool_mocks.add("check_availability", {"slots": []}, args={"date": "2024-05-01"})
+    chat = retell_chat(retell_deploy(stack), AGENT)
+    assert chat.send("Can I book May 1st?").text.endswith("Which other day works?")
+    chat.send("Then let me talk to a human, please")
+    result = chat.end()
+    assert result.path[-3:] == ["no slots", "front desk", "goodbye"]
+    result.expect.skip_until(transition="front desk").next_tool_call("front desk").next_transition(to="goodbye")

@@ -28,7 +28,10 @@ CONFIRMS = (
 )
 CANNOT = Rule(state="confirm", purpose="reply", user="can't").transition("reschedule")
 WRAP_UP = Rule(state="wrap_up", purpose="reply").say("Thank you, see you then. Goodbye!").call("end_call")
-ANALYSIS = Rule(purpose="analysis").call("record_analysis", {"call_summary": "reminder", "call_successful": True})
+#: Every analysis field Retell requires: a required field left out would mark the call unsuccessful.
+ANALYSIS = Rule(purpose="analysis").call(
+    "record_analysis", {"call_summary": "reminder", "call_successful": True, "user_sentiment": "Positive"}
+)
 
 
 def answers(*lines: str) -> dict[str, Any]:
@@ -44,13 +47,16 @@ def test_a_patient_confirms_and_the_call_wraps_up(
         retell_deploy(stack), to="+14155550111", caller=answers("Yes, I'll be there."), dynamic_variables=ADA
     )
     (
-        result.expect.next_message(contains="Hi Ada, this is Bright Smiles Dental calling about your appointment.")
+        result.expect.next_transition(to="confirm")
+        .next_message(contains="Hi Ada, this is Bright Smiles Dental calling about your appointment.")
         .next_message(role="user", contains="Yes")
         .next_tool_call("record_confirmation")
-        .skip_until(message="Goodbye")
+        .next_transition(to="wrap_up")
+        .next_message(contains="Goodbye")
         .next_tool_call("end_call")
         .no_more_events()
     )
+    assert result.state_path == ["confirm", "wrap_up"]  # the emulator reports a Retell LLM's states on calls too
     result.expect.ended_by("agent_hangup").variable("confirmed", "true").never_called("transfer_front_desk")
     result.expect.analysis("call_summary", "reminder")
 

@@ -17,7 +17,9 @@ SHOP = next(
 @pytest.fixture
 def shop(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A pytester project holding the README's test file (as ``test_shop.py``), offline."""
-    for name in ("RETELL_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
+    # PYTEST_XDIST_WORKER: when this suite runs under -n, the inner run is not a worker (syrupy
+    # and the plugin would otherwise keep their reports for a controller that is not there)
+    for name in ("RETELL_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "PYTEST_XDIST_WORKER"):
         monkeypatch.delenv(name, raising=False)
     pytester.makepyfile(test_shop=SHOP)
     return pytester

@@ -93,6 +93,9 @@ class FakeCall:
     def transition(self, former: tuple[str, str], new: tuple[str, str], transition_type: str = "normal") -> None:
         self.log.append(("transition", new[0]))
 
+    def state_transition(self, former: str | None, new: str) -> None:
+        self.log.append(("state", new))
+
     def dtmf(self, digit: str) -> None:
         self.log.append(("dtmf", digit))
 

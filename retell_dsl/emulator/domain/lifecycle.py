@@ -44,11 +44,13 @@ __all__ = [
     "UTTERANCE_ROLES",
     "append_utterance",
     "end_call",
+    "engine_events",
     "fail_call",
     "ongoing_count",
     "record_dtmf",
     "record_injected",
     "record_node_transition",
+    "record_state_transition",
     "record_tool_call",
     "record_tool_result",
     "render_transcript",
@@ -126,15 +128,21 @@ def _tool_calls(entries: Sequence[Mapping[str, Any]], latency_ms: Mapping[str, f
     return out
 
 
+def _public(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """One public item: private keys dropped; an utterance without ``words`` gets ``words: []``."""
+    item = strip_private(dict(entry))
+    if item.get("role") in UTTERANCE_ROLES:
+        item.setdefault("words", [])
+    return item
+
+
 def _with_words(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Public items: private keys dropped; an utterance without ``words`` gets ``words: []``."""
-    out = []
-    for entry in entries:
-        item = strip_private(dict(entry))
-        if item.get("role") in UTTERANCE_ROLES:
-            item.setdefault("words", [])
-        out.append(item)
-    return out
+    """The public items of ``transcript_with_tool_calls``.
+
+    State transitions are left out: Retell's call transcript has no such item (they are
+    kept for the emulator's ``/_emulator/calls/{call_id}/events``, see :func:`engine_events`).
+    """
+    return [_public(entry) for entry in entries if entry.get("role") != "state_transition"]
 
 
 def _derive(doc: Document, latency_ms: Mapping[str, float] | None = None) -> None:
@@ -272,6 +280,19 @@ def record_node_transition(
         "transition_type": transition_type,
     }
     return _record(state, call_id, item)
+
+
+def record_state_transition(state: State, call_id: str, former: str | None, new: str) -> Document:
+    """Record that a Retell LLM moved to state ``new`` (not in Retell's transcript; see :func:`engine_events`)."""
+    if not isinstance(new, str) or not new:
+        raise bad_request(f"new_state_name must be a non-empty string, got {new!r}")
+    item: Document = {"role": "state_transition", "former_state_name": former, "new_state_name": new}
+    return _record(state, call_id, item)
+
+
+def engine_events(state: State, call_id: str) -> list[Document]:
+    """A call's ``transcript_with_tool_calls`` with its state transitions in place: what the engine did, in order."""
+    return [_public(entry) for entry in state.require("call", call_id).get("_events", [])]
 
 
 def record_injected(state: State, call_id: str, content: str) -> Document:

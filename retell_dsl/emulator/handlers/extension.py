@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Required, TypedDict
 
 from retell_dsl.emulator.body import json_body
-from retell_dsl.emulator.domain import batch_calls, calls, dialing, phone_users
+from retell_dsl.emulator.domain import batch_calls, calls, dialing, lifecycle, phone_users
 from retell_dsl.emulator.engine_port import no_engine
 from retell_dsl.emulator.messages import EmuRequest, EmuResponse, json_response
 from retell_dsl.emulator.state import State
 
 __all__ = [
+    "call_events",
     "delete_phone_user",
     "get_phone_user",
     "join_web_call",
@@ -57,6 +58,16 @@ def delete_phone_user(state: State, req: EmuRequest, params: dict[str, str]) -> 
     """``DELETE /_emulator/phone-users/{number}``."""
     phone_users.delete_phone_user(state, params["number"])
     return EmuResponse(204)
+
+
+def call_events(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
+    """``GET /_emulator/calls/{call_id}/events``: ``{"call_id", "events"}``, the transcript with state transitions.
+
+    Retell's call object has no ``state_transition`` items; an offline test reads a Retell
+    LLM's path through its states here (``retell_dsl.conversations`` does).
+    """
+    events = lifecycle.engine_events(state, params["call_id"])
+    return json_response(200, {"call_id": params["call_id"], "events": events})
 
 
 def join_web_call(state: State, req: EmuRequest, params: dict[str, str]) -> EmuResponse:
