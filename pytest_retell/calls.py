@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from pytest_retell.plugin import _OPENED, _passed
+from pytest_retell.plugin import _OPENED, _Held, _passed
 
 if TYPE_CHECKING:
     from retell_dsl.conversations import CallResult, WebhookReceiver
@@ -42,26 +41,6 @@ _T = TypeVar("_T")
 SIMULATED_CALLER_NUMBER = "+14155550999"
 #: How long teardown waits for the emulator's pending webhook deliveries.
 WEBHOOK_SETTLE_S = 10.0
-
-
-@dataclass(frozen=True)
-class _Held:
-    """A finished call, listed with the test's conversations (its transcript goes to verbose reports)."""
-
-    held: CallResult
-
-    @property
-    def chat_id(self) -> str:
-        return self.held.id
-
-    def result(self) -> CallResult:
-        return self.held
-
-    def end(self) -> CallResult:  # retell_chat's teardown ends what the test opened: a call has ended already
-        return self.held
-
-    def close(self) -> None:
-        return None
 
 
 def _allow_live(config: pytest.Config) -> bool:

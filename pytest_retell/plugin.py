@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from pytest_retell.deploying import Deployments
-    from retell_dsl.conversations import ChatConversation, ModelSwitch, ScriptedModel, ToolMocks
+    from retell_dsl.conversations import CallResult, ChatConversation, ModelSwitch, ScriptedModel, ToolMocks
     from retell_dsl.target import Target
 
 #: The plugin's other modules (each keeps its own options, fixtures and hooks).
@@ -75,6 +76,26 @@ _FAILED = pytest.StashKey[bool]()
 _OPENED = pytest.StashKey[list[Any]]()
 #: The engine's model switch of a test (its model errors go to the report).
 _SWITCH = pytest.StashKey[Any]()
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A finished call, listed with the test's conversations (its transcript goes to verbose reports)."""
+
+    held: CallResult
+
+    @property
+    def chat_id(self) -> str:
+        return self.held.id
+
+    def result(self) -> CallResult:
+        return self.held
+
+    def end(self) -> CallResult:  # a call has ended already
+        return self.held
+
+    def close(self) -> None:
+        return None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -299,7 +320,8 @@ def retell_chat(
     from retell_dsl.conversations import chat
     from retell_dsl.errors import ConfigurationError
 
-    opened: list[ChatConversation] = request.node.stash.setdefault(_OPENED, [])
+    listed: list[Any] = request.node.stash.setdefault(_OPENED, [])  # every conversation of the test, for reports
+    opened: list[ChatConversation] = []
 
     def open_chat(deployed: Any, agent: str | None = None, **options: Any) -> ChatConversation:
         __tracebackhide__ = True
@@ -311,6 +333,7 @@ def retell_chat(
             options.setdefault("version", deployed.version_of(agent_id))  # the draft the deploy wrote
             conversation = chat(deployed.client, agent_id, **options)
             opened.append(conversation)
+            listed.append(conversation)
             return conversation
         pytest.fail(problem, pytrace=False)
 
@@ -338,6 +361,7 @@ def retell_playground(
             agent_id = deployed.chat_agent_id(agent)
             options.setdefault("version", deployed.version_of(agent_id))
             opened.append(playground(deployed.client, agent_id, **options))
+            request.node.stash.setdefault(_OPENED, []).append(opened[-1])  # its turns go to the reports
             return opened[-1]
         except ConfigurationError as exc:
             problem = f"retell_playground: {exc}"
@@ -373,6 +397,7 @@ def retell_web_call(
                 options.setdefault("version", deployed.version_of(agent_id))
                 result = web_call(retell_target, agent_id, **options)
             record(request.config, result)
+            request.node.stash.setdefault(_OPENED, []).append(_Held(result))  # its transcript goes to the reports
             return result
         except ConfigurationError as exc:
             problem = f"retell_web_call: {exc}"

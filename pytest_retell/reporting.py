@@ -1,7 +1,8 @@
 """Conversations in reports: with ``--junitxml``, each conversation's transcript becomes a property.
 
-A test's chats (opened through ``retell_chat``) are rendered as they stand after the test body
-and attached as ``retell_transcript[<chat id>]`` user properties, which pytest writes into the
+A test's conversations (chats, playground sessions, web, phone, batch and inbound calls) are
+rendered as they stand after the test body and attached as ``retell_transcript[<id>]`` user
+properties (the chat or call id; a playground session's is its agent's), which pytest writes into the
 JUnit XML as ``<property>`` elements (and which travel from xdist workers). Repeated tests add
 their pass rate (:mod:`pytest_retell.repeat`); judged ones their verdicts
 (:mod:`pytest_retell.judging`). Without ``--junitxml`` nothing is rendered.

@@ -201,3 +201,36 @@ def test_live_phone_calls_need_an_explicit_opt_in(pytester: pytest.Pytester, mon
         )
         opted.stdout.fnmatch_lines(["*retell_inbound_call: an inbound call on live Retell needs a person*"])
         assert "key_not_a_real_one" not in refused.stdout.str() + opted.stdout.str()
+
+
+def test_junit_reports_carry_the_transcripts_of_calls_and_playground_sessions(desk: pytest.Pytester) -> None:
+    desk.makepyfile(
+        test_reported="""
+        from desk import BILLING, DONE, IS_DONE, WANTS_BILLING, stack
+
+        def test_calls(retell_deploy, retell_phone_call, retell_web_call, retell_model):
+            retell_model.add(BILLING, DONE)
+            deployed = retell_deploy(stack)
+            retell_phone_call(deployed, to="+14155550123", caller=WANTS_BILLING, dynamic_variables={"name": "Ann"})
+            retell_web_call(deployed, "desk", caller=IS_DONE, dynamic_variables={"name": "Bo"})
+
+        def test_playground(retell_deploy, retell_playground, retell_model):
+            retell_model.add(DONE)
+            session = retell_playground(retell_deploy(stack), "desk", dynamic_variables={"name": "Cy"})
+            session.send("I'm done")
+        """
+    )
+    import xml.etree.ElementTree as ET
+
+    xml = desk.path / "report.xml"
+    result = desk.runpytest("test_reported.py", f"--junitxml={xml}", "-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+    cases = {c.get("name"): c for c in ET.parse(xml).getroot().iter("testcase")}
+    calls = {p.get("name") or "": p.get("value") or "" for p in cases["test_calls"].iter("property")}
+    transcripts = [v for k, v in calls.items() if k.startswith("retell_transcript[call_")]
+    assert len(transcripts) == 2, calls
+    assert any("Hi Ann!" in t and "tool billing" in t for t in transcripts), transcripts
+    assert any("Hi Bo!" in t and "user: I'm done" in t for t in transcripts), transcripts
+    played = {p.get("name") or "": p.get("value") or "" for p in cases["test_playground"].iter("property")}
+    (session,) = [v for k, v in played.items() if k.startswith("retell_transcript[")]
+    assert "Hi Cy!" in session and "user: I'm done" in session
