@@ -297,3 +297,29 @@ def test_simulation_tests_through_the_plugin(pytester: pytest.Pytester, monkeypa
     result.stdout.fnmatch_lines(["*retell: removed every object of rdt-sim2-…*"])
     assert left == {"agents": [], "llms": [], "flows": [], "knowledge_bases": []}
     assert definitions == []  # the upserted test cases were deleted too
+
+
+XDIST = """
+import os, pathlib
+from test_hello import stack
+
+def test_each_worker_deploys(retell_deploy):
+    deployed = retell_deploy(stack)
+    names = sorted(a.agent_name for a in deployed.client.agent.list().items)
+    pathlib.Path(f"names-{os.environ['PYTEST_XDIST_WORKER']}.txt").write_text("\\n".join(names))
+"""
+
+
+def test_xdist_workers_share_the_run_id_and_each_removes_its_own(live: pytest.Pytester, server: ServedEmulator) -> None:
+    """Under ``-n 2`` one run id is handed to both workers; each names its objects apart and removes them."""
+    live.makepyfile(test_xdist=XDIST)
+    result = live.runpytest_subprocess("test_xdist.py", "--retell-target", "live", "-n", "2", "--dist", "each")
+    result.assert_outcomes(passed=2)
+    seen = {w: (live.path / f"names-{w}.txt").read_text().splitlines() for w in ("gw0", "gw1")}
+    mine = {w: [n for n in names if f"-{w}-" in n] for w, names in seen.items()}
+    assert all(len(names) == 2 for names in mine.values()), seen  # a chat agent and a voice agent each
+    run_ids = {n.split("-")[1] for names in mine.values() for n in names}
+    assert len(run_ids) == 1, seen  # one run, one prefix
+    (run_id,) = run_ids
+    assert sorted(mine["gw0"]) == [f"rdt-{run_id}-gw0-hello chat", f"rdt-{run_id}-gw0-hello voice"]
+    assert find_leftovers(server.client(), prefix=f"rdt-{run_id}-", older_than_s=0).leftovers == []
