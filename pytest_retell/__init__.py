@@ -12,6 +12,8 @@ Hypothesis strategies (:func:`callers`, :func:`utterances`, :func:`paraphrases`,
 >>> from pytest_retell import Rule
 >>> Rule(node="greet").say("Hi!").describe()
 "node='greet' → say 'Hi!'"
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

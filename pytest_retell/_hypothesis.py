@@ -6,6 +6,8 @@ environment where retell-dsl is installed. It lives in its own module, not in
 imports the strategies first, Hypothesis would otherwise re-enter a half-imported module (an
 ``AttributeError``). In that case the hook leaves the registering to the strategies module, which
 calls :func:`~pytest_retell.strategies.register_types` once it is complete.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ Kept light like the entry module: nothing of the SDK is imported until a fixture
 With ``--retell-target live``, phone and batch calls ring the real numbers they name only with
 ``--retell-allow-phone-calls`` (ini ``retell_allow_phone_calls``, or ``RETELL_ALLOW_PHONE_CALLS=1``;
 see :mod:`pytest_retell.live`). Without it they fail with a message saying how to opt in.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

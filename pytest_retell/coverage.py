@@ -18,6 +18,8 @@ Options (each with an ini twin; the flag wins):
 
 Under xdist each worker collects its own and sends it to the controller in ``workeroutput``;
 the controller merges them (per stack hash and agent address) and reports once.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

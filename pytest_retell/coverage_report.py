@@ -4,6 +4,8 @@ Imported at session end only, when coverage was asked for. The table fits the te
 columns by default, also when piped), one row per agent and a total row; a cell is
 ``covered/total`` or ``-`` when the agent's engine has nothing of that kind (a flow has no
 states, an LLM no nodes). The missed items follow, wrapped, per agent and dimension.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

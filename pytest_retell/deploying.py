@@ -5,6 +5,8 @@ compiled stack's JSON) into a state directory of its own; :class:`Deployed` find
 ids of its agents by name, and the agent version each conversation is pinned to (the draft the
 deploy wrote). With a ``prefix`` (live targets: ``rdt-<run id>-``) every object is named with it,
 and :meth:`Deployments.destroy` removes everything the session made, a deploy cut short included.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

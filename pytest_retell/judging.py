@@ -14,6 +14,8 @@ Options (each with an ini twin, the flag wins):
 failing. Every verdict is a JUnit property (``retell_judge_verdict``) and is listed, labelled
 LLM-judged, in the terminal summary. A test may set ``retell_judge.model`` (e.g. a
 ``ScriptedModel``) to judge without a configured model.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

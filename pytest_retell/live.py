@@ -15,6 +15,8 @@ Registered from :mod:`pytest_retell.plugin` (``pytest_plugins``). A live session
 - refuses stacks with phone numbers or campaigns, and phone calls, unless
   ``--retell-allow-phone-calls`` (ini ``retell_allow_phone_calls``, env
   ``RETELL_ALLOW_PHONE_CALLS=1``) is given: see :func:`phone_calls_allowed`.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

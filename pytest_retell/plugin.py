@@ -24,6 +24,8 @@ Markers (namespaced, so they never clash with a project's own markers):
 - ``retell_live``: the test needs a real Retell account; it is skipped unless
   ``RETELL_API_KEY`` is set. The plugin acts on this marker only: a project's own
   ``@pytest.mark.live`` (or any other marker) is left alone.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ example's own scripted model and tool mocks, closed when the example ends::
 
 Per example there are no teardown checks of unused rules or mocks: a generated input may rightly
 leave a rule unused. Build the model inside the body (a rule with ``times=`` counts its uses).
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

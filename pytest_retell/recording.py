@@ -25,6 +25,8 @@ What makes replay deterministic:
 Scrubbed at record time (see :mod:`pytest_retell.scrubbing`): credentials in headers, the keys
 of the environment, key-like values and secret-named JSON fields, and volatile headers.
 Record/replay uses ``vcrpy`` (a dependency of retell-dsl) and does not run under xdist.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ pytest-xdist (which sends each item to one worker and the reports with their use
 the controller) all see one outcome per test, and no repeated item can run before the first run
 has told whether the conversation is deterministic. Generating N items instead would split the
 outcome over N reports and over workers.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ properties (the chat or call id; a playground session's is its agent's), which p
 JUnit XML as ``<property>`` elements (and which travel from xdist workers). Repeated tests add
 their pass rate (:mod:`pytest_retell.repeat`); judged ones their verdicts
 (:mod:`pytest_retell.judging`). Without ``--junitxml`` nothing is rendered.
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

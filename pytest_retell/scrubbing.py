@@ -11,6 +11,8 @@ the remaining headers and the body. Responses keep only the headers a client rea
 '{"api_key": "<scrubbed>", "n": 1} Bearer <scrubbed> <scrubbed>'
 >>> scrub_text("my key is hunter22", ["hunter22"])
 'my key is <scrubbed>'
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

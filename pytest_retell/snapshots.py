@@ -30,6 +30,8 @@ chat <chat 1> · agent <agent 1> · ended · agent_hangup
 agent: Hi! It is <timestamp>.
 tool lookup({"id": 7}) → {"ok": true}
 <BLANKLINE>
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ draws dates written in the styles callers use. (Re-exported by :mod:`pytest_rete
 >>> from hypothesis import find
 >>> find(phone_numbers(), lambda n: n.startswith("+44")), find(dates(styles=["spoken"]), lambda d: True)
 ('+447700900000', 'January 1st')
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ default is one of the values drawn. Pass ``values={"name": strategy-or-list}`` t
 >>> stack = Stack(name="shop").add(ChatAgent(name="chat", engine=flow)).expect_call_variables("customer_name")
 >>> declared_variables(stack)
 {'customer_name': None, 'greeting': 'Hello'}
+
+PYTEST_DONT_REWRITE (no assertion here is a test's: pytest need not rewrite it at start-up).
 """
 
 from __future__ import annotations
