@@ -13,8 +13,10 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import given, settings
+
 from examples.outbound_reminders import agent, campaign, number
-from pytest_retell import Rule, ScriptedModel
+from pytest_retell import CallerScript, RetellExamples, Rule, ScriptedModel, callers
 from retell_dsl import PhoneNumber, Stack
 
 stack = Stack(name="reminders").add(number).expect_call_variables("patient_name", "appointment_time")
@@ -165,3 +167,26 @@ def test_a_confirmed_reminder_call_matches_its_snapshot(
         retell_deploy(stack), to="+14155550111", caller=answers("Yes, I'll be there."), dynamic_variables=ADA
     )
     assert result == retell_transcript_snapshot
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    caller=callers(
+        turns=["{yes}, {when}"],
+        slots={
+            "yes": ["Yes", "yes", "Oh yes", "Yes please"],
+            "when": ["I'll be there", "see you Tuesday", "that works"],
+        },
+        paraphrase=False,
+    )
+)
+def test_however_a_patient_confirms_the_reminder_records_it(
+    retell_examples: RetellExamples, caller: CallerScript
+) -> None:
+    """A property over generated patients: any yes moves confirm → wrap_up with ``confirmed`` set, never a transfer."""
+    deployed = retell_examples.deploy(stack)
+    model = ScriptedModel(*CONFIRMS, WRAP_UP, ANALYSIS)
+    with retell_examples.chat(deployed, "Reminder caller", model=model, dynamic_variables=ADA) as chat:
+        result = caller.play(chat)
+    assert result.state_path == ["confirm", "wrap_up"]
+    result.expect.variable("confirmed", "true").never_called("transfer_front_desk")
