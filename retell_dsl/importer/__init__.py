@@ -164,6 +164,37 @@ def import_agents(client: Retell, agent_ids: Sequence[str], *, stack_name: str =
     return _finish(f, stack_name=stack_name, origin=f"agents {', '.join(agent_ids)}", notes=notes)
 
 
+#: What belongs in an agent's ``response_engine`` (everything else there was meant for the agent).
+_RESPONSE_ENGINE_KEYS = frozenset({"type", "llm_id", "conversation_flow_id", "version", "llm_websocket_url"})
+
+
+def _lift_misplaced_engine(item: Mapping[str, Any], notes: list[str]) -> Mapping[str, Any]:
+    """An agent whose engine JSON (and agent fields) were written inside ``response_engine``, set straight.
+
+    Seen in a public template: ``response_engine`` held ``conversationFlow`` and ``voice_id``,
+    ``language``, ... with an empty ``conversation_flow_id``. The engine moves beside the agent
+    (as in the dashboard's export), the agent's fields up to the agent (unless it has them).
+    """
+    engine = item.get("response_engine")
+    if not isinstance(engine, Mapping) or not any(k in engine for k in ("conversationFlow", "retellLlmData")):
+        return item
+    lifted = {k: v for k, v in item.items() if k != "response_engine"}
+    kept = {k: v for k, v in engine.items() if k in _RESPONSE_ENGINE_KEYS and v not in ("", None)}
+    moved = [k for k in engine if k not in _RESPONSE_ENGINE_KEYS and k not in ("conversationFlow", "retellLlmData")]
+    for key in ("conversationFlow", "retellLlmData"):
+        if key in engine:
+            lifted[key] = engine[key]
+    for key in moved:
+        lifted.setdefault(key, engine[key])
+    lifted["response_engine"] = kept
+    name = item.get("agent_name") or item.get("agent_id") or "?"
+    notes.append(
+        f"agent {name!r}: its engine JSON was inside response_engine; moved beside the agent"
+        + (f", with {', '.join(moved)} moved up to the agent" if moved else "")
+    )
+    return lifted
+
+
 def import_from_json(data: Any, *, stack_name: str = "imported", origin: str = "exported JSON") -> Imported:
     """Import the dashboard's agent export, or plain agent / LLM / flow JSON (one or a list)."""
     items = data if isinstance(data, list) else [data]
@@ -172,6 +203,7 @@ def import_from_json(data: Any, *, stack_name: str = "imported", origin: str = "
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
             raise InvalidArgument(f"expected JSON objects, got {type(item).__name__}")
+        item = _lift_misplaced_engine(item, notes)
         nested = [(k, v) for k, v in (("llm", item.get("retellLlmData")), ("conversation_flow",
                   item.get("conversationFlow"))) if isinstance(v, Mapping)]  # fmt: skip
         if nested:

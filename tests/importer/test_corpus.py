@@ -209,3 +209,30 @@ def test_an_unknown_key_on_a_state_edge_keeps_the_other_edges_typed() -> None:
     ]
     stack = exec_source(imported.source)
     assert not validate(stack).errors
+
+
+def test_an_agent_with_its_flow_written_inside_response_engine_is_set_straight(tmp_path: Path) -> None:
+    """A public template nests the flow (and the agent's voice, language, ...) inside ``response_engine``."""
+    flow = {
+        "start_node_id": "hello",
+        "start_speaker": "agent",
+        "nodes": [
+            {"id": "hello", "type": "conversation", "instruction": {"type": "static_text", "text": "Hello!"},
+             "edges": [{"id": "e1", "destination_node_id": "bye",
+                        "transition_condition": {"type": "prompt", "prompt": "The caller is done"}}]},
+            {"id": "bye", "type": "end", "instruction": {"type": "static_text", "text": "Bye."}},
+        ],
+    }  # fmt: skip
+    data = {
+        "agent_name": "Nested desk",
+        "response_engine": {
+            "type": "conversation-flow", "conversation_flow_id": "", "version": 0,
+            "voice_id": "11labs-Adrian", "language": "en-US", "conversationFlow": flow,
+        },
+    }  # fmt: skip
+    imported = import_from_json(data)
+    assert any("its engine JSON was inside response_engine" in n and "voice_id" in n for n in imported.notes)
+    (agent,) = [r for r in imported.resources if r.kind == "agent"]
+    assert (agent.payload["voice_id"], agent.payload["language"]) == ("11labs-Adrian", "en-US")
+    outcome = run_pipeline(data, name="nested.json", workdir=tmp_path)
+    assert outcome.ok, outcome.line()
