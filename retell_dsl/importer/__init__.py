@@ -183,7 +183,10 @@ def _lift_misplaced_engine(item: Mapping[str, Any], notes: list[str]) -> Mapping
     moved = [k for k in engine if k not in _RESPONSE_ENGINE_KEYS and k not in ("conversationFlow", "retellLlmData")]
     for key in ("conversationFlow", "retellLlmData"):
         if key in engine:
-            lifted[key] = engine[key]
+            lifted[key] = dict(engine[key])
+            if "tools" in moved and isinstance(engine[key], Mapping) and "tools" not in engine[key]:
+                lifted[key]["tools"] = engine["tools"]  # an agent has no tools: they were the engine's
+                moved.remove("tools")
     for key in moved:
         lifted.setdefault(key, engine[key])
     lifted["response_engine"] = kept
