@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+#: Every Python block of the README.
+README_BLOCKS: list[str] = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 #: The README's complete test file, verbatim: the plugin's tests run exactly what users copy.
-SHOP = next(
-    b for b in re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S) if "retell_chat" in b
-)
+SHOP = next(b for b in README_BLOCKS if "retell_chat" in b)
 
 
 @pytest.fixture

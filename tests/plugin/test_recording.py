@@ -260,3 +260,24 @@ def test_the_recorder_and_the_live_target_read_the_same_run_id_variable() -> Non
     from retell_dsl.deploy import RUN_ID_ENV as LIVE_RUN_ID_ENV
 
     assert RUN_ID_ENV == LIVE_RUN_ID_ENV == "RETELL_RUN_ID"
+
+
+@pytest.mark.slow
+def test_the_readme_model_free_test_passes_on_the_emulator_live_and_replayed(
+    pytester: pytest.Pytester, servers: tuple[Any, _Served], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's "On live Retell" file, verbatim: the same pass on all three targets."""
+    from tests.plugin.conftest import README_BLOCKS
+
+    (hello,) = [b for b in README_BLOCKS if "tests/test_hello.py" in b]
+    pytester.makepyfile(test_hello=hello)
+    on_emulator = pytester.runpytest("--retell-target", "emulator", "-p", "no:randomly")
+    on_emulator.assert_outcomes(passed=1)
+    recorded = pytester.runpytest("--retell-target", "live", "--retell-record", "-p", "no:randomly")
+    recorded.assert_outcomes(passed=1)
+    recorded.stdout.fnmatch_lines(["*retell: removed every object of rdt-*"])
+    for server in servers:
+        server.stop()
+    _offline(monkeypatch)
+    replayed = pytester.runpytest("--retell-replay", "-p", "no:randomly")
+    replayed.assert_outcomes(passed=1)
