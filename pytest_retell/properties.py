@@ -130,12 +130,14 @@ class RetellExamples:
             problem = ""
         if problem:
             pytest.fail(problem, pytrace=False)
+        from pytest_retell.coverage import record
+
         with self.engine(model=model, mocks=mocks):
             conversation = chat(deployed.client, agent_id, **options)
             try:
                 yield conversation
             finally:
-                conversation.end()
+                record(self.config, conversation.end())  # every example counts in --retell-cov
 
     def web_call(
         self, deployed: Deployed, agent: str, *, caller: Mapping[str, Any], model: Any = None, mocks: Any = None,
@@ -143,10 +145,13 @@ class RetellExamples:
     ) -> CallResult:  # fmt: skip
         """A whole web call for one example with ``caller`` (a ``CallerScript`` or the emulator's caller JSON)."""
         __tracebackhide__ = True
+        from pytest_retell.coverage import record
         from retell_dsl.conversations import web_call
 
         with self.engine(model=model, mocks=mocks):
-            return web_call(self.target, deployed.id(f"agent.{agent}"), caller=caller, **options)
+            result = web_call(self.target, deployed.id(f"agent.{agent}"), caller=caller, **options)
+        record(self.config, result)
+        return result
 
 
 @pytest.fixture(scope="session")

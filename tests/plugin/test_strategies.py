@@ -152,3 +152,15 @@ def test_the_hook_module_loads_no_sdk() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_property_examples_count_in_coverage(shop: pytest.Pytester) -> None:
+    """Each generated example's conversation counts in ``--retell-cov``, not one per test (8 + 5 examples)."""
+    import re
+
+    shop.makepyfile(test_props=PROPERTIES)
+    result = shop.runpytest("test_props.py", "-k", "every_order or every_web_call", "--retell-cov", "-p", "no:randomly")
+    result.assert_outcomes(passed=2, deselected=2)
+    result.stdout.fnmatch_lines(["*retell coverage: 2 agents, * conversations*", "shop chat *100.0%", "shop line *"])
+    found = re.search(r"retell coverage: 2 agents, (\d+) conversations", result.stdout.str())
+    assert found is not None and int(found.group(1)) > 2, found  # Hypothesis may stop early, never at one each
