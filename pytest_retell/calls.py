@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from pytest_retell.plugin import _OPENED, _Held, _passed
+from pytest_retell.plugin import _Held, _listed, _passed
 
 if TYPE_CHECKING:
     from retell_dsl.conversations import CallResult, WebhookReceiver
@@ -79,8 +79,7 @@ def _run(request: pytest.FixtureRequest, name: str, start: Callable[[], _T]) -> 
         from pytest_retell.coverage import record
 
         results: tuple[CallResult, ...] = tuple(getattr(done, "calls", None) or (done,))  # type: ignore[arg-type]
-        opened = request.node.stash.setdefault(_OPENED, [])
-        opened.extend(_Held(r) for r in results)
+        _listed(request).extend(_Held(r) for r in results)
         for result in results:
             record(request.config, result)  # coverage counts each ended call
         return done

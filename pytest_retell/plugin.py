@@ -78,6 +78,36 @@ _FAILED = pytest.StashKey[bool]()
 _OPENED = pytest.StashKey[list[Any]]()
 #: The engine's model switch of a test (its model errors go to the report).
 _SWITCH = pytest.StashKey[Any]()
+#: The test's transcripts as rendered for its call report (and the phase they were rendered for).
+_TRANSCRIPTS = pytest.StashKey[tuple[object, list[tuple[str, str]]]]()
+
+
+def _listed(request: pytest.FixtureRequest) -> list[Any]:
+    """The conversations of the running test, which its reports show (every fixture adds what it holds)."""
+    listed: list[Any] = request.node.stash.setdefault(_OPENED, [])
+    return listed
+
+
+def _transcripts(item: pytest.Item, call: pytest.CallInfo[None]) -> list[tuple[str, str]]:
+    """``(id, text)`` of each conversation ``item`` opened, as it stands after the body; rendered once per phase.
+
+    Both the verbose report sections and the JUnit properties show them: one ``get-chat`` per
+    conversation, not one per report. A transcript that cannot be read says why instead (a report
+    must never become an INTERNALERROR).
+    """
+    cached = item.stash.get(_TRANSCRIPTS, None)
+    if cached is not None and cached[0] is call:
+        return cached[1]
+    out: list[tuple[str, str]] = []
+    for conversation in item.stash.get(_OPENED, []):
+        try:
+            result = conversation.result()
+            out.append((result.id, result.render()))
+        except Exception as exc:
+            why = f"(the transcript could not be read: {type(exc).__name__}: {exc})"
+            out.append((str(getattr(conversation, "chat_id", "?")), why))
+    item.stash[_TRANSCRIPTS] = (call, out)
+    return out
 
 
 @dataclass(frozen=True)
@@ -151,15 +181,7 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach transcripts (``--retell-verbose-transcripts``); remember whether the test body failed."""
     if call.when == "call" and option(item.config, "verbose_transcripts"):
-        for conversation in item.stash.get(_OPENED, []):
-            try:
-                result = conversation.result()
-                text = result.render()
-            except Exception as exc:  # the report must not turn into an INTERNALERROR
-                text = f"(the transcript could not be read: {type(exc).__name__}: {exc})"
-                name = getattr(conversation, "chat_id", "?")
-            else:
-                name = result.id
+        for name, text in _transcripts(item, call):
             item.add_report_section("call", f"retell transcript {name}", text)
     switch = item.stash.get(_SWITCH, None)
     if call.when == "call" and switch is not None and switch.errors:
@@ -322,8 +344,8 @@ def retell_chat(
     from retell_dsl.conversations import chat
     from retell_dsl.errors import ConfigurationError
 
-    listed: list[Any] = request.node.stash.setdefault(_OPENED, [])  # every conversation of the test, for reports
-    opened: list[ChatConversation] = []
+    listed = _listed(request)
+    opened: list[ChatConversation] = []  # this fixture's own: ended and counted at teardown
 
     def open_chat(deployed: Any, agent: str | None = None, **options: Any) -> ChatConversation:
         __tracebackhide__ = True
@@ -363,7 +385,7 @@ def retell_playground(
             agent_id = deployed.chat_agent_id(agent)
             options.setdefault("version", deployed.version_of(agent_id))
             opened.append(playground(deployed.client, agent_id, **options))
-            request.node.stash.setdefault(_OPENED, []).append(opened[-1])  # its turns go to the reports
+            _listed(request).append(opened[-1])
             return opened[-1]
         except ConfigurationError as exc:
             problem = f"retell_playground: {exc}"
@@ -399,7 +421,7 @@ def retell_web_call(
                 options.setdefault("version", deployed.version_of(agent_id))
                 result = web_call(retell_target, agent_id, **options)
             record(request.config, result)
-            request.node.stash.setdefault(_OPENED, []).append(_Held(result))  # its transcript goes to the reports
+            _listed(request).append(_Held(result))
             return result
         except ConfigurationError as exc:
             problem = f"retell_web_call: {exc}"

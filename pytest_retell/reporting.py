@@ -28,15 +28,9 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Before the call report is made, add the transcripts of the test's conversations to its properties."""
     if call.when == "call" and getattr(item.config.option, "xmlpath", None):
-        from pytest_retell.plugin import _OPENED
+        from pytest_retell.plugin import _transcripts
 
-        for conversation in item.stash.get(_OPENED, []):
-            try:
-                result = conversation.result()
-                name, text = result.id, result.render()
-            except Exception as exc:  # a report must never become an INTERNALERROR
-                name = str(getattr(conversation, "chat_id", "?"))
-                text = f"(the transcript could not be read: {type(exc).__name__}: {exc})"
+        for name, text in _transcripts(item, call):
             item.user_properties.append((TRANSCRIPT.format(id=name), text))
     report: pytest.TestReport = yield
     return report

@@ -176,17 +176,19 @@ def _lift_misplaced_engine(item: Mapping[str, Any], notes: list[str]) -> Mapping
     (as in the dashboard's export), the agent's fields up to the agent (unless it has them).
     """
     engine = item.get("response_engine")
-    if not isinstance(engine, Mapping) or not any(k in engine for k in ("conversationFlow", "retellLlmData")):
+    if not isinstance(engine, Mapping):
+        return item
+    nested = {k: dict(engine[k]) for k in ("conversationFlow", "retellLlmData") if isinstance(engine.get(k), Mapping)}
+    if not nested:
         return item
     lifted = {k: v for k, v in item.items() if k != "response_engine"}
     kept = {k: v for k, v in engine.items() if k in _RESPONSE_ENGINE_KEYS and v not in ("", None)}
-    moved = [k for k in engine if k not in _RESPONSE_ENGINE_KEYS and k not in ("conversationFlow", "retellLlmData")]
-    for key in ("conversationFlow", "retellLlmData"):
-        if key in engine:
-            lifted[key] = dict(engine[key])
-            if "tools" in moved and isinstance(engine[key], Mapping) and "tools" not in engine[key]:
-                lifted[key]["tools"] = engine["tools"]  # an agent has no tools: they were the engine's
-                moved.remove("tools")
+    moved = [k for k in engine if k not in _RESPONSE_ENGINE_KEYS and k not in nested]
+    for body in nested.values():
+        if "tools" in moved and "tools" not in body:
+            body["tools"] = engine["tools"]  # an agent has no tools: they were the engine's
+            moved.remove("tools")
+    lifted.update(nested)
     for key in moved:
         lifted.setdefault(key, engine[key])
     lifted["response_engine"] = kept
