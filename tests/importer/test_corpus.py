@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from retell_dsl import ValidationFailed, compile, validate
+from retell_dsl import InvalidArgument, ValidationFailed, compile, validate
 from retell_dsl.importer import import_from_json
 from retell_dsl.importer._sources import SERVER_FIELDS
 from retell_dsl.wire.upgrades import DEPRECATED_ENGINE_FIELDS
@@ -236,3 +236,13 @@ def test_an_agent_with_its_flow_written_inside_response_engine_is_set_straight(t
     assert (agent.payload["voice_id"], agent.payload["language"]) == ("11labs-Adrian", "en-US")
     outcome = run_pipeline(data, name="nested.json", workdir=tmp_path)
     assert outcome.ok, outcome.line()
+
+
+def test_a_non_object_flow_inside_response_engine_is_a_clear_error_not_a_crash() -> None:
+    data = {
+        "agent_name": "Broken desk",
+        "voice_id": "11labs-Adrian",
+        "response_engine": {"type": "conversation-flow", "conversationFlow": "not an object"},
+    }
+    with pytest.raises(InvalidArgument, match="agent 'Broken desk' has no response engine"):
+        import_from_json(data)
